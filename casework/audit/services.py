@@ -1,0 +1,84 @@
+"""Writing the audit trail. Every service that reads or changes client data calls ``record``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from casework.audit.models import AuditAction, AuditEvent
+from casework.core import context
+
+# Fields whose values never enter the trail, only the fact that they changed.
+REDACTED_FIELDS = frozenset({"password", "ssn", "ssn_encrypted", "key_hash"})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose values differ; protected ones redacted."""
+    changes: dict[str, list[Any]] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in REDACTED_FIELDS:
+            changes[name] = ["[redacted]", "[redacted]"]
+        else:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+    return changes
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    target_type: str,
+    target_id: object = "",
+    client_id: int | None = None,
+    organization_id: int | None = None,
+    changes: Mapping[str, list[Any]] | None = None,
+    details: Mapping[str, Any] | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one audit row, stamped with the current request's id, IP and user agent.
+
+    Call it inside the same transaction as the change it describes, so that the change and
+    its record commit or roll back together.
+    """
+    ctx = context.current()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        actor=user,
+        actor_label=actor_label or (user.email if user is not None else ""),
+        action=str(action),
+        target_type=target_type,
+        target_id=str(target_id or ""),
+        client_id=client_id,
+        organization_id=organization_id,
+        changes=dict(changes or {}),
+        details={k: _jsonable(v) for k, v in (details or {}).items()},
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        channel=ctx.channel,
+    )
+    event.save()
+    return event
