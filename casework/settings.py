@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "casework.audit",
     "casework.notifications",
     "casework.clients",
+    "casework.workforce",
     "casework.api",
     "casework.web",
 ]

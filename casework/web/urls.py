@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 app_name = "web"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("", auth_views.LoginView.as_view(), name="dashboard"),
     path("account/two-factor/", auth_views.LoginView.as_view(), name="two_factor"),
+    path("", include("casework.web.workforce_urls")),
 ]
