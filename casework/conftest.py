@@ -27,7 +27,9 @@ def _fast_hashing(settings: Any) -> None:
 
 def make_user(email: str, full_name: str = "") -> User:
     return accounts.user_create(
-        actor=None, email=email, full_name=full_name or email.split("@")[0].replace(".", " ").title(),
+        actor=None,
+        email=email,
+        full_name=full_name or email.split("@")[0].replace(".", " ").title(),
         password=PASSWORD,
     )
 
@@ -53,11 +55,13 @@ def programs(agency: Organization) -> dict[str, Program]:
     }
 
 
-def _staff(email: str, role: str, program: Program | None = None,
-           organization: Organization | None = None) -> User:
+def _staff(
+    email: str, role: str, program: Program | None = None, organization: Organization | None = None
+) -> User:
     user = make_user(email)
-    accounts.membership_grant(actor=None, user=user, role=role, program=program,
-                              organization=organization)
+    accounts.membership_grant(
+        actor=None, user=user, role=role, program=program, organization=organization
+    )
     return user
 
 
@@ -109,8 +113,9 @@ def other_agency_admin(db: None) -> User:
 def make_client(programs: dict[str, Program]) -> Callable[..., Client]:
     """``make_client("healthcare", actor=cm_health, given_name="Ada")`` creates and enrolls."""
 
-    def factory(area: str = "healthcare", *, actor: User, cm: User | None = None,
-                **fields: Any) -> Client:
+    def factory(
+        area: str = "healthcare", *, actor: User, cm: User | None = None, **fields: Any
+    ) -> Client:
         data = {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": None} | fields
         return clients.client_create(
             actor=actor, program=programs[area], data=data, primary_case_manager=cm
@@ -125,6 +130,13 @@ def client_health(make_client: Callable[..., Client], cm_health: User) -> Client
     import datetime
 
     return make_client(
-        "healthcare", actor=cm_health, cm=cm_health, given_name="Dolores", family_name="Abernathy",
-        date_of_birth=datetime.date(1961, 4, 12), phone="555-0100", city="Albany", state="NY",
+        "healthcare",
+        actor=cm_health,
+        cm=cm_health,
+        given_name="Dolores",
+        family_name="Abernathy",
+        date_of_birth=datetime.date(1961, 4, 12),
+        phone="555-0100",
+        city="Albany",
+        state="NY",
     )

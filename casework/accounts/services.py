@@ -24,6 +24,7 @@ from casework.accounts.models import (
     User,
     hash_token,
 )
+from casework.accounts.policies import assignment_refusals
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 
@@ -168,6 +169,10 @@ def membership_grant(
             raise ValidationError({"organization": f"The {role} role is held organization-wide."})
     else:
         raise ValidationError({"role": f"Unknown role {role!r}."})
+    if program is not None:
+        refusals = assignment_refusals(user=user, program=program, role=role, purpose="role")
+        if refusals:
+            raise ValidationError({"user": refusals})
     membership, created = Membership.objects.get_or_create(
         user=user,
         organization=organization,

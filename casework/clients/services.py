@@ -11,6 +11,7 @@ from django.db import transaction
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program, Role, User
+from casework.accounts.policies import assignment_refusals
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
 from casework.clients.models import Client, Enrollment, EnrollmentStatus
@@ -37,6 +38,11 @@ def _check_case_manager(program: Program, user: User | None) -> None:
         raise ValidationError(
             {"primary_case_manager": f"{user} is not a case manager in {program.name}."}
         )
+    refusals = assignment_refusals(
+        user=user, program=program, role=Role.CASE_MANAGER, purpose="client"
+    )
+    if refusals:
+        raise ValidationError({"primary_case_manager": refusals})
 
 
 @transaction.atomic
