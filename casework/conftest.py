@@ -17,7 +17,7 @@ from casework.accounts.models import Organization, PracticeArea, Program, Role, 
 from casework.clients import services as clients
 from casework.clients.models import Client
 
-PASSWORD = "correct horse battery staple 42"  # shared by every persona
+PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test personas only
 
 
 @pytest.fixture(autouse=True)
