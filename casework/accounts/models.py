@@ -166,8 +166,8 @@ class Membership(TimeStampedModel):
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in PROGRAM_ROLES], program__isnull=False)
-                    | Q(role__in=[r.value for r in ORGANIZATION_ROLES], program__isnull=True)
+                    Q(role__in=sorted(PROGRAM_ROLES), program__isnull=False)
+                    | Q(role__in=sorted(ORGANIZATION_ROLES), program__isnull=True)
                 ),
                 name="membership_program_matches_role",
             ),

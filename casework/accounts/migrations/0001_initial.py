@@ -292,11 +292,11 @@ class Migration(migrations.Migration):
                         ("program__isnull", False),
                         (
                             "role__in",
-                            ["supervisor", "program_admin", "case_manager", "intake_worker"],
+                            ["case_manager", "intake_worker", "program_admin", "supervisor"],
                         ),
                     ),
                     models.Q(
-                        ("program__isnull", True), ("role__in", ["org_admin", "auditor", "partner"])
+                        ("program__isnull", True), ("role__in", ["auditor", "org_admin", "partner"])
                     ),
                     _connector="OR",
                 ),
