@@ -1,0 +1,456 @@
+"""The eligibility engine: pure functions over a staff record and the rule data.
+
+No database access here: callers build a :class:`StaffRecord` (from the database, or from
+the answers to the public pathway planner) and pass the rule parameters in force. Each
+requirement comes back met, not met or "cannot tell", with the evidence used and, when not
+met, what is missing in plain words.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+ELIGIBLE, NOT_ELIGIBLE, CANNOT_TELL = "eligible", "not_eligible", "cannot_tell"
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class DegreeFact:
+    code: str
+    level: str
+    field: str
+    accreditation: str = ""  # "" means unknown
+    completed_on: date | None = None
+    field_experience: bool | None = None  # None means unknown
+
+
+@dataclass(frozen=True)
+class CredentialFact:
+    kind: str
+    jurisdiction: str = ""
+    current: bool = True
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PositionFact:
+    started_on: date
+    ended_on: date | None = None
+    setting: str = "other"
+    case_management: bool = True
+    supervises_case_managers: bool = False
+    full_time: bool = True
+    hours_per_week: int = 40
+    supervisor_credentials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HoursFact:
+    worked_on: date
+    hours: float
+    kind: str
+
+
+@dataclass(frozen=True)
+class CeFact:
+    completed_on: date
+    hours: float
+    category: str
+
+
+@dataclass(frozen=True)
+class StaffRecord:
+    degrees: Sequence[DegreeFact] = ()
+    licences: Sequence[CredentialFact] = ()
+    certifications: Sequence[CredentialFact] = ()
+    positions: Sequence[PositionFact] = ()
+    hours: Sequence[HoursFact] = ()
+    ce: Sequence[CeFact] = ()
+    hours_known: bool = True  # False for planner answers: no hours log exists
+
+
+@dataclass
+class RequirementResult:
+    id: str
+    label: str
+    status: str
+    evidence: list[str] = field(default_factory=list)
+    missing: str = ""
+    shortfall: float = 0.0  # months or hours still needed; ranks the alternatives
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "status": self.status,
+            "evidence": self.evidence,
+            "missing": self.missing,
+        }
+
+
+@dataclass
+class CredentialResult:
+    code: str
+    name: str
+    status: str
+    requirements: list[RequirementResult]
+
+    @property
+    def eligible(self) -> bool:
+        return self.status == ELIGIBLE
+
+    @property
+    def missing(self) -> list[str]:
+        return [r.missing for r in self.requirements if r.status == NOT_MET and r.missing]
+
+    @property
+    def cannot_tell(self) -> list[str]:
+        return [r.missing or r.label for r in self.requirements if r.status == UNKNOWN]
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: date, end: date) -> float:
+    """Calendar months from ``start`` to ``end`` (exclusive), with a fraction for the rest."""
+    if end <= start:
+        return 0.0
+    whole = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, whole) > end:
+        whole -= 1
+    anchor, following = add_months(start, whole), add_months(start, whole + 1)
+    return whole + (end - anchor).days / (following - anchor).days
+
+
+def years_before(day: date, years: int) -> date:
+    return add_months(day, -12 * years)
+
+
+def _count(value: float) -> str:
+    shown = math.ceil(value - _EPSILON)
+    return f"{shown:,}"
+
+
+# --- requirements -----------------------------------------------------------------------
+
+
+def evaluate(
+    record: StaffRecord, *, code: str, name: str, params: dict[str, Any], today: date
+) -> CredentialResult:
+    """Evaluate every requirement of one credential rule against ``record``."""
+    state = params.get("state", "")
+    results = [
+        _requirement(record, req, today=today, state=state) for req in params["requirements"]
+    ]
+    return CredentialResult(code=code, name=name, status=_overall(results), requirements=results)
+
+
+def _overall(results: Iterable[RequirementResult]) -> str:
+    statuses = {r.status for r in results}
+    if NOT_MET in statuses:
+        return NOT_ELIGIBLE
+    return CANNOT_TELL if UNKNOWN in statuses else ELIGIBLE
+
+
+def _requirement(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    handler = _HANDLERS[req["type"]]
+    result = handler(record, req, today=today, state=state)
+    result.id = req.get("id", req["type"])
+    result.label = req.get("label", result.label)
+    return result
+
+
+def _licence(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    return _held(record.licences, req, today=today, state=state if req.get("same_state") else "")
+
+
+def _certification(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    return _held(record.certifications, req, today=today, state="")
+
+
+def _held(
+    facts: Sequence[CredentialFact], req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    kinds = set(req["kinds"])
+    where = f" in {state}" if state else ""
+    label = f"A current {' or '.join(req['kinds'])}{where}"
+    for fact in facts:
+        if fact.kind not in kinds or (state and fact.jurisdiction != state):
+            continue
+        if fact.current and (fact.expires_on is None or fact.expires_on >= today):
+            until = f", valid through {fact.expires_on}" if fact.expires_on else ""
+            place = f" ({fact.jurisdiction})" if fact.jurisdiction else ""
+            return RequirementResult("", label, MET, [f"{fact.kind}{place}{until}"])
+    lapsed = [f.kind for f in facts if f.kind in kinds]
+    evidence = [f"{k} held but not current" for k in lapsed]
+    return RequirementResult(
+        "", label, NOT_MET, evidence, f"Hold a current {' or '.join(req['kinds'])}{where}", math.inf
+    )
+
+
+def _degree(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    best = NOT_MET
+    evidence: list[str] = []
+    for degree in record.degrees:
+        status = _degree_match(degree, req, today)
+        if status == NOT_MET:
+            continue
+        evidence.append(
+            f"{degree.code}" + (f", {degree.accreditation}" if degree.accreditation else "")
+        )
+        if status == MET:
+            return RequirementResult("", "", MET, evidence[-1:])
+        best = UNKNOWN
+    label = req.get("label", "A qualifying degree")
+    if best == UNKNOWN:
+        unknown = (
+            "Record the degree's accreditation and whether it included a supervised field "
+            "experience"
+        )
+        return RequirementResult("", label, UNKNOWN, evidence, unknown)
+    return RequirementResult(
+        "", label, NOT_MET, [], f"Earn {label[0].lower()}{label[1:]}", math.inf
+    )
+
+
+def _degree_match(degree: DegreeFact, req: dict[str, Any], today: date) -> str:
+    if degree.completed_on is None or degree.completed_on > today:
+        return NOT_MET
+    if req.get("codes") and degree.code not in req["codes"]:
+        return NOT_MET
+    if req.get("levels") and degree.level not in req["levels"]:
+        return NOT_MET
+    if req.get("fields") and degree.field not in req["fields"]:
+        return NOT_MET
+    status = MET
+    if req.get("accreditation") and degree.accreditation not in req["accreditation"]:
+        if degree.accreditation:
+            return NOT_MET
+        status = UNKNOWN
+    if req.get("field_experience") and not degree.field_experience:
+        if degree.field_experience is False:
+            return NOT_MET
+        status = UNKNOWN
+    return status
+
+
+def experience_months(
+    positions: Iterable[PositionFact], req: dict[str, Any], *, today: date
+) -> tuple[float, list[str]]:
+    """Full-time-equivalent months of the positions that count for ``req``, and why."""
+    window = years_before(today, req["within_years"]) if req.get("within_years") else None
+    total, evidence = 0.0, []
+    for pos in positions:
+        if not _position_counts(pos, req):
+            continue
+        start = max(pos.started_on, window) if window else pos.started_on
+        end = min(pos.ended_on or today, today) + timedelta(days=1)
+        months = months_between(start, end)
+        factor = 1.0
+        if not pos.full_time:
+            if req.get("part_time", "prorate") == "exclude":
+                continue
+            factor = min(1.0, pos.hours_per_week / req.get("full_time_hours", 40))
+        if months * factor <= 0:
+            continue
+        total += months * factor
+        note = (
+            f" at {pos.hours_per_week} h/week = {months * factor:.1f} full-time"
+            if factor < 1
+            else ""
+        )
+        evidence.append(f"{months:.1f} months from {start}{note}")
+    return total, evidence
+
+
+def _position_counts(pos: PositionFact, req: dict[str, Any]) -> bool:
+    if req.get("supervisor_role"):
+        return pos.supervises_case_managers
+    if not pos.case_management:
+        return False
+    if req.get("settings") and pos.setting not in req["settings"]:
+        return False
+    wanted = set(req.get("supervisor_credentials") or ())
+    return not wanted or bool(wanted & set(pos.supervisor_credentials))
+
+
+def _experience(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    have, evidence = experience_months(record.positions, req, today=today)
+    need = req["months"] - have
+    label = f"{req['months']} months of {req.get('description', 'experience')}"
+    if need <= _EPSILON:
+        return RequirementResult("", label, MET, evidence or [f"{have:.1f} months"])
+    window = f" (within the last {req['within_years']} years)" if req.get("within_years") else ""
+    missing = f"{_count(need)} more months of {req.get('description', 'experience')}{window}"
+    return RequirementResult("", label, NOT_MET, evidence, missing, need)
+
+
+def _hours(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    what = req.get("description", "supervised hours")
+    label = f"{req['hours']:,} {what}"
+    if not record.hours_known:
+        return RequirementResult(
+            "", label, UNKNOWN, [], f"Log your {what}: Casework cannot tell them from months"
+        )
+    start = years_before(today, req["within_years"]) if req.get("within_years") else date.min
+    if req.get("max_span_months"):
+        start = max(start, add_months(today, -req["max_span_months"]))
+    kinds = set(req.get("kinds") or ())
+    entries = [
+        h for h in record.hours if start <= h.worked_on <= today and (not kinds or h.kind in kinds)
+    ]
+    total = sum(h.hours for h in entries)
+    evidence = [f"{total:,.1f} signed hours in {len(entries)} entries"]
+    if total + _EPSILON < req["hours"]:
+        missing = f"{_count(req['hours'] - total)} more {what}"
+        return RequirementResult("", label, NOT_MET, evidence, missing, req["hours"] - total)
+    if req.get("min_span_months"):
+        first = min(h.worked_on for h in entries)
+        span = months_between(first, today + timedelta(days=1))
+        if span + _EPSILON < req["min_span_months"]:
+            missing = (
+                f"Spread the {what} over at least {req['min_span_months']} months (now {span:.0f})"
+            )
+            return RequirementResult(
+                "", label, NOT_MET, evidence, missing, req["min_span_months"] - span
+            )
+    return RequirementResult("", label, MET, evidence)
+
+
+def _external(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    return RequirementResult(
+        "", req.get("label", ""), UNKNOWN, [], req.get("missing", req.get("label", ""))
+    )
+
+
+def _one_of(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    ranked = []
+    for option in req["options"]:
+        subs = [_requirement(record, sub, today=today, state=state) for sub in option["all"]]
+        status = {ELIGIBLE: MET, CANNOT_TELL: UNKNOWN, NOT_ELIGIBLE: NOT_MET}[_overall(subs)]
+        ranked.append((status, sum(s.shortfall for s in subs if s.status == NOT_MET), option, subs))
+    order = {MET: 0, UNKNOWN: 1, NOT_MET: 2}
+    ranked.sort(key=lambda item: (order[item[0]], item[1]))
+    status, shortfall, option, subs = ranked[0]
+    evidence = [f"{option['label']}: " + "; ".join(e for s in subs for e in s.evidence)]
+    if status == MET:
+        return RequirementResult("", "", MET, evidence)
+    texts = ["; ".join(s.missing for s in subs if s.status != MET and s.missing)]
+    texts += [
+        "; ".join(s.missing for s in alt_subs if s.status != MET and s.missing)
+        for alt_status, _, _, alt_subs in ranked[1:2]
+        if alt_status == NOT_MET
+    ]
+    return RequirementResult(
+        "", "", status, evidence, "; or ".join(t for t in texts if t), shortfall
+    )
+
+
+_HANDLERS = {
+    "licence": _licence,
+    "certification": _certification,
+    "degree": _degree,
+    "experience": _experience,
+    "hours": _hours,
+    "external": _external,
+    "one_of": _one_of,
+}
+
+
+# --- renewal ------------------------------------------------------------------------------
+
+
+@dataclass
+class RenewalResult:
+    code: str
+    name: str
+    cycle_start: date
+    deadline: date
+    required_hours: float
+    earned_hours: float
+    categories: list[dict[str, Any]]
+    missing: list[str]
+
+    @property
+    def met(self) -> bool:
+        return not self.missing
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "cycle_start": self.cycle_start.isoformat(),
+            "deadline": self.deadline.isoformat(),
+            "required_hours": self.required_hours,
+            "earned_hours": self.earned_hours,
+            "categories": self.categories,
+            "met": self.met,
+            "missing": self.missing,
+        }
+
+
+def renewal_cycle(
+    renewal: dict[str, Any], *, issued_on: date | None, expires_on: date | None, today: date
+) -> tuple[date, date]:
+    """The current cycle: it ends at the expiry (or one cycle after issue) and is one cycle long."""
+    months = 12 * int(renewal["cycle_years"])
+    deadline = expires_on or add_months(issued_on or today, months)
+    start = add_months(deadline, -months)
+    if issued_on and issued_on > start:
+        start = issued_on
+    return start, deadline
+
+
+def renewal_progress(
+    ce: Iterable[CeFact],
+    renewal: dict[str, Any],
+    *,
+    code: str,
+    name: str,
+    cycle_start: date,
+    deadline: date,
+) -> RenewalResult:
+    """CE hours earned in the cycle against the rule's total and per-category minimums."""
+    counted = [c for c in ce if cycle_start <= c.completed_on <= deadline]
+    earned = sum(c.hours for c in counted)
+    required = float(renewal["ce_hours"])
+    missing: list[str] = []
+    categories = []
+    for category, minimum in (renewal.get("categories") or {}).items():
+        got = sum(c.hours for c in counted if c.category == category)
+        categories.append({"category": category, "required": minimum, "earned": got})
+        if got + _EPSILON < minimum:
+            label = category.replace("_", " ")
+            missing.append(f"{_count(minimum - got)} more {label} CE hours before {deadline}")
+    if earned + _EPSILON < required:
+        missing.insert(0, f"{_count(required - earned)} more CE hours before {deadline}")
+    return RenewalResult(code, name, cycle_start, deadline, required, earned, categories, missing)

@@ -1,0 +1,65 @@
+"""Who may see and change whose staff record. Same 404 for missing and forbidden."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from casework.accounts.access import access_for
+from casework.accounts.models import Membership, Program, User
+from casework.core.exceptions import NotFound
+
+
+def staff_visible_to(actor: Any) -> QuerySet[User]:
+    """Staff whose records ``actor`` may read: themself, the staff of programs they
+    supervise, and everyone with a role in an organization they administer."""
+    access = access_for(actor)
+    if access.user_id is None:
+        return User.objects.none()
+    members = Membership.objects.active().filter(
+        Q(program_id__in=access.supervised_program_ids)
+        | Q(organization_id__in=access.admin_org_ids)
+    )
+    return User.objects.filter(
+        Q(pk=access.user_id) | Q(pk__in=members.values("user_id")), is_active=True
+    ).distinct()
+
+
+def access_staff(actor: Any, user_id: object) -> User:
+    """The staff member ``user_id`` if ``actor`` may read their record, else NotFound."""
+    try:
+        pk = int(str(user_id))
+    except ValueError:
+        raise NotFound("No such staff member.") from None
+    staff = staff_visible_to(actor).filter(pk=pk).first()
+    if staff is None:
+        raise NotFound("No such staff member.")
+    return staff
+
+
+def can_verify(actor: Any, staff: User) -> bool:
+    """Org admins verify the credentials of their organization's staff, never their own."""
+    access = access_for(actor)
+    if access.user_id is None or access.user_id == staff.pk:
+        return False
+    return (
+        Membership.objects.active()
+        .filter(user=staff, organization_id__in=access.admin_org_ids)
+        .exists()
+    )
+
+
+def can_manage_program(actor: Any, program: Program) -> bool:
+    """Org admins set a program's credential requirements and grant exceptions."""
+    return program.organization_id in access_for(actor).admin_org_ids
+
+
+def can_edit_rules(actor: Any) -> bool:
+    """The rules are shared by every agency, so only platform administrators edit them."""
+    return bool(getattr(actor, "is_active", False) and getattr(actor, "is_superuser", False))
+
+
+def can_see_compliance(actor: Any) -> bool:
+    access = access_for(actor)
+    return bool(access.admin_org_ids or access.supervised_program_ids)

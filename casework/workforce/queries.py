@@ -1,0 +1,315 @@
+"""Read-side: a staff member's record as engine facts, their credential report, the
+program requirements they fail, the clients affected, and the compliance report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from casework.accounts.access import access_for
+from casework.accounts.models import Membership, Program, Role, User
+from casework.clients.models import Enrollment
+from casework.workforce import eligibility as engine
+from casework.workforce.models import (
+    CredentialException,
+    CredentialRequirement,
+    RuleSet,
+)
+from casework.workforce.rules import current_rules
+
+
+def staff_record(user: User) -> engine.StaffRecord:
+    """The engine's view of one staff member's record (signed hours only)."""
+    return engine.StaffRecord(
+        degrees=[
+            engine.DegreeFact(
+                code=e.degree,
+                level=e.level,
+                field=_degree_field(e.degree),
+                accreditation=e.accreditation,
+                completed_on=e.completed_on,
+                field_experience=e.supervised_field_experience or None,
+            )
+            for e in user.education.all()
+        ],
+        licences=[_fact(x) for x in user.licences.all()],
+        certifications=[_fact(x) for x in user.certifications.all()],
+        positions=[
+            engine.PositionFact(
+                started_on=p.started_on,
+                ended_on=p.ended_on,
+                setting=p.setting,
+                case_management=p.case_management,
+                supervises_case_managers=p.supervises_case_managers,
+                full_time=p.employment == "full_time",
+                hours_per_week=p.hours_per_week,
+                supervisor_credentials=tuple(p.supervisor_credential_codes) if p.supervised else (),
+            )
+            for p in user.positions.all()
+        ],
+        hours=[
+            engine.HoursFact(worked_on=h.worked_on, hours=float(h.hours), kind=h.kind)
+            for h in user.supervised_hours.filter(signed_at__isnull=False)
+        ],
+        ce=[
+            engine.CeFact(completed_on=c.completed_on, hours=float(c.hours), category=c.category)
+            for c in user.continuing_education.all()
+        ],
+    )
+
+
+def _degree_field(code: str) -> str:
+    from casework.workforce.models import DEGREE_FACTS
+
+    return DEGREE_FACTS.get(code, ("", "other"))[1]
+
+
+def _fact(credential: Any) -> engine.CredentialFact:
+    return engine.CredentialFact(
+        kind=credential.kind,
+        jurisdiction=getattr(credential, "jurisdiction", ""),
+        # Expiry is the engine's to judge against its ``today``; here only status counts.
+        current=credential.is_current(date.min),
+        issued_on=credential.issued_on,
+        expires_on=credential.expires_on,
+    )
+
+
+def rule_meta(rule: RuleSet) -> dict[str, Any]:
+    return {
+        "rule_version": rule.version,
+        "source": rule.citation,
+        "source_url": rule.source_url,
+        "marker": rule.marker,
+    }
+
+
+def credential_entry(result: engine.CredentialResult, rule: RuleSet) -> dict[str, Any]:
+    """The ``credentials`` item shared by the API, the CLI and the pathway planner."""
+    return {
+        "code": result.code,
+        "name": result.name,
+        "eligible": result.eligible,
+        "status": result.status,
+        "missing": result.missing,
+        "cannot_tell": result.cannot_tell,
+        "requirements": [r.as_dict() for r in result.requirements],
+        **rule_meta(rule),
+    }
+
+
+def evaluate_all(
+    record: engine.StaffRecord, *, today: date, codes: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every certification and licence rule in force (or ``codes``), evaluated."""
+    wanted = set(codes) if codes is not None else None
+    entries = []
+    for code, rule in current_rules().items():
+        if rule.kind not in {"certification", "licence"}:
+            continue
+        if wanted is not None and code not in wanted:
+            continue
+        result = engine.evaluate(record, code=code, name=rule.name, params=rule.params, today=today)
+        entries.append(credential_entry(result, rule))
+    return entries
+
+
+def renewals_for(user: User, record: engine.StaffRecord, *, today: date) -> list[dict[str, Any]]:
+    """CE progress in the current cycle of each held credential that has a renewal rule."""
+    rules = current_rules()
+    out = []
+    held: list[tuple[str, Any]] = [(c.kind, c) for c in user.certifications.all()]
+    held += [(f"{lic.kind}-{lic.jurisdiction}", lic) for lic in user.licences.all()]
+    for code, credential in held:
+        rule = rules.get(code)
+        renewal = rule.params.get("renewal") if rule else None
+        if rule is None or renewal is None or not credential.is_current(today):
+            continue
+        start, deadline = engine.renewal_cycle(
+            renewal, issued_on=credential.issued_on, expires_on=credential.expires_on, today=today
+        )
+        progress = engine.renewal_progress(
+            record.ce, renewal, code=code, name=rule.name, cycle_start=start, deadline=deadline
+        )
+        out.append(progress.as_dict() | rule_meta(rule))
+    return out
+
+
+def credentials_report(user: User, *, today: date | None = None) -> dict[str, Any]:
+    """What ``casework credentials check`` and the API answer for one staff member."""
+    day = today or timezone.localdate()
+    record = staff_record(user)
+    return {
+        "email": user.email,
+        "name": user.full_name,
+        "as_of": day.isoformat(),
+        "credentials": evaluate_all(record, today=day),
+        "renewals": renewals_for(user, record, today=day),
+    }
+
+
+# --- credential-gated work ---------------------------------------------------------------
+
+
+def requirement_for(program: Program, role: str) -> CredentialRequirement | None:
+    return CredentialRequirement.objects.filter(program=program, role=role, is_active=True).first()
+
+
+def holds_requirement(user: User, requirement: CredentialRequirement, *, today: date) -> bool:
+    codes = set(requirement.any_of)
+    state = requirement.program.state if requirement.in_program_state else ""
+    for licence in user.licences.filter(kind__in=codes):
+        if licence.is_current(today) and (not state or licence.jurisdiction == state):
+            return True
+    return any(c.is_current(today) for c in user.certifications.filter(kind__in=codes))
+
+
+def active_exception(user: User, program: Program, *, today: date) -> CredentialException | None:
+    return (
+        CredentialException.objects.filter(
+            user=user, program=program, revoked_at__isnull=True, starts_on__lte=today
+        )
+        .filter(ends_on__gte=today)
+        .order_by("-ends_on")
+        .first()
+    )
+
+
+def refusal_reason(
+    user: User, program: Program, role: str, *, today: date | None = None
+) -> str | None:
+    """Why ``user`` may not hold ``role`` in ``program``, or None if they may."""
+    day = today or timezone.localdate()
+    requirement = requirement_for(program, role)
+    if requirement is None or holds_requirement(user, requirement, today=day):
+        return None
+    if active_exception(user, program, today=day) is not None:
+        return None
+    return _reason_text(user, requirement)
+
+
+def _reason_text(user: User, requirement: CredentialRequirement) -> str:
+    state = requirement.program.state if requirement.in_program_state else ""
+    where = f" issued in {state}" if state else ""
+    role = Role(requirement.role).label.lower()
+    return (
+        f"{user} does not hold a current {' or '.join(requirement.any_of)}{where}, which "
+        f"{requirement.program.name} requires of a {role}. An administrator can record a "
+        "time-limited exception."
+    )
+
+
+def supervisors_of(user: User) -> list[User]:
+    """Supervisors of any program in which ``user`` holds an active role."""
+    programs = Membership.objects.active().filter(user=user, program__isnull=False)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.active().filter(
+                role=Role.SUPERVISOR, program_id__in=programs.values("program_id")
+            ),
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+
+
+@dataclass
+class StaffGap:
+    """One staff member's unmet program requirement, with the clients it affects."""
+
+    staff: User
+    program: Program
+    requirement: CredentialRequirement
+    reason: str
+    enrollments: list[Enrollment] = field(default_factory=list)
+
+
+def gaps(memberships: Iterable[Membership], *, today: date) -> list[StaffGap]:
+    """Unmet requirements (no credential, no exception) among ``memberships``."""
+    found: list[StaffGap] = []
+    seen: set[tuple[int, int]] = set()
+    requirements = {
+        (r.program_id, r.role): r
+        for r in CredentialRequirement.objects.filter(is_active=True).select_related("program")
+    }
+    for m in memberships:
+        req = requirements.get((m.program_id, m.role))
+        if req is None or (m.user_id, req.pk) in seen:
+            continue
+        seen.add((m.user_id, req.pk))
+        reason = refusal_reason(m.user, req.program, m.role, today=today)
+        if reason is None:
+            continue
+        enrollments = list(
+            Enrollment.objects.open()
+            .filter(primary_case_manager=m.user, program=req.program)
+            .select_related("client", "program")
+        )
+        found.append(StaffGap(m.user, req.program, req, reason, enrollments))
+    return found
+
+
+def memberships_in_scope(actor: User) -> Any:
+    """Program memberships of staff the actor supervises or administers."""
+    access = access_for(actor)
+    return (
+        Membership.objects.active()
+        .filter(program__isnull=False)
+        .filter(
+            Q(program_id__in=access.supervised_program_ids)
+            | Q(organization_id__in=access.admin_org_ids)
+        )
+        .select_related("user", "program")
+    )
+
+
+def expiring(users: Iterable[User], *, today: date, days: int = 90) -> list[dict[str, Any]]:
+    """Licences and certifications of ``users`` expired or expiring within ``days``."""
+    from datetime import timedelta
+
+    horizon = today + timedelta(days=days)
+    rows = []
+    for user in users:
+        for credential in [*user.licences.all(), *user.certifications.all()]:
+            if credential.expires_on is None or credential.expires_on > horizon:
+                continue
+            left = (credential.expires_on - today).days
+            rows.append({"staff": user, "credential": credential, "days_left": left})
+    rows.sort(key=lambda r: r["days_left"])
+    return rows
+
+
+def compliance_rows(actor: User, *, today: date) -> list[dict[str, str]]:
+    """Who in the actor's scope is out of compliance, and why (one row per finding)."""
+    memberships = list(memberships_in_scope(actor))
+    rows = [
+        {
+            "staff": gap.staff.full_name,
+            "email": gap.staff.email,
+            "program": gap.program.name,
+            "finding": "Missing required credential",
+            "detail": gap.reason,
+            "affected_clients": str(len(gap.enrollments)),
+        }
+        for gap in gaps(memberships, today=today)
+    ]
+    staff = {m.user_id: m.user for m in memberships}.values()
+    for item in expiring(staff, today=today, days=-1):
+        credential = item["credential"]
+        rows.append(
+            {
+                "staff": item["staff"].full_name,
+                "email": item["staff"].email,
+                "program": "",
+                "finding": "Expired credential",
+                "detail": f"{credential} expired on {credential.expires_on}",
+                "affected_clients": "",
+            }
+        )
+    return sorted(rows, key=lambda r: (r["staff"], r["finding"]))
