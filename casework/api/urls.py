@@ -1,14 +1,30 @@
-"""The JSON API at /api/v1/ (django-ninja). Each area's router lives in its own module."""
+"""The JSON API at /api/v1/ (django-ninja). Each area's router lives in its own module.
 
-from ninja import NinjaAPI
+Every operation requires authentication (``auth=API_AUTH`` is the default for every router,
+including ones added later); every error is RFC 9457 problem+json (``casework.api.problems``).
+"""
 
-from casework.api import workforce
+from casework.api import audit, clients, enrollments, me, programs, workforce
+from casework.api.auth import API_AUTH
+from casework.api.base import CaseworkAPI
 
-api = NinjaAPI(
+api = CaseworkAPI(
     title="Casework API",
     version="1",
+    description=(
+        "Case management JSON API. Authenticate with `Authorization: Bearer <token>` (a "
+        "personal API token) or the web session plus the `X-CSRFToken` header. Errors are "
+        "RFC 9457 `application/problem+json`. Changes need `If-Match` with the ETag you read. "
+        "See docs/api.md."
+    ),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=API_AUTH,
 )
+api.add_router("", me.router)
+api.add_router("", programs.router)
+api.add_router("", clients.router)
+api.add_router("", enrollments.router)
+api.add_router("", audit.router)
 api.add_router("", workforce.router)

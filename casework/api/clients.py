@@ -1,0 +1,194 @@
+"""Clients: list and search, create (with a first enrollment), read and change.
+
+Reads go through ``Client.objects.visible_to`` (lists, audited with ``client_list_record``)
+and ``access_client`` (one client, audited as a view); writes through the client services.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Schema
+from pydantic import Field
+
+from casework.accounts.access import access_for
+from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.lookups import case_manager_or_none, program_for_caller
+from casework.api.pagination import Page, PageParams, paginate
+from casework.api.types import (
+    Id,
+    InputSchema,
+    Name,
+    PatchSchema,
+    PostalCode,
+    State,
+    Text30,
+    Text100,
+    Text200,
+    Text254,
+)
+from casework.clients.models import Client, Enrollment, EnrollmentStatus, Sex
+from casework.clients.permissions import access_client
+from casework.clients.services import client_create, client_list_record, client_update
+
+router = Router(tags=["clients"])
+
+
+class ClientOut(Schema):
+    id: int
+    version: int
+    organization_id: int
+    given_name: str
+    middle_name: str
+    family_name: str
+    preferred_name: str
+    display_name: str
+    date_of_birth: date | None
+    sex: Sex
+    phone: str
+    email: str
+    address_line1: str
+    address_line2: str
+    city: str
+    state: str
+    postal_code: str
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClientSummaryOut(Schema):
+    id: int
+    version: int
+    display_name: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: date | None
+    city: str
+    is_active: bool
+
+
+class ClientFilters(InputSchema, PageParams):
+    q: Text100 = Field(
+        "", description="Name search: each word starts a given, family or preferred name."
+    )
+    date_of_birth: date | None = None
+    program: Id | None = Field(None, description="Enrolled in this program (id).")
+    status: EnrollmentStatus | None = Field(None, description="With an enrollment in this status.")
+
+
+class ClientCreateIn(InputSchema):
+    given_name: Name
+    middle_name: Text100 = ""
+    family_name: Name
+    preferred_name: Text100 = ""
+    date_of_birth: date | None = None
+    sex: Sex = Sex.NOT_COLLECTED
+    phone: Text30 = ""
+    email: Text254 = ""
+    address_line1: Text200 = ""
+    address_line2: Text200 = ""
+    city: Text100 = ""
+    state: State = ""
+    postal_code: PostalCode = ""
+    program_id: Id = Field(description="The program the client is enrolled in on creation.")
+    primary_case_manager_id: Id | None = None
+    start_date: date | None = Field(None, description="Enrollment start; today if omitted.")
+
+
+class ClientPatchIn(PatchSchema):
+    """Only the fields sent are changed; ``null`` is accepted only for ``date_of_birth``."""
+
+    NULLABLE = frozenset({"date_of_birth"})
+
+    given_name: Name | None = None
+    middle_name: Text100 | None = None
+    family_name: Name | None = None
+    preferred_name: Text100 | None = None
+    date_of_birth: date | None = None
+    sex: Sex | None = None
+    phone: Text30 | None = None
+    email: Text254 | None = None
+    address_line1: Text200 | None = None
+    address_line2: Text200 | None = None
+    city: Text100 | None = None
+    state: State | None = None
+    postal_code: PostalCode | None = None
+
+
+def _enrollment_filter(request: HttpRequest, filters: ClientFilters) -> Exists:
+    """Clients with an enrollment matching the filters, in a program the caller may see."""
+    access = access_for(request.user)
+    enrollments = Enrollment.objects.filter(client_id=OuterRef("pk")).filter(
+        Q(program_id__in=access.program_ids) | Q(organization_id__in=access.org_wide_org_ids)
+    )
+    if filters.program is not None:
+        enrollments = enrollments.filter(program_id=filters.program)
+    if filters.status is not None:
+        enrollments = enrollments.filter(status=filters.status)
+    return Exists(enrollments)
+
+
+@router.get("/clients", response=Page[ClientSummaryOut], summary="List and search clients")
+def clients_list(request: HttpRequest, filters: Query[ClientFilters]) -> dict[str, Any]:
+    """Clients the caller may see, by family then given name. The page shown is audited."""
+    clients = Client.objects.visible_to(request.user).search(filters.q, filters.date_of_birth)
+    if filters.program is not None or filters.status is not None:
+        clients = clients.filter(_enrollment_filter(request, filters))
+    page = paginate(request, clients.order_by("family_name", "given_name", "pk"), filters)
+    query = {
+        "q": filters.q,
+        "date_of_birth": filters.date_of_birth.isoformat() if filters.date_of_birth else None,
+        "program": filters.program,
+        "status": filters.status,
+        "page": filters.page if filters.page > 1 else None,
+    }
+    client_list_record(actor=request.user, clients=page["results"], query=query)
+    return page
+
+
+@router.get("/clients/{client_id}", response=ClientOut, summary="Read one client")
+def client_get(request: HttpRequest, client_id: Id, response: HttpResponse) -> Client:
+    """The client, audited as a view. Missing and hidden clients are both 404."""
+    client = access_client(request.user, client_id)
+    set_etag(response, client)
+    return client
+
+
+@router.post("/clients", response={201: ClientOut}, summary="Create and enroll a client")
+def client_post(request: HttpRequest, payload: ClientCreateIn, response: HttpResponse) -> Client:
+    """Create a client enrolled in ``program_id``, a program the caller may write in."""
+    data = payload.model_dump(exclude={"program_id", "primary_case_manager_id", "start_date"})
+    program = program_for_caller(request.user, payload.program_id)
+    client = client_create(
+        actor=request.user,
+        program=program,
+        data=data,
+        primary_case_manager=case_manager_or_none(payload.primary_case_manager_id),
+        start_date=payload.start_date,
+    )
+    set_etag(response, client)
+    response["Location"] = f"{request.path.rstrip('/')}/{client.pk}"
+    return client
+
+
+@router.patch("/clients/{client_id}", response=ClientOut, summary="Change a client")
+def client_patch(
+    request: HttpRequest,
+    client_id: Id,
+    payload: ClientPatchIn,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Client:
+    """Change the fields sent. ``If-Match`` must carry the ETag of the version changed."""
+    expected = require_if_match(if_match)
+    client = access_client(request.user, client_id, write=True)
+    check_version(client, expected)
+    data = payload.model_dump(exclude_unset=True)
+    client = client_update(actor=request.user, client=client, expected_version=expected, data=data)
+    set_etag(response, client)
+    return client
