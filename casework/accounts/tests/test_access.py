@@ -1,0 +1,108 @@
+"""``access_for``: what each persona may reach, with a deny twin for every allow."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from casework.accounts.access import access_for, compute_access
+from casework.accounts.models import Role
+
+
+def test_case_manager_holds_a_role_only_in_their_program(cm_health, programs):
+    access = access_for(cm_health)
+    assert access.program_ids == {programs["healthcare"].pk}
+    assert access.has_program_role(programs["healthcare"].pk, Role.CASE_MANAGER)
+    assert not access.has_program_role(programs["mental_health"].pk)
+    assert access.roles() == {Role.CASE_MANAGER}
+
+
+def test_case_manager_writes_in_their_program_only(cm_health, programs):
+    access = access_for(cm_health)
+    assert access.can_write_in_program(programs["healthcare"].pk)
+    assert not access.can_write_in_program(programs["mental_health"].pk)
+
+
+def test_case_manager_cannot_audit(cm_health, agency):
+    assert not access_for(cm_health).can_audit(agency.pk)
+
+
+def test_supervisor_supervises_their_program_only(sup_health, programs):
+    access = access_for(sup_health)
+    assert access.supervised_program_ids == {programs["healthcare"].pk}
+    assert programs["mental_health"].pk not in access.supervised_program_ids
+
+
+def test_case_manager_supervises_nothing(cm_health):
+    assert access_for(cm_health).supervised_program_ids == frozenset()
+
+
+def test_intake_worker_writes_in_their_program(intake_health, programs):
+    access = access_for(intake_health)
+    assert access.can_write_in_program(programs["healthcare"].pk)
+    assert not access.can_write_in_program(programs["vocational_rehab"].pk)
+
+
+def test_org_admin_writes_in_every_program_of_the_organization(org_admin, programs, agency):
+    access = access_for(org_admin)
+    assert access.admin_org_ids == {agency.pk}
+    assert access.org_wide_org_ids == {agency.pk}
+    for program in programs.values():
+        assert access.can_write_in_program(program.pk, program.organization_id)
+    assert access.can_audit(agency.pk)
+
+
+def test_other_agency_admin_cannot_write_or_audit_here(other_agency_admin, programs, agency):
+    access = access_for(other_agency_admin)
+    assert agency.pk not in access.org_wide_org_ids
+    for program in programs.values():
+        assert not access.can_write_in_program(program.pk, program.organization_id)
+    assert not access.can_audit(agency.pk)
+
+
+def test_auditor_reads_the_organization_and_writes_nothing(auditor, programs, agency):
+    access = access_for(auditor)
+    assert access.can_audit(agency.pk)
+    assert access.org_wide_org_ids == {agency.pk}
+    assert access.write_program_ids == frozenset()
+    for program in programs.values():
+        assert not access.can_write_in_program(program.pk, program.organization_id)
+    assert access.roles() == {Role.AUDITOR}
+
+
+def test_partner_reaches_no_agency_data(partner, agency, programs):
+    access = access_for(partner)
+    assert access.roles() == {Role.PARTNER}
+    assert access.is_empty
+    assert access.org_wide_org_ids == frozenset()
+    assert access.program_ids == frozenset()
+    assert not access.can_audit(agency.pk)
+
+
+@pytest.mark.parametrize("user", [AnonymousUser(), None])
+def test_anonymous_has_no_access(user, db):
+    access = access_for(user)
+    assert access.user_id is None
+    assert access.is_empty
+
+
+def test_inactive_user_has_no_access(cm_health):
+    cm_health.is_active = False
+    assert compute_access(cm_health).is_empty
+
+
+def test_inactive_program_gives_no_access(cm_health, programs):
+    program = programs["healthcare"]
+    program.is_active = False
+    program.save(update_fields=["is_active"])
+    assert compute_access(cm_health).program_ids == frozenset()
+
+
+def test_inactive_organization_gives_no_access(org_admin, agency):
+    agency.is_active = False
+    agency.save(update_fields=["is_active"])
+    assert compute_access(org_admin).is_empty
+
+
+def test_access_is_computed_once_per_user_object(cm_health, django_assert_num_queries):
+    access_for(cm_health)
+    with django_assert_num_queries(0):
+        access_for(cm_health)
