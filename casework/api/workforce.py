@@ -1,5 +1,192 @@
-"""Workforce endpoints (credentials, pathway). Owned by the workforce work; see issue 4."""
+"""Workforce endpoints: the public career pathway planner, staff records and eligibility.
 
-from ninja import Router
+``GET /pathway`` is public (no authentication). Everything else uses the API's default
+authentication; a staff member reads their own record, supervisors and org admins read
+their staff's (anyone else gets the same 404 as for a missing record).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from casework.api.types import Id, InputSchema
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.workforce import pathway, queries, services
+from casework.workforce.models import HoursKind
+from casework.workforce.permissions import access_hours_to_sign, access_staff, staff_visible_to
 
 router = Router(tags=["workforce"])
+
+
+class PathwayQuery(InputSchema):
+    area: str = Field(description="healthcare, mental_health, social_services or vocational_rehab")
+    degrees: str = Field("", description="Comma-separated degree codes, e.g. BSN,MSW")
+    licences: str = Field("", description="Comma-separated licence or certification codes")
+    experience_months: int = Field(0, description="Full-time case management experience")
+    supervised_months: int = Field(0, description="The part supervised by a certified case manager")
+    state: str = Field("", description="Two-letter state code")
+
+
+class StepOut(Schema):
+    id: str
+    title: str
+    status: str
+    requirement: str
+    source: str
+    estimate_months: int
+
+
+class CredentialOut(Schema):
+    code: str
+    name: str
+    eligible: bool
+    status: str
+    missing: list[str]
+    cannot_tell: list[str]
+    requirements: list[dict[str, Any]]
+    rule_version: int
+    source: str
+    source_url: str
+    marker: str
+
+
+class PathwayOut(Schema):
+    answers: dict[str, Any]
+    steps: list[StepOut]
+    credentials: list[CredentialOut]
+    employers: list[str]
+    figures: list[dict[str, Any]]
+    source: dict[str, Any]
+    total_estimate_months: int
+
+
+class CredentialsReportOut(Schema):
+    email: str
+    name: str
+    as_of: str
+    credentials: list[CredentialOut]
+    renewals: list[dict[str, Any]]
+
+
+@router.get(
+    "/pathway",
+    auth=None,
+    response=PathwayOut,
+    summary="Career pathway roadmap (public)",
+)
+def pathway_get(request: HttpRequest, query: Query[PathwayQuery]) -> dict[str, Any]:
+    """An ordered, personal roadmap to becoming a case manager, with each credential's
+    eligibility. Invalid values answer 422 problem+json naming the parameter."""
+    answers = pathway.parse_answers(**query.dict())
+    return pathway.plan(answers).as_dict()
+
+
+def _read_staff(request: HttpRequest, staff_id: int) -> Any:
+    staff = access_staff(request.user, staff_id)
+    record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="workforce.staff_record",
+        target_id=staff.pk,
+    )
+    return staff
+
+
+@router.get("/workforce/staff", summary="Staff whose records the caller may read")
+def staff_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"id": u.pk, "email": u.email, "name": u.full_name}
+        for u in staff_visible_to(request.user).order_by("full_name", "pk")
+    ]
+
+
+@router.get("/workforce/staff/{staff_id}", summary="A staff member's credential record")
+def staff_get(request: HttpRequest, staff_id: Id) -> dict[str, Any]:
+    return queries.staff_record_dict(_read_staff(request, staff_id))
+
+
+@router.get(
+    "/workforce/staff/{staff_id}/credentials",
+    response=CredentialsReportOut,
+    summary="Eligibility and renewal progress for a staff member",
+)
+def staff_credentials(request: HttpRequest, staff_id: Id) -> dict[str, Any]:
+    return queries.credentials_report(_read_staff(request, staff_id))
+
+
+@router.get("/workforce/me", summary="The caller's own credential record")
+def me_record(request: HttpRequest) -> dict[str, Any]:
+    return queries.staff_record_dict(_read_staff(request, request.user.pk))
+
+
+@router.get(
+    "/workforce/me/credentials",
+    response=CredentialsReportOut,
+    summary="The caller's eligibility and renewal progress",
+)
+def me_credentials(request: HttpRequest) -> dict[str, Any]:
+    return queries.credentials_report(_read_staff(request, request.user.pk))
+
+
+class CeIn(InputSchema):
+    provider: str = Field(max_length=200, min_length=1)
+    course: str = Field(max_length=200, min_length=1)
+    completed_on: date
+    hours: Decimal = Field(gt=0, le=200, decimal_places=2)
+    category: str
+
+
+@router.post(
+    "/workforce/me/continuing-education",
+    response={201: dict[str, Any]},
+    summary="Log continuing education hours",
+)
+def me_ce_create(request: HttpRequest, payload: CeIn) -> tuple[int, dict[str, Any]]:
+    entry = services.continuing_education_create(
+        actor=request.user, user=request.user, data=payload.dict()
+    )
+    return 201, {"id": entry.pk, "hours": float(entry.hours), "category": entry.category}
+
+
+class HoursIn(InputSchema):
+    supervisor_id: Id
+    worked_on: date
+    hours: Decimal = Field(gt=0, le=24, decimal_places=2)
+    kind: HoursKind
+    note: str = Field("", max_length=500)
+
+
+@router.post(
+    "/workforce/me/supervised-hours",
+    response={201: dict[str, Any]},
+    summary="Submit supervised hours for the named supervisor to sign",
+)
+def me_hours_submit(request: HttpRequest, payload: HoursIn) -> tuple[int, dict[str, Any]]:
+    supervisor = queries.supervisor_choices(request.user).filter(pk=payload.supervisor_id).first()
+    if supervisor is None:
+        raise ValidationError({"supervisor_id": "Choose a supervisor of one of your programs."})
+    entry = services.supervised_hours_submit(
+        actor=request.user,
+        supervisor=supervisor,
+        worked_on=payload.worked_on,
+        hours=payload.hours,
+        kind=payload.kind,
+        note=payload.note,
+    )
+    return 201, {"id": entry.pk, "locked": entry.is_locked}
+
+
+@router.post("/workforce/supervised-hours/{entry_id}/sign", summary="Sign (and lock) an entry")
+def hours_sign(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
+    """Only the supervisor named on the entry can sign it; anyone else gets 404."""
+    entry = access_hours_to_sign(request.user, entry_id)
+    entry = services.supervised_hours_sign(actor=request.user, entry=entry)
+    return {"id": entry.pk, "locked": entry.is_locked, "signed_at": entry.signed_at}

@@ -1,5 +1,32 @@
-"""Workforce pages (issue 4), included by casework/web/urls.py under the `web` namespace."""
+"""Workforce pages (issue 4), included by casework/web/urls.py under the `web` namespace.
 
-from django.urls import URLPattern, URLResolver
+Every page needs sign-in except the career pathway planner (`pathway*` names are public).
+"""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, path
+
+from casework.web.views import workforce
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("pathway/", workforce.pathway, name="pathway"),
+    path("credentials/", workforce.my_credentials, name="my_credentials"),
+    path("credentials/add/<slug:kind>/", workforce.entry_add, name="workforce_entry_add"),
+    path(
+        "credentials/ce/<int:pk>/certificate/",
+        workforce.certificate_download,
+        name="workforce_certificate",
+    ),
+    path("credentials/staff/<int:pk>/", workforce.staff_detail, name="workforce_staff"),
+    path(
+        "credentials/verify/<slug:kind>/<int:pk>/",
+        workforce.credential_verify,
+        name="workforce_verify",
+    ),
+    path("credentials/hours/<int:pk>/sign/", workforce.hours_sign, name="workforce_hours_sign"),
+    path("credentials/supervision/", workforce.supervision, name="workforce_supervision"),
+    path("credentials/compliance/", workforce.compliance, name="workforce_compliance"),
+    path("credentials/compliance.csv", workforce.compliance_csv, name="workforce_compliance_csv"),
+    path("credentials/requirements/", workforce.requirements, name="workforce_requirements"),
+    path("credentials/rules/", workforce.rules, name="workforce_rules"),
+    path("credentials/rules/<str:code>/", workforce.rule_edit, name="workforce_rule_edit"),
+]

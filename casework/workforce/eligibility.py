@@ -222,7 +222,7 @@ def _degree(
         if status == MET:
             return RequirementResult("", "", MET, evidence[-1:])
         best = UNKNOWN
-    label = req.get("label", "A qualifying degree")
+    label = req.get("label", "a qualifying degree")
     if best == UNKNOWN:
         unknown = (
             "Record the degree's accreditation and whether it included a supervised field "
@@ -367,12 +367,18 @@ def _one_of(
     texts = ["; ".join(s.missing for s in subs if s.status != MET and s.missing)]
     texts += [
         "; ".join(s.missing for s in alt_subs if s.status != MET and s.missing)
-        for alt_status, _, _, alt_subs in ranked[1:2]
+        for alt_status, _, _, alt_subs in _alternatives(ranked[1:])
         if alt_status == NOT_MET
     ]
     return RequirementResult(
         "", "", status, evidence, "; or ".join(t for t in texts if t), shortfall
     )
+
+
+def _alternatives(ranked: list[Any]) -> list[Any]:
+    """The one alternative worth suggesting: reachable by more of the same (a finite
+    shortfall, not a different degree) and not marked ``suggest: false`` in the rule."""
+    return [r for r in ranked if r[2].get("suggest", True) and r[1] != math.inf][:1]
 
 
 _HANDLERS = {

@@ -63,3 +63,41 @@ def can_edit_rules(actor: Any) -> bool:
 def can_see_compliance(actor: Any) -> bool:
     access = access_for(actor)
     return bool(access.admin_org_ids or access.supervised_program_ids)
+
+
+def access_hours_to_sign(actor: Any, entry_id: object) -> Any:
+    """An entry that names ``actor`` as its supervisor; anyone else gets NotFound."""
+    from casework.workforce.models import SupervisedHours
+
+    entry = SupervisedHours.objects.filter(pk=entry_id, supervisor_id=getattr(actor, "pk", None))
+    found = entry.select_related("user").first()
+    if found is None:
+        raise NotFound("No such entry awaiting your signature.")
+    return found
+
+
+def access_certificate(actor: Any, entry_id: object) -> Any:
+    """A CE entry with a certificate whose owner's record ``actor`` may read, else NotFound."""
+    from casework.workforce.models import ContinuingEducation
+
+    entry = (
+        ContinuingEducation.objects.filter(pk=entry_id, user__in=staff_visible_to(actor))
+        .exclude(certificate="")
+        .first()
+    )
+    if entry is None:
+        raise NotFound("No such certificate.")
+    return entry
+
+
+def access_credential(actor: Any, kind: str, credential_id: object) -> Any:
+    """A licence or certification of a staff member ``actor`` may read, else NotFound."""
+    from casework.workforce.models import Certification, Licence
+
+    model = {"licence": Licence, "certification": Certification}.get(kind)
+    found = None
+    if model is not None:
+        found = model.objects.filter(pk=credential_id, user__in=staff_visible_to(actor)).first()
+    if found is None:
+        raise NotFound("No such credential.")
+    return found

@@ -313,3 +313,100 @@ def compliance_rows(actor: User, *, today: date) -> list[dict[str, str]]:
             }
         )
     return sorted(rows, key=lambda r: (r["staff"], r["finding"]))
+
+
+def _dump(entry: Any, fields: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": entry.pk}
+    for name in fields:
+        value = getattr(entry, name)
+        out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+def staff_record_dict(user: User) -> dict[str, Any]:
+    """The staff member's whole record as plain data (API and CLI)."""
+    cred = (
+        "number",
+        "issued_on",
+        "expires_on",
+        "status",
+        "verification",
+        "verification_method",
+        "verified_at",
+    )
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "name": user.full_name,
+        "education": [
+            _dump(
+                e,
+                (
+                    "degree",
+                    "level",
+                    "field_of_study",
+                    "institution",
+                    "accreditation",
+                    "completed_on",
+                    "supervised_field_experience",
+                ),
+            )
+            for e in user.education.all()
+        ],
+        "licences": [
+            _dump(x, ("kind", "jurisdiction", *cred)) | {"verified_by": str(x.verified_by or "")}
+            for x in user.licences.select_related("verified_by")
+        ],
+        "certifications": [
+            _dump(x, ("kind", *cred)) | {"verified_by": str(x.verified_by or "")}
+            for x in user.certifications.select_related("verified_by")
+        ],
+        "positions": [
+            _dump(
+                p,
+                (
+                    "employer",
+                    "setting",
+                    "role_title",
+                    "case_management",
+                    "supervises_case_managers",
+                    "employment",
+                    "hours_per_week",
+                    "started_on",
+                    "ended_on",
+                    "supervised",
+                    "supervisor_name",
+                    "supervisor_credentials",
+                ),
+            )
+            for p in user.positions.all()
+        ],
+        "supervised_hours": [
+            _dump(h, ("worked_on", "kind", "note", "signed_at"))
+            | {"hours": float(h.hours), "supervisor": str(h.supervisor), "locked": h.is_locked}
+            for h in user.supervised_hours.select_related("supervisor")
+        ],
+        "continuing_education": [
+            _dump(c, ("provider", "course", "completed_on", "category"))
+            | {"hours": float(c.hours), "has_certificate": bool(c.certificate)}
+            for c in user.continuing_education.all()
+        ],
+        "practicums": [
+            _dump(p, ("school", "placement_site", "required_hours", "started_on", "ends_on"))
+            | {
+                "field_instructor": str(p.field_instructor),
+                "signed_hours": float(
+                    sum(h.hours for h in p.hours.all() if h.signed_at is not None)
+                ),
+            }
+            for p in user.practicums.select_related("field_instructor")
+        ],
+    }
+
+
+def supervisor_choices(user: User) -> Any:
+    """Who may be named to sign ``user``'s hours: supervisors of their programs, and field
+    instructors of their practicums."""
+    ids = [u.pk for u in supervisors_of(user)]
+    ids += list(user.practicums.values_list("field_instructor_id", flat=True))
+    return User.objects.filter(pk__in=ids, is_active=True).exclude(pk=user.pk)

@@ -1,0 +1,416 @@
+"""Workforce pages: my credentials, adding record entries, supervision, compliance,
+program requirements and exceptions, the rule editor, and the public pathway planner.
+
+Views parse a form, call a gate and one service, and render; domain refusals become
+404 (hidden or missing) or 403 (visible but not allowed).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework.accounts.access import access_for
+from casework.accounts.models import Membership, Program, User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.clients.services import client_list_record
+from casework.core import exceptions as domain
+from casework.workforce import forms as wf_forms
+from casework.workforce import pathway as planner
+from casework.workforce import permissions, queries, services
+from casework.workforce.models import (
+    Certification,
+    ContinuingEducation,
+    CredentialException,
+    CredentialRequirement,
+    Education,
+    Licence,
+    Position,
+    Practicum,
+    SupervisedHours,
+)
+from casework.workforce.rules import current_rules
+
+ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
+    "education": (wf_forms.EducationForm, Education, "Add education"),
+    "licence": (wf_forms.LicenceForm, Licence, "Add a licence"),
+    "certification": (wf_forms.CertificationForm, Certification, "Add a certification"),
+    "position": (wf_forms.PositionForm, Position, "Add a position"),
+    "ce": (wf_forms.ContinuingEducationForm, ContinuingEducation, "Log continuing education"),
+    "practicum": (wf_forms.PracticumForm, Practicum, "Add a practicum"),
+    "hours": (wf_forms.SupervisedHoursForm, SupervisedHours, "Log supervised hours"),
+}
+
+
+def _gate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Translate domain refusals: NotFound -> 404, PermissionDenied -> 403."""
+
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return func(request, *args, **kwargs)
+        except domain.NotFound:
+            raise Http404("Not found.") from None
+        except domain.PermissionDenied as denied:
+            raise PermissionDenied(str(denied)) from None
+
+    return wrapper
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, errors in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
+    report = queries.credentials_report(staff)
+    return {
+        "staff": staff,
+        "report": report,
+        "education": staff.education.all(),
+        "licences": staff.licences.select_related("verified_by"),
+        "certifications": staff.certifications.select_related("verified_by"),
+        "positions": staff.positions.all(),
+        "hours": staff.supervised_hours.select_related("supervisor")[:50],
+        "ce_entries": staff.continuing_education.all(),
+        "practicums": staff.practicums.select_related("field_instructor"),
+        "can_verify": permissions.can_verify(viewer, staff),
+        "verify_form": wf_forms.VerifyForm(),
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_credentials(request: HttpRequest) -> HttpResponse:
+    context = _record_context(request.user, request.user)  # type: ignore[arg-type]  # signed in
+    context["is_own"] = True
+    return render(request, "workforce/my_credentials.html", context)
+
+
+def _entry_form(kind: str, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+    form_class = ENTRY_KINDS[kind][0]
+    extra: dict[str, Any] = {}
+    if kind in ("hours", "practicum"):
+        choices = queries.supervisor_choices(request.user)  # type: ignore[arg-type]  # signed in
+        extra["supervisors"] = (
+            choices
+            if kind == "hours"
+            else User.objects.filter(
+                pk__in=[u.pk for u in queries.supervisors_of(request.user)]  # type: ignore[arg-type]
+            )
+        )
+    return form_class(data, files, **extra)
+
+
+def _save_entry(kind: str, request: HttpRequest, form: Any) -> None:
+    actor = request.user
+    data = dict(form.cleaned_data)
+    if kind == "ce":
+        certificate = data.pop("certificate", None)
+        services.continuing_education_create(
+            actor=actor, user=actor, data=data, certificate=certificate or None
+        )
+    elif kind == "hours":
+        services.supervised_hours_submit(actor=actor, **data)
+    else:
+        services.entry_create(actor=actor, user=actor, model=ENTRY_KINDS[kind][1], data=data)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_gate
+def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in ENTRY_KINDS:
+        raise Http404("No such kind of entry.")
+    form = _entry_form(kind, request)
+    if request.method == "POST":
+        form = _entry_form(kind, request, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                _save_entry(kind, request, form)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Saved to your record.")
+                return redirect("web:my_credentials")
+    title = ENTRY_KINDS[kind][2]
+    return render(
+        request, "workforce/entry_form.html", {"form": form, "title": title, "kind": kind}
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+@_gate
+def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Certificates are served only here, after the access check, as attachments."""
+    entry = permissions.access_certificate(request.user, pk)
+    record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="workforce.ce_certificate",
+        target_id=entry.pk,
+    )
+    response = FileResponse(
+        entry.certificate.open("rb"),
+        as_attachment=True,
+        filename=entry.certificate_name or "certificate",
+        content_type=entry.certificate_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+@_gate
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = permissions.access_staff(request.user, pk)
+    record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="workforce.staff_record",
+        target_id=staff.pk,
+    )
+    context = _record_context(staff, request.user)
+    context["is_own"] = staff.pk == request.user.pk
+    return render(request, "workforce/staff_detail.html", context)
+
+
+@login_required
+@require_POST
+@_gate
+def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    credential = permissions.access_credential(request.user, kind, pk)
+    form = wf_forms.VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the outcome and how you verified it.")
+    else:
+        services.credential_verify(
+            actor=request.user,
+            credential=credential,
+            outcome=form.cleaned_data["outcome"],
+            method=form.cleaned_data["method"],
+        )
+        messages.success(request, f"Recorded the verification of {credential}.")
+    return redirect("web:workforce_staff", pk=credential.user_id)
+
+
+@login_required
+@require_POST
+@_gate
+def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = permissions.access_hours_to_sign(request.user, pk)
+    try:
+        services.supervised_hours_sign(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Signed {entry.hours} hours for {entry.user}. It is now locked.")
+    return redirect("web:workforce_supervision")
+
+
+def _require_oversight(request: HttpRequest) -> None:
+    if not permissions.can_see_compliance(request.user):
+        raise PermissionDenied("Only supervisors and organization admins can see this page.")
+
+
+@login_required
+@require_http_methods(["GET"])
+def supervision(request: HttpRequest) -> HttpResponse:
+    """The supervisor's page: staff lacking a required credential (with the clients to
+    reassign), hours awaiting signature, and credentials expiring within 90 days."""
+    today = timezone.localdate()
+    awaiting = SupervisedHours.objects.filter(
+        supervisor=request.user, signed_at__isnull=True
+    ).select_related("user")
+    in_scope = list(queries.memberships_in_scope(request.user))  # type: ignore[arg-type]
+    if not in_scope and not awaiting:
+        _require_oversight(request)
+    gaps = queries.gaps(in_scope, today=today)
+    _audit_clients_shown(request, gaps)
+    staff = {m.user_id: m.user for m in in_scope}.values()
+    context = {
+        "gaps": gaps,
+        "awaiting": awaiting,
+        "expiring": queries.expiring(staff, today=today),
+        "staff": sorted(staff, key=lambda u: u.full_name),
+    }
+    return render(request, "workforce/supervision.html", context)
+
+
+def _audit_clients_shown(request: HttpRequest, gaps: list[queries.StaffGap]) -> None:
+    clients = [e.client for gap in gaps for e in gap.enrollments]
+    if clients:
+        client_list_record(
+            actor=request.user, clients=clients, query={"credential_alerts": "expired"}
+        )
+
+
+@login_required
+@require_http_methods(["GET"])
+def compliance(request: HttpRequest) -> HttpResponse:
+    _require_oversight(request)
+    rows = queries.compliance_rows(request.user, today=timezone.localdate())  # type: ignore[arg-type]
+    return render(request, "workforce/compliance.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET"])
+def compliance_csv(request: HttpRequest) -> HttpResponse:
+    _require_oversight(request)
+    rows = queries.compliance_rows(request.user, today=timezone.localdate())  # type: ignore[arg-type]
+    record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target_type="workforce.compliance",
+        details={"rows": len(rows)},
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="credential-compliance.csv"'
+    columns = ["staff", "email", "program", "finding", "detail", "affected_clients"]
+    writer = csv.DictWriter(response, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        # Cells starting with = + - @ would run as formulas in a spreadsheet.
+        writer.writerow({k: ("'" + v if v[:1] in "=+-@" else v) for k, v in row.items()})
+    return response
+
+
+def _admin_programs(request: HttpRequest) -> Any:
+    org_ids = access_for(request.user).admin_org_ids
+    if not org_ids:
+        raise PermissionDenied("Only organization admins manage credential requirements.")
+    return Program.objects.filter(organization_id__in=org_ids, is_active=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_gate
+def requirements(request: HttpRequest) -> HttpResponse:
+    """Org admins: which credentials each program requires, and time-limited exceptions."""
+    programs = _admin_programs(request)
+    staff = User.objects.filter(
+        pk__in=Membership.objects.active().filter(program__in=programs).values("user_id")
+    )
+    req_form = wf_forms.RequirementForm(programs=programs)
+    exc_form = wf_forms.ExceptionForm(programs=programs, staff=staff)
+    action = request.POST.get("action")
+    if action == "requirement":
+        req_form = wf_forms.RequirementForm(request.POST, programs=programs)
+        if req_form.is_valid() and _apply(
+            req_form, lambda d: services.credential_requirement_set(actor=request.user, **d)
+        ):
+            messages.success(request, "Saved the requirement.")
+            return redirect("web:workforce_requirements")
+    elif action == "exception":
+        exc_form = wf_forms.ExceptionForm(request.POST, programs=programs, staff=staff)
+        if exc_form.is_valid() and _apply(
+            exc_form, lambda d: services.credential_exception_grant(actor=request.user, **d)
+        ):
+            messages.success(request, "Recorded the exception.")
+            return redirect("web:workforce_requirements")
+    elif action == "revoke":
+        exception = CredentialException.objects.filter(
+            pk=request.POST.get("exception"), program__in=programs
+        ).first()
+        if exception is None:
+            raise Http404("No such exception.")
+        services.credential_exception_revoke(actor=request.user, exception=exception)
+        messages.success(request, "Ended the exception.")
+        return redirect("web:workforce_requirements")
+    context = {
+        "req_form": req_form,
+        "exc_form": exc_form,
+        "requirements": CredentialRequirement.objects.filter(
+            program__in=programs, is_active=True
+        ).select_related("program"),
+        "exceptions": CredentialException.objects.filter(program__in=programs).select_related(
+            "user", "program", "granted_by"
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "workforce/requirements.html", context)
+
+
+def _apply(form: Any, call: Callable[[dict[str, Any]], Any]) -> bool:
+    try:
+        call(dict(form.cleaned_data))
+    except ValidationError as error:
+        _add_errors(form, error)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET"])
+def rules(request: HttpRequest) -> HttpResponse:
+    """Every rule in force with its version, source and marker (read by all staff)."""
+    return render(
+        request,
+        "workforce/rules.html",
+        {"rules": current_rules().values(), "can_edit": permissions.can_edit_rules(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_gate
+def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if not permissions.can_edit_rules(request.user):
+        raise PermissionDenied("Only a platform administrator edits the shared rules.")
+    rule = current_rules().get(code)
+    if rule is None:
+        raise Http404("No such rule.")
+    initial = {
+        "params": yaml.safe_dump(rule.params, sort_keys=False, allow_unicode=True, width=100),
+        "citation": rule.citation,
+        "source_url": rule.source_url,
+        "marker": rule.marker,
+    }
+    form = wf_forms.RuleEditForm(request.POST or None, initial=initial)
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and _apply(form, lambda d: services.ruleset_edit(actor=request.user, code=code, **d))
+    )
+    if saved:
+        messages.success(request, f"Saved {code} as version {rule.version + 1}.")
+        return redirect("web:workforce_rules")
+    return render(request, "workforce/rule_edit.html", {"form": form, "rule": rule})
+
+
+@require_http_methods(["GET"])
+def pathway(request: HttpRequest) -> HttpResponse:
+    """The public career pathway planner (no sign-in). Signed-in staff start from their record."""
+    result = None
+    if "area" in request.GET:
+        form = wf_forms.PathwayForm(request.GET)
+        if form.is_valid():
+            try:
+                answers = planner.parse_answers(**form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                result = planner.plan(answers).as_dict()
+    elif request.user.is_authenticated:
+        form = wf_forms.PathwayForm(initial=planner.initial_from_record(request.user))
+    else:
+        form = wf_forms.PathwayForm()
+    return render(request, "workforce/pathway.html", {"form": form, "plan": result})

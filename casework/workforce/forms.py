@@ -1,0 +1,214 @@
+"""Forms for the staff record pages and the pathway planner (rendered by casework.web)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from casework.accounts.models import PracticeArea, Role
+from casework.workforce.models import (
+    Certification,
+    CertificationKind,
+    ContinuingEducation,
+    Degree,
+    Education,
+    Licence,
+    LicenceKind,
+    Position,
+    Practicum,
+    RuleSet,
+    SupervisedHours,
+    Verification,
+    VerificationMethod,
+)
+from casework.workforce.pathway import CERTIFICATION_CODES, LICENCE_CODES
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class EducationForm(forms.ModelForm):
+    class Meta:
+        model = Education
+        fields = [
+            "degree",
+            "level",
+            "field_of_study",
+            "institution",
+            "accreditation",
+            "completed_on",
+            "supervised_field_experience",
+        ]
+        widgets = {"completed_on": DATE}
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["kind", "jurisdiction", "number", "issued_on", "expires_on", "status"]
+        widgets = {"issued_on": DATE, "expires_on": DATE}
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "number", "issued_on", "expires_on", "status"]
+        widgets = {"issued_on": DATE, "expires_on": DATE}
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = [
+            "employer",
+            "setting",
+            "role_title",
+            "case_management",
+            "supervises_case_managers",
+            "employment",
+            "hours_per_week",
+            "started_on",
+            "ended_on",
+            "supervised",
+            "supervisor_name",
+            "supervisor_credentials",
+        ]
+        widgets = {"started_on": DATE, "ended_on": DATE}
+
+
+class ContinuingEducationForm(forms.ModelForm):
+    certificate = forms.FileField(
+        required=False,
+        help_text="A PDF, PNG or JPEG, 5 MB at most.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+    class Meta:
+        model = ContinuingEducation
+        fields = ["provider", "course", "completed_on", "hours", "category"]
+        widgets = {"completed_on": DATE}
+
+
+class PracticumForm(forms.ModelForm):
+    class Meta:
+        model = Practicum
+        fields = [
+            "school",
+            "placement_site",
+            "field_instructor",
+            "required_hours",
+            "started_on",
+            "ends_on",
+        ]
+        widgets = {"started_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args: Any, supervisors: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if supervisors is not None:
+            self.fields["field_instructor"].queryset = supervisors  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class SupervisedHoursForm(forms.ModelForm):
+    class Meta:
+        model = SupervisedHours
+        fields = ["supervisor", "worked_on", "hours", "kind", "note"]
+        widgets = {"worked_on": DATE}
+        help_texts = {"supervisor": "The supervisor who will sign this entry."}
+
+    def __init__(self, *args: Any, supervisors: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if supervisors is not None:
+            self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class VerifyForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(Verification.VERIFIED, "Verified"), (Verification.REJECTED, "Could not verify")]
+    )
+    method = forms.ChoiceField(choices=VerificationMethod.choices[1:], label="How")
+
+
+class RequirementForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]  # set in __init__
+    role = forms.ChoiceField(
+        choices=[(Role.CASE_MANAGER, "Case manager"), (Role.SUPERVISOR, "Supervisor")]
+    )
+    any_of = forms.MultipleChoiceField(
+        choices=[(c, c) for c in sorted(LICENCE_CODES | CERTIFICATION_CODES)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Holds one of",
+        help_text="Leave all unticked to remove the requirement.",
+    )
+    in_program_state = forms.BooleanField(
+        required=False, initial=True, label="A licence must be issued in the program's state"
+    )
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class ExceptionForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]  # set in __init__
+    user = forms.ModelChoiceField(queryset=None, label="Staff member")  # type: ignore[arg-type]  # set in __init__
+    reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    ends_on = forms.DateField(widget=DATE, label="Ends on", help_text="At most 180 days away.")
+
+    def __init__(self, *args: Any, programs: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]  # ModelChoiceField
+        self.fields["user"].queryset = staff  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class RuleEditForm(forms.Form):
+    params = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        label="Parameters (YAML)",
+    )
+    citation = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    source_url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    marker = forms.ChoiceField(choices=RuleSet.Marker.choices)
+    note = forms.CharField(max_length=500, required=False, label="What changed and why")
+
+    def clean_params(self) -> Any:
+        import yaml
+
+        try:
+            return yaml.safe_load(self.cleaned_data["params"])
+        except yaml.YAMLError as exc:
+            raise forms.ValidationError(f"This is not valid YAML: {exc}") from None
+
+
+class PathwayForm(forms.Form):
+    area = forms.ChoiceField(choices=PracticeArea.choices, label="Practice area")
+    degrees = forms.MultipleChoiceField(
+        choices=Degree.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Degrees you hold",
+    )
+    licences = forms.MultipleChoiceField(
+        choices=[
+            *[(c, label) for c, label in LicenceKind.choices if c != "OTHER"],
+            *[(c, label) for c, label in CertificationKind.choices if c != "OTHER"],
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Licences and certifications you hold",
+    )
+    experience_months = forms.IntegerField(
+        min_value=0,
+        max_value=600,
+        initial=0,
+        label="Months of full-time case management experience",
+    )
+    supervised_months = forms.IntegerField(
+        min_value=0,
+        max_value=600,
+        initial=0,
+        label="Of those, months supervised by a certified case manager (CCM or CRC)",
+    )
+    state = forms.CharField(
+        max_length=2, required=False, label="State (two letters)", help_text="For example TX."
+    )
