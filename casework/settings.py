@@ -57,6 +57,37 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> list[str]:
+    """Fernet keys for field-level encryption (SSN). Newest first; see core/crypto.py."""
+    from cryptography.fernet import Fernet
+
+    keys = env_list("FIELD_KEYS", [])
+    if not keys:
+        if PRODUCTION:
+            raise ConfigurationError(
+                "CASEWORK_FIELD_KEYS is required with CASEWORK_PROFILE=production "
+                "(generate one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')"
+            )
+        path = VAR_DIR / "field-key"
+        if not path.exists():
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(Fernet.generate_key().decode())
+            path.chmod(0o600)
+        keys = [path.read_text().strip()]
+    for key in keys:
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ConfigurationError(
+                "CASEWORK_FIELD_KEYS holds a value that is not a Fernet key"
+            ) from None
+    return keys
+
+
+CASEWORK_FIELD_KEYS = _field_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

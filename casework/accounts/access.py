@@ -83,14 +83,15 @@ class UserAccess:
 
 def compute_access(user: object) -> UserAccess:
     user_id = getattr(user, "pk", None)
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    active = getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+    if not active or user_id is None:
         return UserAccess(user_id=None)
     admin: set[int] = set()
     auditor: set[int] = set()
     partner: set[int] = set()
     programs: dict[int, set[str]] = defaultdict(set)
     program_org: dict[int, int] = {}
-    rows = Membership.objects.active().filter(user_id=user_id)
+    rows = Membership.objects.active().filter(user_id=int(user_id))
     rows = rows.filter(program__isnull=True) | rows.filter(program__is_active=True)
     for org_id, program_id, role in rows.values_list("organization_id", "program_id", "role"):
         if program_id is not None:

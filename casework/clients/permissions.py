@@ -6,13 +6,90 @@ the attempt is audited. A client the user may see but not change (an auditor) gi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
 
 from casework.accounts.access import access_for
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.clients.models import Client, Enrollment
+from casework.clients.models import (
+    BreakGlassAccess,
+    Client,
+    Consent,
+    ConsentCategory,
+    Enrollment,
+)
 from casework.core.exceptions import NotFound, PermissionDenied
+
+ALL_CATEGORIES = frozenset(ConsentCategory.values)
+
+
+def access_basis(user: Any, client: Client) -> tuple[str, frozenset[str]]:
+    """How the user reaches the client, and which information categories that opens.
+
+    Staff of the client's own programs, its org admins and auditors, and an open
+    break-the-glass access see every category. A recipient of consent sees only the
+    categories of the consents in force that name their organization or program; a
+    consent always opens the client's identity (``general``), without which nothing it
+    releases could be read.
+    """
+    access = access_for(user)
+    if client.organization_id in access.org_wide_org_ids:
+        return "organization", ALL_CATEGORIES
+    if (
+        access.program_ids
+        and Enrollment.objects.filter(
+            client_id=client.pk, program_id__in=access.program_ids
+        ).exists()
+    ):
+        return "program", ALL_CATEGORIES
+    if BreakGlassAccess.objects.filter(
+        client_id=client.pk, user_id=access.user_id or 0, expires_at__gt=timezone.now()
+    ).exists():
+        return "break_glass", ALL_CATEGORIES
+    staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
+    consents = (
+        Consent.objects.in_force()
+        .filter(client_id=client.pk)
+        .to_recipient(organization_ids=staff_orgs, program_ids=access.program_ids)
+    )
+    categories: set[str] = set()
+    for granted in consents.values_list("categories", flat=True):
+        categories.update(granted or [])
+    if not categories and not consents.exists():
+        return "none", frozenset()
+    return "consent", frozenset(categories | {ConsentCategory.GENERAL})
+
+
+def in_care_team(user: Any, client: Client) -> bool:
+    """Primary case managers of the client's open enrollments and those programs' supervisors."""
+    access = access_for(user)
+    leads = access.supervised_program_ids | frozenset(
+        p for p, roles in access.program_roles.items() if "program_admin" in roles
+    )
+    return (
+        Enrollment.objects.open()
+        .filter(client_id=client.pk)
+        .filter(Q(primary_case_manager_id=access.user_id) | Q(program_id__in=leads))
+        .exists()
+    )
+
+
+def redact_confidential_addresses(user: Any, clients: Iterable[Client]) -> None:
+    """Blank the address of every confidential-address client the user is not care team for.
+
+    Done on the instances, before any template, serializer or export sees them, so no
+    delivery path can show what it was never given. Sets ``address_hidden`` on each.
+    """
+    for client in clients:
+        hidden = client.address_confidential and not in_care_team(user, client)
+        client.address_hidden = hidden  # type: ignore[attr-defined]
+        if hidden:
+            for name in Client.ADDRESS_FIELDS:
+                setattr(client, name, "")
 
 
 def can_write_client(user: Any, client: Client) -> bool:
@@ -25,7 +102,7 @@ def can_write_client(user: Any, client: Client) -> bool:
     return Enrollment.objects.filter(client_id=client.pk, program_id__in=writable).exists()
 
 
-def _deny(user: Any, client_id: object, reason: str) -> None:
+def _deny(user: Any, client_id: int, reason: str) -> None:
     existing = Client.objects.filter(pk=client_id).values_list("organization_id", flat=True).first()
     record(
         actor=user,
@@ -55,11 +132,17 @@ def access_client(
     if client is None:
         _deny(user, pk, "not visible")
         raise NotFound("client")
+    basis, categories = access_basis(user, client)
+    client.access_basis = basis  # type: ignore[attr-defined]
+    client.access_categories = categories  # type: ignore[attr-defined]
     if write:
         if not can_write_client(user, client):
             _deny(user, pk, "read-only access")
             raise PermissionDenied("You can view this client but not change it.")
-    elif audit:
+        return client
+    redact_confidential_addresses(user, [client])
+    if audit:
+        details = {"basis": basis} if basis not in ("program", "organization") else None
         record(
             actor=user,
             action=AuditAction.VIEW,
@@ -67,6 +150,7 @@ def access_client(
             target_id=pk,
             client_id=pk,
             organization_id=client.organization_id,
+            details=details,
         )
     return client
 

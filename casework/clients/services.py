@@ -20,6 +20,7 @@ from casework.core.exceptions import PermissionDenied
 
 CASE_MANAGER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_ADMIN)
 ENROLLMENT_FIELDS = ("status", "start_date", "end_date", "primary_case_manager_id")
+CLIENT_FIELDS = (*Client.EDITABLE_FIELDS, *Client.PROFILE_FIELDS)
 
 
 def _check_program_write(actor: Any, program: Program) -> None:
@@ -57,7 +58,7 @@ def client_create(
 ) -> Client:
     """Create a client and enroll them in ``program`` (a client is always in some program)."""
     _check_program_write(actor, program)
-    unknown = set(data) - set(Client.EDITABLE_FIELDS)
+    unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     client = Client(organization_id=program.organization_id, created_by=actor, **data)
@@ -70,7 +71,7 @@ def client_create(
         target_id=client.pk,
         client_id=client.pk,
         organization_id=client.organization_id,
-        changes=diff({}, snapshot(client, Client.EDITABLE_FIELDS)),
+        changes=diff({}, snapshot(client, CLIENT_FIELDS)),
     )
     enrollment_create(
         actor=actor,
@@ -88,15 +89,15 @@ def client_update(
     *, actor: Any, client: Client, expected_version: int, data: Mapping[str, Any]
 ) -> Client:
     """Apply ``data`` if nobody saved since ``expected_version``; raises ``StaleVersion``."""
-    unknown = set(data) - set(Client.EDITABLE_FIELDS)
+    unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
-    before = snapshot(client, Client.EDITABLE_FIELDS)
+    before = snapshot(client, CLIENT_FIELDS)
     for name, value in data.items():
         setattr(client, name, value)
     client.full_clean()
     client.refresh_search_keys()
-    changes = diff(before, snapshot(client, Client.EDITABLE_FIELDS))
+    changes = diff(before, snapshot(client, CLIENT_FIELDS))
     if not changes:
         return client
     fields = [*data.keys(), "family_name_key", "given_name_key", "preferred_name_key"]

@@ -32,8 +32,8 @@ def save_versioned(instance: VersionedModel, *, expected_version: int, fields: l
     if "updated_at" in {f.name for f in model._meta.fields}:
         from django.utils import timezone
 
-        instance.updated_at = timezone.now()  # type: ignore[attr-defined]
-        values["updated_at"] = instance.updated_at  # type: ignore[attr-defined]
+        instance.updated_at = timezone.now()
+        values["updated_at"] = instance.updated_at
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         version=F("version") + 1, **values
     )

@@ -4,6 +4,7 @@ reminders and escalations; the email copy goes out after commit through the task
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -52,7 +53,7 @@ def notify(
             continue
         created.append(note)
         if email and user.email:
-            transaction.on_commit(lambda pk=note.pk: _enqueue_email(pk))
+            transaction.on_commit(partial(_enqueue_email, note.pk))
     return created
 
 

@@ -1,0 +1,329 @@
+"""Consent (release of information), break-the-glass access, and the protected SSN.
+
+Services in the house style: keyword-only, one transaction, ``full_clean``, an audit row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from casework.accounts.access import access_for
+from casework.accounts.models import Membership, Role
+from casework.audit.models import AuditAction
+from casework.audit.services import diff, record, snapshot
+from casework.clients.models import (
+    BreakGlassAccess,
+    Client,
+    Consent,
+    ConsentCategory,
+    Enrollment,
+)
+from casework.core import crypto
+from casework.core.concurrency import save_versioned
+from casework.core.exceptions import NotFound
+from casework.notifications.services import notify
+
+# 42 CFR 2.32 notice to accompany each disclosure of Part 2 records (DOMAIN.md §5.4 marks the
+# exact wording UNVERIFIED; this is the 2024 rule's text as an agency default, editable later).
+PART2_REDISCLOSURE_NOTICE = (
+    "This record which has been disclosed to you is protected by federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
+    "testimony that describes the information contained in this record, in any civil, "
+    "criminal, administrative, or legislative proceedings by any Federal, State, or local "
+    "authority, against the patient, unless authorized by the consent of the patient, except "
+    "as provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR "
+    "2.64 or 2.65. In addition, the Federal rules prohibit you from making any other use or "
+    "disclosure of this record unless at least one of the following applies: (i) further use "
+    "or disclosure is expressly permitted by the written consent of the individual whose "
+    "information is being disclosed in this record or as otherwise permitted by 42 CFR part 2; "
+    "(ii) you are a covered entity or business associate and have received the record for "
+    "treatment, payment, or health care operations, or (iii) you have received the record "
+    "from a covered entity or business associate as permitted by 45 CFR part 164, subparts A "
+    "and E. A general authorization for the release of medical or other information is NOT "
+    "sufficient to meet the required elements of written consent to further use or redisclose "
+    "the record (see 42 CFR 2.31)."
+)
+BREAK_GLASS_MINUTES = 60
+BREAK_GLASS_MIN_REASON = 15
+CONSENT_FIELDS = (
+    "disclosing_program_id",
+    "recipient_organization_id",
+    "recipient_program_id",
+    "recipient_name",
+    "categories",
+    "information_description",
+    "purpose",
+    "kind",
+    "effective_date",
+    "expiry_date",
+    "expiry_event",
+    "signature_method",
+    "signed_by_name",
+    "signer_authority",
+    "signed_on",
+    "revocation_right_acknowledged",
+)
+_SSN = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
+
+
+def _part2_errors(consent: Consent) -> dict[str, str]:
+    """The 42 CFR 2.31(a) elements a substance-use consent must hold (DOMAIN.md §5.4)."""
+    errors: dict[str, str] = {}
+    if not consent.information_description.strip():
+        errors["information_description"] = (
+            "A Part 2 consent needs a specific description of the information to disclose."
+        )
+    if not (
+        consent.recipient_name or consent.recipient_organization_id or consent.recipient_program_id
+    ):
+        errors["recipient_name"] = "A Part 2 consent names its recipients."
+    if consent.expiry_date is None and not consent.expiry_event.strip():
+        errors["expiry_date"] = (
+            'A Part 2 consent needs an expiry date or event ("end of treatment").'
+        )
+    if not consent.revocation_right_acknowledged:
+        errors["revocation_right_acknowledged"] = (
+            "The client must be told of the right to revoke in writing (42 CFR 2.31(a)(6))."
+        )
+    return errors
+
+
+def _validate_consent(consent: Consent) -> None:
+    errors: dict[str, Any] = {}
+    categories = consent.categories
+    if not isinstance(categories, list) or not categories:
+        errors["categories"] = "Choose at least one category of information."
+    elif set(categories) - set(ConsentCategory.values):
+        errors["categories"] = (
+            f"Unknown categories: {sorted(set(categories) - set(ConsentCategory.values))}."
+        )
+    if consent.signature_method == Consent.SignatureMethod.DRAWN and not consent.signature_image:
+        errors["signature_image"] = "Draw the signature, or choose another signing method."
+    if consent.signature_method == Consent.SignatureMethod.UPLOADED and not consent.signed_form:
+        errors["signed_form"] = "Upload the signed form, or choose another signing method."
+    if consent.signed_on and consent.signed_on > timezone.localdate():
+        errors["signed_on"] = "The signing date cannot be in the future."
+    if (
+        consent.recipient_program_id
+        and consent.recipient_program_id == consent.disclosing_program_id
+    ):
+        errors["recipient_program"] = "A program does not need consent to see its own clients."
+    if consent.is_part2:
+        errors |= _part2_errors(consent)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Any,
+    client: Client,
+    data: Mapping[str, Any],
+    signature_image: str = "",
+    signed_form: Any = None,
+) -> Consent:
+    """Record a signed consent. The caller loaded ``client`` with ``access_client(write=True)``."""
+    unknown = set(data) - {f.removesuffix("_id") for f in CONSENT_FIELDS} - set(CONSENT_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
+    consent = Consent(
+        organization_id=client.organization_id,
+        client=client,
+        created_by=actor,
+        signature_image=signature_image,
+        **data,
+    )
+    if signed_form is not None:
+        consent.signed_form = signed_form
+    if consent.is_part2 and not consent.redisclosure_notice:
+        consent.redisclosure_notice = PART2_REDISCLOSURE_NOTICE
+    _validate_consent(consent)
+    consent.full_clean(exclude=["signed_form"])
+    consent.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target_type="consent",
+        target_id=consent.pk,
+        client_id=client.pk,
+        organization_id=client.organization_id,
+        changes=diff({}, snapshot(consent, CONSENT_FIELDS)),
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: Any, consent: Consent, reason: str = "") -> Consent:
+    """Revoke now. Access that the consent gave ends with this transaction's commit."""
+    if consent.revoked_at is not None:
+        return consent
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = actor
+    consent.revocation_reason = reason[:300]
+    save_versioned(
+        consent,
+        expected_version=consent.version,
+        fields=["revoked_at", "revoked_by", "revocation_reason"],
+    )
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target_type="consent",
+        target_id=consent.pk,
+        client_id=consent.client_id,
+        organization_id=consent.organization_id,
+        changes={"revoked_at": [None, consent.revoked_at.isoformat()]},
+        details={"reason": reason[:300]},
+    )
+    return consent
+
+
+def _program_supervisors(client: Client) -> list[Any]:
+    programs = Enrollment.objects.open().filter(client=client).values_list("program_id", flat=True)
+    memberships = (
+        Membership.objects.active()
+        .filter(program_id__in=list(programs), role=Role.SUPERVISOR)
+        .select_related("user")
+    )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+@transaction.atomic
+def break_glass_open(
+    *, actor: Any, client_id: int, reason: str, minutes: int = BREAK_GLASS_MINUTES
+) -> BreakGlassAccess:
+    """Open a record in an emergency: a reason is required, access lasts ``minutes``.
+
+    Only staff of an agency may do so, and only for that agency's clients (never partners,
+    never across organizations). The program's supervisors are alerted at once.
+    """
+    reason = (reason or "").strip()
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise ValidationError({"reason": "State the emergency (at least 15 characters)."})
+    if not 1 <= minutes <= 240:
+        raise ValidationError({"minutes": "Emergency access lasts 1 to 240 minutes."})
+    access = access_for(actor)
+    staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
+    client = Client.objects.filter(pk=client_id, organization_id__in=staff_orgs).first()
+    if client is None:
+        raise NotFound("client")
+    now = timezone.now()
+    grant = BreakGlassAccess(
+        organization_id=client.organization_id,
+        client=client,
+        user=actor,
+        reason=reason,
+        opened_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    grant.full_clean()
+    grant.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target_type="break_glass",
+        target_id=grant.pk,
+        client_id=client.pk,
+        organization_id=client.organization_id,
+        details={"reason": reason, "expires_at": grant.expires_at},
+    )
+    notify(
+        recipients=_program_supervisors(client),
+        kind="break_glass",
+        level="urgent",
+        title=f"Emergency access to a client record by {actor}",
+        body=f"Reason given: {reason}. Access ends at {grant.expires_at:%H:%M}.",
+        url=f"/clients/{client.pk}/",
+    )
+    return grant
+
+
+def normalize_ssn(value: str) -> str:
+    """Nine digits, or a ValidationError naming the problem (SSA never-issued ranges refused)."""
+    match = _SSN.match((value or "").strip())
+    if not match:
+        raise ValidationError({"ssn": "Enter 9 digits, e.g. 123-45-6789."})
+    area, group, serial = match.groups()
+    if area in {"000", "666"} or area.startswith("9") or group == "00" or serial == "0000":
+        raise ValidationError({"ssn": "That is not a valid Social Security number."})
+    return area + group + serial
+
+
+@transaction.atomic
+def client_set_ssn(*, actor: Any, client: Client, ssn: str, expected_version: int) -> Client:
+    """Store the SSN encrypted, keep its last four for the masked form; the trail is redacted."""
+    if ssn:
+        digits = normalize_ssn(ssn)
+        client.ssn_encrypted = crypto.encrypt(digits)
+        client.ssn_last4 = digits[-4:]
+        client.ssn_data_quality = 1
+    else:
+        client.ssn_encrypted, client.ssn_last4 = "", ""
+    save_versioned(
+        client,
+        expected_version=expected_version,
+        fields=["ssn_encrypted", "ssn_last4", "ssn_data_quality"],
+    )
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target_type="client",
+        target_id=client.pk,
+        client_id=client.pk,
+        organization_id=client.organization_id,
+        changes={"ssn": ["[redacted]", "[redacted]"]},
+    )
+    return client
+
+
+@transaction.atomic
+def client_reveal_ssn(*, actor: Any, client: Client) -> str:
+    """The full SSN, for a deliberate, audited click (the page shows only the last four)."""
+    record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        target_type="client",
+        target_id=client.pk,
+        client_id=client.pk,
+        organization_id=client.organization_id,
+        details={"field": "ssn"},
+    )
+    digits = crypto.decrypt(client.ssn_encrypted)
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}" if digits else ""
+
+
+def consent_expiry_sweep(*, within_days: int = 30) -> int:
+    """Tell each primary case manager, once, about consents expiring within ``within_days``."""
+    today = timezone.localdate()
+    soon = (
+        Consent.objects.in_force()
+        .filter(expiry_date__isnull=False, expiry_date__lte=today + timedelta(days=within_days))
+        .select_related("client")
+    )
+    sent = 0
+    for consent in soon:
+        managers = [
+            e.primary_case_manager
+            for e in Enrollment.objects.open()
+            .filter(client_id=consent.client_id, primary_case_manager__isnull=False)
+            .select_related("primary_case_manager")
+        ]
+        created = notify(
+            recipients={m.pk: m for m in managers if m}.values(),
+            kind="consent_expiring",
+            level="warning",
+            title="A client's consent expires soon",
+            body=f"Consent {consent.pk} expires on {consent.expiry_date:%Y-%m-%d}.",
+            url=f"/clients/{consent.client_id}/",
+            dedupe_key=f"consent-expiring-{consent.pk}",
+        )
+        sent += len(created)
+    return sent
