@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "casework.audit",
     "casework.notifications",
     "casework.clients",
+    "casework.intake",
     "casework.workforce",
     "casework.api",
     "casework.web",

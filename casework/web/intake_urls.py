@@ -1,0 +1,5 @@
+"""Intake pages (issue 3), included by casework/web/urls.py under the `web` namespace."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
