@@ -1,0 +1,247 @@
+"""The client: a person served by an agency.
+
+Every client-scoped row carries ``organization`` (the tenant key). Visibility is decided
+by :meth:`ClientQuerySet.visible_to`; loading one client for display or change goes through
+:func:`casework.clients.permissions.access_client`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from casework.accounts.models import Organization
+from casework.clients.models.codes import ContactMethod, DataQuality, NoYesReasons, Race, Sex
+from casework.core.models import VersionedModel
+
+if TYPE_CHECKING:
+    from casework.accounts.access import UserAccess
+
+
+def normalize_name(value: str) -> str:
+    """Lower-case, accent-free, letters/digits/spaces only: the form names are searched in."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in stripped.lower())
+    return " ".join(cleaned.split())
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def active(self) -> ClientQuerySet:
+        return self.filter(is_active=True)
+
+    def visible_to(self, user: object) -> ClientQuerySet:
+        """Clients the user may see.
+
+        Through an enrollment in one of their programs; through an organization-wide role
+        (org admin, auditor) in the client's organization; through a consent in force that
+        names their organization or program as recipient; or through an unexpired
+        break-the-glass access. Partner users see no client records here (referrals later
+        send them what they need).
+        """
+        from casework.accounts.access import access_for
+        from casework.clients.models.consent import BreakGlassAccess, Consent
+        from casework.clients.models.enrollment import Enrollment
+
+        access: UserAccess = access_for(user)
+        if access.is_empty:
+            return self.none()
+        condition: Any = Q(organization_id__in=access.org_wide_org_ids)
+        if access.program_ids:
+            enrolled = Enrollment.objects.filter(
+                client_id=OuterRef("pk"), program_id__in=access.program_ids
+            )
+            condition |= Exists(enrolled)
+        staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
+        consented = (
+            Consent.objects.in_force()
+            .filter(client_id=OuterRef("pk"))
+            .to_recipient(organization_ids=staff_orgs, program_ids=access.program_ids)
+        )
+        glass = BreakGlassAccess.objects.filter(
+            client_id=OuterRef("pk"),
+            user_id=access.user_id or 0,
+            expires_at__gt=timezone.now(),
+        )
+        return self.filter(condition | Exists(consented) | Exists(glass))
+
+    def search(self, text: str = "", date_of_birth: date | None = None) -> ClientQuerySet:
+        """Prefix search on family or given (legal or preferred) name, plus date of birth.
+
+        Each word must start a name part. Prefix matching is written as a range
+        (``>= 'smi' AND < 'smi\\uffff'``) so both SQLite and PostgreSQL use the name indexes.
+        """
+        qs = self
+        for word in normalize_name(text).split()[:4]:
+            upper = word + "\uffff"
+            qs = qs.filter(
+                Q(family_name_key__gte=word, family_name_key__lt=upper)
+                | Q(given_name_key__gte=word, given_name_key__lt=upper)
+                | Q(preferred_name_key__gte=word, preferred_name_key__lt=upper)
+            )
+        if date_of_birth:
+            qs = qs.filter(date_of_birth=date_of_birth)
+        return qs
+
+
+class Client(VersionedModel):
+    """A person served by the agency."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clients")
+    given_name = models.CharField("legal first name", max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField("legal last name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.PositiveSmallIntegerField(choices=Sex.choices, default=Sex.NOT_COLLECTED)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address_line1 = models.CharField("street address", max_length=200, blank=True)
+    address_line2 = models.CharField("apartment, suite, unit", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    name_data_quality = models.PositiveSmallIntegerField(
+        choices=DataQuality.choices, default=DataQuality.FULL
+    )
+    dob_data_quality = models.PositiveSmallIntegerField(
+        choices=DataQuality.choices, default=DataQuality.NOT_COLLECTED
+    )
+    race_ethnicity = models.JSONField(default=list, blank=True)
+    race_none = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=[(code, label) for code, label in DataQuality.choices if code >= 8],
+    )
+    additional_race_ethnicity = models.CharField(max_length=100, blank=True)
+    primary_language = models.CharField(max_length=50, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    veteran_status = models.PositiveSmallIntegerField(
+        choices=NoYesReasons.choices, default=NoYesReasons.NOT_COLLECTED
+    )
+    # The SSN is stored only encrypted (core.crypto, a key from the environment); the last
+    # four digits are kept apart so the masked form can be shown without decrypting.
+    ssn_encrypted = models.TextField(blank=True, editable=False)
+    ssn_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    ssn_data_quality = models.PositiveSmallIntegerField(
+        choices=DataQuality.choices, default=DataQuality.NOT_COLLECTED
+    )
+    address_confidential = models.BooleanField(
+        "confidential address",
+        default=False,
+        help_text="Hide the address from everyone outside the client's care team.",
+    )
+    preferred_contact_method = models.CharField(
+        max_length=10, choices=ContactMethod.choices, blank=True
+    )
+    safe_contact_times = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Normalized copies for indexed prefix search; kept in step by save().
+    family_name_key = models.CharField(max_length=100, editable=False, default="")
+    given_name_key = models.CharField(max_length=100, editable=False, default="")
+    preferred_name_key = models.CharField(max_length=100, editable=False, default="")
+
+    objects = ClientQuerySet.as_manager()
+
+    EDITABLE_FIELDS = (
+        "given_name",
+        "middle_name",
+        "family_name",
+        "preferred_name",
+        "date_of_birth",
+        "sex",
+        "phone",
+        "email",
+        "address_line1",
+        "address_line2",
+        "city",
+        "state",
+        "postal_code",
+    )
+    # Intake-record fields (issue 3), editable through the same services.
+    PROFILE_FIELDS = (
+        "pronouns",
+        "name_data_quality",
+        "dob_data_quality",
+        "race_ethnicity",
+        "race_none",
+        "additional_race_ethnicity",
+        "primary_language",
+        "interpreter_needed",
+        "veteran_status",
+        "ssn_data_quality",
+        "address_confidential",
+        "preferred_contact_method",
+        "safe_contact_times",
+    )
+    ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "postal_code")
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["organization", "family_name_key"], name="client_org_family"),
+            models.Index(fields=["organization", "given_name_key"], name="client_org_given"),
+            models.Index(
+                fields=["organization", "preferred_name_key"], name="client_org_preferred"
+            ),
+            models.Index(fields=["family_name_key"], name="client_family"),
+            models.Index(fields=["given_name_key"], name="client_given"),
+            models.Index(fields=["date_of_birth"], name="client_dob"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="client_sex_valid"),
+            models.CheckConstraint(
+                condition=~Q(given_name="") & ~Q(family_name=""), name="client_names_not_blank"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def ssn_masked(self) -> str:
+        return f"***-**-{self.ssn_last4}" if self.ssn_last4 else ""
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}".strip()
+
+    def refresh_search_keys(self) -> None:
+        self.family_name_key = normalize_name(self.family_name)[:100]
+        self.given_name_key = normalize_name(self.given_name)[:100]
+        self.preferred_name_key = normalize_name(self.preferred_name)[:100]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = "Date of birth cannot be in the future."
+        if self.date_of_birth and self.date_of_birth.year < 1900:
+            errors["date_of_birth"] = "Date of birth must be in 1900 or later."
+        if self.state and not (len(self.state) == 2 and self.state.isalpha()):
+            errors["state"] = "Use the two-letter state code, e.g. NY."
+        unknown_races = set(self.race_ethnicity or []) - set(Race.values)
+        if not isinstance(self.race_ethnicity, list) or unknown_races:
+            errors["race_ethnicity"] = f"Unknown race or ethnicity codes: {sorted(unknown_races)}."
+        elif self.race_ethnicity and self.race_none is not None:
+            errors["race_none"] = "Leave this empty when a race or ethnicity is recorded."
+        if errors:
+            raise ValidationError(errors)
+        self.state = self.state.upper()
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search_keys()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
