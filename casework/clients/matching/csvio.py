@@ -1,0 +1,118 @@
+"""Reading person CSV files and writing scored pairs, with errors that point at the cell."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from casework.clients.matching.pipeline import ScoredPair
+from casework.clients.matching.records import FIELDS, Person
+
+PAIR_COLUMNS = ("id_a", "id_b", "score")
+MAX_FIELD = 200
+
+
+class InputError(ValueError):
+    """Malformed input; the message names the file, and the row and column when known."""
+
+
+def _where(path: Path, row: int, column: str | None = None) -> str:
+    return f"{path}, row {row}" + (f", column {column!r}" if column else "")
+
+
+def _dob(path: Path, row: int, value: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"{_where(path, row, 'dob')}: {value!r} is not a date in YYYY-MM-DD form"
+        ) from None
+    if len(value) != 10:
+        raise InputError(f"{_where(path, row, 'dob')}: {value!r} is not in YYYY-MM-DD form")
+    if parsed.year < 1900 or parsed > dt.date.today():  # a calendar day is enough
+        raise InputError(f"{_where(path, row, 'dob')}: {value} is not a plausible birth date")
+    return parsed
+
+
+def read_people(path: str | Path) -> list[Person]:
+    """Every row as a :class:`Person`; raises :class:`InputError` on the first bad row."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise InputError(f"{path}: cannot open ({error.strerror})") from None
+    with handle:
+        try:
+            return _read(path, handle)
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not UTF-8 text") from None
+        except csv.Error as error:
+            raise InputError(f"{path}: not valid CSV ({error})") from None
+
+
+def _read(path: Path, handle: TextIO) -> list[Person]:
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None:
+        raise InputError(f"{path}: the file is empty; expected a header row")
+    header = [name.strip().lower() for name in header]
+    unknown = [name for name in header if name not in FIELDS]
+    if unknown or "id" not in header or len(set(header)) != len(header):
+        raise InputError(
+            f"{path}, row 1 (header): expected columns from {','.join(FIELDS)} including 'id', "
+            f"each once; got {','.join(header)}"
+        )
+    people: list[Person] = []
+    seen: set[str] = set()
+    for row_number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"{_where(path, row_number)}: {len(row)} fields, expected {len(header)}"
+            )
+        values = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
+        people.append(_person(path, row_number, values, seen))
+    return people
+
+
+def _person(path: Path, row: int, values: dict[str, str], seen: set[str]) -> Person:
+    identifier = values["id"]
+    if not identifier:
+        raise InputError(f"{_where(path, row, 'id')}: id is empty")
+    if identifier in seen:
+        raise InputError(f"{_where(path, row, 'id')}: id {identifier!r} appears twice")
+    seen.add(identifier)
+    for name, value in values.items():
+        if len(value) > MAX_FIELD:
+            raise InputError(f"{_where(path, row, name)}: longer than {MAX_FIELD} characters")
+    fields = {name: values.get(name, "") for name in FIELDS if name not in ("id", "dob")}
+    return Person(id=identifier, dob=_dob(path, row, values.get("dob", "")), **fields)
+
+
+def write_people(path: str | Path, people: Iterable[Person]) -> None:
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FIELDS)
+        for p in people:
+            writer.writerow(
+                [
+                    getattr(p, name) if name != "dob" else (p.dob.isoformat() if p.dob else "")
+                    for name in FIELDS
+                ]
+            )
+
+
+def write_pairs(handle: TextIO, pairs: Iterable[ScoredPair]) -> int:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(PAIR_COLUMNS)
+    count = 0
+    for pair in pairs:
+        writer.writerow([pair.id_a, pair.id_b, f"{pair.score:.6f}"])
+        count += 1
+    return count

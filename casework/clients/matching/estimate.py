@@ -1,0 +1,288 @@
+"""Estimating the model from unlabelled data (the approach splink also takes).
+
+- u (how often a level occurs among non-matches): from random pairs, which are almost all
+  non-matches. For the "exact" level the sampled rate is replaced by the exact value-
+  frequency sum ``sum(f_v * g_v)``, because exact agreement on a date of birth is too rare
+  (about 1 in 30,000) for a sample to measure.
+- m (how often a level occurs among matches): by expectation-maximisation on blocked pairs,
+  with u held fixed, one session per training blocking rule. A session cannot learn the
+  comparisons its own rule fixes (every pair blocked on date of birth agrees on it), so each
+  comparison's m is the mean over the sessions that could learn it.
+- the prior (the share of all pairs that match): from the dob session, the matches found in
+  the block divided by the share of matches the block captures.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+from casework.clients.matching import blocking
+from casework.clients.matching.compare import Gamma, by_name, comparator
+from casework.clients.matching.model import Model
+from casework.clients.matching.records import Features
+
+U_SAMPLE = 25_000
+EM_MAX_ITERATIONS = 200
+EM_TOLERANCE = 1e-6
+EM_STARTS = (0.05, 0.3, 0.7)
+# (training rule, comparisons that rule fixes). Sex is fixed in the name session too: a
+# shared first name nearly implies a shared sex, so in that block sex agreement is no
+# evidence, and EM would otherwise mistake "same sex" for "same person".
+SESSIONS = (
+    ("dob", ("dob",)),
+    ("first_and_last_name_sound", ("first_name", "last_name", "sex")),
+)
+# Floors keep every weight finite: a level never seen among matches is still possible.
+FLOOR = 1e-6
+
+_EXACT_KEY: dict[str, Callable[[Features], str]] = {
+    "first_name": lambda f: f.first,
+    "last_name": lambda f: f.last,
+    "dob": lambda f: f.dob,
+    "sex": lambda f: f.sex,
+    "ssn": lambda f: f.ssn,
+    "phone": lambda f: f.phone[-7:],
+    "address": lambda f: f.street,
+}
+
+
+def present_comparisons(records: Iterable[Features], names: Sequence[str]) -> tuple[str, ...]:
+    """The comparisons for which at least some records have a value."""
+    present = set()
+    for record in records:
+        for name in names:
+            if name not in present and _EXACT_KEY[name](record):
+                present.add(name)
+        if len(present) == len(names):
+            break
+    return tuple(name for name in names if name in present)
+
+
+def _random_pairs(
+    left: Sequence[Features], right: Sequence[Features] | None, size: int, seed: int
+) -> Iterable[tuple[Features, Features]]:
+    rng = random.Random(seed)  # noqa: S311  # statistical sampling, not security
+    other = right if right is not None else left
+    if len(left) < 1 or len(other) < 1 or (right is None and len(left) < 2):
+        return
+    for _ in range(size):
+        i, j = rng.randrange(len(left)), rng.randrange(len(other))
+        if right is None and i == j:
+            continue
+        yield left[i], other[j]
+
+
+def _exact_rate(name: str, left: Sequence[Features], right: Sequence[Features]) -> float:
+    key = _EXACT_KEY[name]
+    a = Counter(v for v in map(key, left) if v)
+    b = a if right is left else Counter(v for v in map(key, right) if v)
+    na, nb = sum(a.values()), sum(b.values())
+    if not na or not nb:
+        return 0.0
+    return sum(count * b.get(value, 0) for value, count in a.items()) / (na * nb)
+
+
+def estimate_u(
+    names: Sequence[str],
+    left: Sequence[Features],
+    right: Sequence[Features] | None = None,
+    sample: int = U_SAMPLE,
+    seed: int = 0,
+) -> dict[str, list[float]]:
+    specs = by_name(names)
+    gamma = comparator(names)
+    counts = [[0] * len(spec.levels) for spec in specs]
+    for a, b in _random_pairs(left, right, sample, seed):
+        for i, level in enumerate(gamma(a, b)):
+            if level is not None:
+                counts[i][level] += 1
+    u: dict[str, list[float]] = {}
+    for spec, row in zip(specs, counts, strict=True):
+        exact = max(_exact_rate(spec.name, left, right if right is not None else left), FLOOR)
+        rest = [count + 0.5 for count in row[1:]]  # +0.5: Jeffreys-style smoothing
+        scale = (1 - exact) / sum(rest)
+        u[spec.name] = [exact] + [max(value * scale, FLOOR) for value in rest]
+    return u
+
+
+def _initial_m(levels: int) -> list[float]:
+    raw = [0.9] + [0.1 / (levels - 1)] * (levels - 1)
+    return raw
+
+
+def em(
+    patterns: Counter[Gamma],
+    u: Sequence[Sequence[float]],
+    learn: Sequence[int],
+    m_start: Sequence[Sequence[float]],
+    prior_start: float = 0.1,
+) -> tuple[list[list[float]], float, int]:
+    """EM for m and the in-block prior over comparison positions ``learn``; u is fixed."""
+    m = [list(row) for row in m_start]
+    prior = prior_start
+    total = sum(patterns.values())
+    iteration = 0
+    for iteration in range(1, EM_MAX_ITERATIONS + 1):  # noqa: B007  # reported to the caller
+        sums = [[0.0] * len(row) for row in m]
+        matched = 0.0
+        for pattern, count in patterns.items():
+            pm, pu = prior, 1 - prior
+            for i in learn:
+                level = pattern[i]
+                if level is not None:
+                    pm *= m[i][level]
+                    pu *= u[i][level]
+            share = count * pm / (pm + pu)
+            matched += share
+            for i in learn:
+                level = pattern[i]
+                if level is not None:
+                    sums[i][level] += share
+        change = 0.0
+        for i in learn:
+            seen = sum(sums[i])
+            if seen > 0:
+                row = [max(value / seen, FLOOR) for value in sums[i]]
+                change = max(change, *(abs(a - b) for a, b in zip(row, m[i], strict=True)))
+                m[i] = row
+        new_prior = min(max(matched / total, FLOOR), 1 - FLOOR)
+        change = max(change, abs(new_prior - prior))
+        prior = new_prior
+        if change < EM_TOLERANCE:
+            break
+    return m, prior, iteration
+
+
+def log_likelihood(
+    patterns: Counter[Gamma],
+    m: Sequence[Sequence[float]],
+    u: Sequence[Sequence[float]],
+    learn: Sequence[int],
+    prior: float,
+) -> float:
+    total = 0.0
+    for pattern, count in patterns.items():
+        pm, pu = prior, 1 - prior
+        for i in learn:
+            level = pattern[i]
+            if level is not None:
+                pm *= m[i][level]
+                pu *= u[i][level]
+        total += count * math.log(pm + pu)
+    return total
+
+
+def em_best(
+    patterns: Counter[Gamma],
+    u: Sequence[Sequence[float]],
+    learn: Sequence[int],
+    m_start: Sequence[Sequence[float]],
+) -> tuple[list[list[float]], float, int]:
+    """EM from a few starting priors; the fit with the highest likelihood wins.
+
+    With few informative fields (names and date of birth only) EM has local optima, e.g.
+    one where "match" just means "same sex"; restarting is the standard remedy.
+    """
+    best: tuple[float, tuple[list[list[float]], float, int]] | None = None
+    for start in EM_STARTS:
+        fit = em(patterns, u, learn, m_start, start)
+        score = log_likelihood(patterns, fit[0], u, learn, fit[1])
+        if best is None or score > best[0]:
+            best = (score, fit)
+    assert best is not None  # EM_STARTS is not empty
+    return best[1]
+
+
+def _session_patterns(
+    names: Sequence[str], records: Sequence[Features], rule: str, limit: int
+) -> Counter[Gamma]:
+    gamma = comparator(names)
+    patterns: Counter[Gamma] = Counter()
+    for count, (i, j) in enumerate(blocking.rule_pairs(records, rule)):
+        if count >= limit:
+            break
+        patterns[gamma(records[i], records[j])] += 1
+    return patterns
+
+
+def _total_pairs(left: Sequence[Features], right: Sequence[Features] | None) -> int:
+    if right is None:
+        return len(left) * (len(left) - 1) // 2
+    return len(left) * len(right)
+
+
+def train(
+    names: Sequence[str],
+    left: Sequence[Features],
+    right: Sequence[Features] | None = None,
+    *,
+    fallback: Model | None = None,
+    seed: int = 0,
+    session_limit: int = 2_000_000,
+) -> Model:
+    """Estimate u, then m and the prior by EM; ``fallback`` fills what the data cannot."""
+    names = tuple(names)
+    specs = by_name(names)
+    u = estimate_u(names, left, right, seed=seed)
+    u_rows = [u[name] for name in names]
+    start = [
+        list(fallback.m[n]) if fallback and n in fallback.m else _initial_m(len(s.levels))
+        for n, s in zip(names, specs, strict=True)
+    ]
+    learned: dict[str, list[list[float]]] = {name: [] for name in names}
+    info: dict[str, object] = {"records": len(left) + len(right or ()), "sessions": {}}
+    dob_block: tuple[float, int] | None = None
+    # EM learns from within-file pairs: in a link run both files are pooled for it.
+    pool = list(left) + list(right or ())
+    for rule, fixed in SESSIONS:
+        learn = [i for i, name in enumerate(names) if name not in fixed]
+        patterns = _session_patterns(names, pool, rule, session_limit)
+        if sum(patterns.values()) < 50 or not learn:
+            continue
+        m, block_prior, iterations = em_best(patterns, u_rows, learn, start)
+        info["sessions"][rule] = {  # type: ignore[index]  # built just above
+            "pairs": sum(patterns.values()),
+            "iterations": iterations,
+            "block_match_share": block_prior,
+        }
+        for i in learn:
+            learned[names[i]].append(m[i])
+        if rule == "dob":
+            dob_block = (block_prior, sum(patterns.values()))
+    m_final: dict[str, list[float]] = {}
+    for name, first in zip(names, start, strict=True):
+        rows = learned[name]
+        m_final[name] = (
+            [sum(col) / len(rows) for col in zip(*rows, strict=True)] if rows else list(first)
+        )
+    if dob_block is not None and "dob" in names:
+        prior = _prior_from_dob_block(dob_block, sum(m_final["dob"][:2]), pool, left, right)
+    else:
+        prior = fallback.prior if fallback else 1 / max(len(left), 2)
+    info["prior_from"] = "dob block" if dob_block is not None else "fallback"
+    return Model(names, m_final, u, prior, info)
+
+
+def _prior_from_dob_block(
+    dob_block: tuple[float, int],
+    m_dob_blocked: float,
+    pool: Sequence[Features],
+    left: Sequence[Features],
+    right: Sequence[Features] | None,
+) -> float:
+    """All matches = matches in the dob block / the share of matches that block captures.
+
+    The block captures the matches whose dates of birth are both present and equal:
+    m(dob exact or day/month swapped) (learned in the other session) times the chance
+    both are present.
+    """
+    block_prior, block_pairs = dob_block
+    have_dob = sum(1 for record in pool if record.dob) / max(len(pool), 1)
+    captured = max(m_dob_blocked * have_dob * have_dob, 1e-3)
+    matches = block_prior * block_pairs / captured
+    # In a link run the pooled block's matches are mostly cross-file ones (the point of
+    # linking two lists); within-file duplicates, if any, make this a slight overestimate.
+    return min(max(matches / max(_total_pairs(left, right), 1), 1e-12), 0.5)

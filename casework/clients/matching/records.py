@@ -1,0 +1,176 @@
+"""Person records as the matcher sees them: raw fields in, normalized features out.
+
+Pure Python (no Django): the CSV reader, the whole-database adapter and intake search all
+build :class:`Person` values and turn them into :class:`Features` once, so that every
+pairwise comparison works on pre-computed, cheap-to-compare values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jellyfish
+
+# The CSV columns, in order (issue 3). Only ``id`` is required.
+FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "dob",
+    "sex",
+    "ssn",
+    "phone",
+    "street_number",
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postcode",
+)
+
+# USPS street-suffix and unit abbreviations (Publication 28, appendix C), the common ones:
+# "Main Street" and "Main St" must compare equal.
+_STREET_WORDS = {
+    "street": "st",
+    "avenue": "ave",
+    "road": "rd",
+    "drive": "dr",
+    "lane": "ln",
+    "boulevard": "blvd",
+    "court": "ct",
+    "place": "pl",
+    "terrace": "ter",
+    "circle": "cir",
+    "highway": "hwy",
+    "parkway": "pkwy",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "apartment": "apt",
+    "suite": "ste",
+    "unit": "unit",
+}
+# SSNs the SSA never issues, or that people type when they will not give one.
+_PLACEHOLDER_SSNS = {"000000000", "111111111", "999999999", "123456789"}
+# After NFKD and accent stripping; non-ASCII letters that have no ASCII base stay letters.
+_NOT_ALNUM = re.compile(r"[^\w]|_")
+_SEX_CODES = {"f": "f", "female": "f", "0": "f", "m": "m", "male": "m", "1": "m"}
+
+
+@lru_cache(maxsize=100_000)
+def normalize_text(value: str | None) -> str:
+    """Lower-case, accent-free, letters/digits/single spaces (hyphens become spaces)."""
+    text = value or ""
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_ALNUM.sub(" ", text.lower()).split())
+
+
+def digits(value: str | None) -> str:
+    return "".join(ch for ch in (value or "") if ch.isdigit())
+
+
+@lru_cache(maxsize=100_000)
+def phonetic(value: str) -> str:
+    """NYSIIS code of a normalized name without spaces ('' for no letters)."""
+    letters = "".join(ch for ch in value if ch.isalpha())
+    return jellyfish.nysiis(letters) if letters else ""
+
+
+@lru_cache(maxsize=100_000)
+def metaphone(value: str) -> str:
+    letters = "".join(ch for ch in value if ch.isalpha())
+    return jellyfish.metaphone(letters) if letters else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One incoming person record; every field but ``id`` may be empty."""
+
+    id: str
+    first_name: str = ""
+    last_name: str = ""
+    dob: dt.date | None = None
+    sex: str = ""
+    ssn: str = ""
+    phone: str = ""
+    street_number: str = ""
+    address_1: str = ""
+    address_2: str = ""
+    city: str = ""
+    state: str = ""
+    postcode: str = ""
+
+
+@dataclass(slots=True)
+class Features:
+    """Normalized, comparison-ready values of one :class:`Person` ('' or None = missing)."""
+
+    id: str
+    first: str
+    last: str
+    first_parts: tuple[str, ...]
+    last_parts: tuple[str, ...]
+    first_nysiis: str
+    last_nysiis: str
+    first_meta: str
+    last_meta: str
+    dob: str  # YYYYMMDD or ''
+    dob_ymd: tuple[int, int, int] | None
+    sex: str
+    ssn: str
+    phone: str
+    street: str  # "12 main st", '' when there is no street line
+    unit: str
+    city: str
+    state: str
+    postcode: str
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _street(number: str, line: str) -> str:
+    words = [_STREET_WORDS.get(word, word) for word in normalize_text(line).split()]
+    number = normalize_text(number)
+    if not words:
+        return ""
+    return f"{number} {' '.join(words)}".strip()
+
+
+def features(person: Person) -> Features:
+    """Normalize once; comparisons then only look values up."""
+    first = normalize_text(person.first_name)
+    last = normalize_text(person.last_name)
+    ssn = digits(person.ssn)
+    if len(ssn) != 9 or ssn in _PLACEHOLDER_SSNS:
+        ssn = ""
+    phone = digits(person.phone)[-10:]
+    if len(phone) < 7 or len(set(phone)) == 1:
+        phone = ""
+    dob = person.dob
+    return Features(
+        id=person.id,
+        first=first,
+        last=last,
+        first_parts=tuple(first.split()),
+        last_parts=tuple(last.split()),
+        first_nysiis=phonetic(first),
+        last_nysiis=phonetic(last),
+        first_meta=metaphone(first),
+        last_meta=metaphone(last),
+        dob=dob.strftime("%Y%m%d") if dob else "",
+        dob_ymd=(dob.year, dob.month, dob.day) if dob else None,
+        sex=_SEX_CODES.get(normalize_text(person.sex), ""),
+        ssn=ssn,
+        phone=phone,
+        street=_street(person.street_number, person.address_1),
+        unit=normalize_text(person.address_2),
+        city=normalize_text(person.city),
+        state=normalize_text(person.state),
+        postcode=digits(person.postcode)[:5],
+    )
