@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.api.types import Id, InputSchema
@@ -149,11 +149,11 @@ class CeIn(InputSchema):
     response={201: dict[str, Any]},
     summary="Log continuing education hours",
 )
-def me_ce_create(request: HttpRequest, payload: CeIn) -> tuple[int, dict[str, Any]]:
+def me_ce_create(request: HttpRequest, payload: CeIn) -> Status:
     entry = services.continuing_education_create(
         actor=request.user, user=request.user, data=payload.dict()
     )
-    return 201, {"id": entry.pk, "hours": float(entry.hours), "category": entry.category}
+    return Status(201, {"id": entry.pk, "hours": float(entry.hours), "category": entry.category})
 
 
 class HoursIn(InputSchema):
@@ -169,7 +169,7 @@ class HoursIn(InputSchema):
     response={201: dict[str, Any]},
     summary="Submit supervised hours for the named supervisor to sign",
 )
-def me_hours_submit(request: HttpRequest, payload: HoursIn) -> tuple[int, dict[str, Any]]:
+def me_hours_submit(request: HttpRequest, payload: HoursIn) -> Status:
     supervisor = queries.supervisor_choices(request.user).filter(pk=payload.supervisor_id).first()
     if supervisor is None:
         raise ValidationError({"supervisor_id": "Choose a supervisor of one of your programs."})
@@ -181,7 +181,7 @@ def me_hours_submit(request: HttpRequest, payload: HoursIn) -> tuple[int, dict[s
         kind=payload.kind,
         note=payload.note,
     )
-    return 201, {"id": entry.pk, "locked": entry.is_locked}
+    return Status(201, {"id": entry.pk, "locked": entry.is_locked})
 
 
 @router.post("/workforce/supervised-hours/{entry_id}/sign", summary="Sign (and lock) an entry")

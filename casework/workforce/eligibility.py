@@ -367,7 +367,7 @@ def _one_of(
     texts = ["; ".join(s.missing for s in subs if s.status != MET and s.missing)]
     texts += [
         "; ".join(s.missing for s in alt_subs if s.status != MET and s.missing)
-        for alt_status, _, _, alt_subs in _alternatives(ranked[1:])
+        for alt_status, _, _, alt_subs in _alternatives(ranked[1:], shortfall)
         if alt_status == NOT_MET
     ]
     return RequirementResult(
@@ -375,10 +375,15 @@ def _one_of(
     )
 
 
-def _alternatives(ranked: list[Any]) -> list[Any]:
-    """The one alternative worth suggesting: reachable by more of the same (a finite
-    shortfall, not a different degree) and not marked ``suggest: false`` in the rule."""
-    return [r for r in ranked if r[2].get("suggest", True) and r[1] != math.inf][:1]
+def _alternatives(ranked: list[Any], best_shortfall: float) -> list[Any]:
+    """The one alternative worth suggesting, not marked ``suggest: false`` in the rule: when
+    the best option needs only more of the same (a finite shortfall), only such another one;
+    a different licence or degree is suggested only when every option needs one."""
+    return [
+        r
+        for r in ranked
+        if r[2].get("suggest", True) and (r[1] != math.inf or best_shortfall == math.inf)
+    ][:1]
 
 
 _HANDLERS = {

@@ -275,7 +275,9 @@ def supervised_hours_sign(*, actor: Any, entry: SupervisedHours) -> SupervisedHo
         raise ValidationError("This entry is already signed.")
     fresh.signed_at = timezone.now()
     fresh.save(update_fields=["signed_at", "updated_at"])
-    _audit(actor, AuditAction.UPDATE, fresh, changes={"signed_at": [None, fresh.signed_at]})
+    _audit(
+        actor, AuditAction.UPDATE, fresh, changes={"signed_at": [None, fresh.signed_at.isoformat()]}
+    )
     return fresh
 
 
@@ -372,7 +374,7 @@ def credential_exception_revoke(*, actor: Any, exception: CredentialException) -
         AuditAction.UPDATE,
         exception,
         organization_id=exception.program.organization_id,
-        changes={"revoked_at": [None, exception.revoked_at]},
+        changes={"revoked_at": [None, exception.revoked_at.isoformat()]},
     )
 
 
