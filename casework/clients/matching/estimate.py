@@ -37,6 +37,9 @@ SESSIONS = (
 )
 # Floors keep every weight finite: a level never seen among matches is still possible.
 FLOOR = 1e-6
+# m is floored higher: a level the training data never shows among matches (say, an
+# initial for a first name) must still count as mild evidence, not as a disagreement.
+M_FLOOR = 1e-4
 
 _EXACT_KEY: dict[str, Callable[[Features], str]] = {
     "first_name": lambda f: f.first,
@@ -145,7 +148,7 @@ def em(
         for i in learn:
             seen = sum(sums[i])
             if seen > 0:
-                row = [max(value / seen, FLOOR) for value in sums[i]]
+                row = [max(value / seen, M_FLOOR) for value in sums[i]]
                 change = max(change, *(abs(a - b) for a, b in zip(row, m[i], strict=True)))
                 m[i] = row
         new_prior = min(max(matched / total, FLOOR), 1 - FLOOR)

@@ -12,11 +12,13 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from casework.clients.matching.compare import Gamma, by_name
 
 FORMAT = "casework-fellegi-sunter/1"
+DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
 
 # Fields a family shares. When the first names are unrelated (no nickname, typo, sound,
 # initial or part in common), agreement on these is what twins and siblings living together
@@ -143,3 +145,11 @@ def probability(weight: float) -> float:
         return 0.0
     odds = 2.0**weight
     return odds / (1 + odds)
+
+
+@cache
+def default_model() -> Model | None:
+    """The shipped parameters (trained on synthetic data), or None if the file is absent."""
+    if not DEFAULT_MODEL.exists():
+        return None
+    return Model.load(DEFAULT_MODEL)

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from casework.clients.matching import blocking
 from casework.clients.matching.compare import ALL_COMPARISONS, comparator
 from casework.clients.matching.estimate import present_comparisons, train
-from casework.clients.matching.model import Model
+from casework.clients.matching.model import Model, default_model
 from casework.clients.matching.records import Features, Person, features
 
 # Reported pairs are those the model finds more likely than not to be one person (the
@@ -42,8 +42,6 @@ def fit(left: Sequence[Features], right: Sequence[Features] | None = None, seed:
     every = tuple(c.name for c in ALL_COMPARISONS)
     pool = list(left) + list(right or ())
     names = present_comparisons(pool, every)
-    from casework.clients.matching.intake import default_model
-
     return train(names, left, right, fallback=default_model(), seed=seed)
 
 
