@@ -116,9 +116,14 @@ def make_client(programs: dict[str, Program]) -> Callable[..., Client]:
     def factory(
         area: str = "healthcare", *, actor: User, cm: User | None = None, **fields: Any
     ) -> Client:
+        status = fields.pop("enrollment_status", "active")
         data = {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": None} | fields
         return clients.client_create(
-            actor=actor, program=programs[area], data=data, primary_case_manager=cm
+            actor=actor,
+            program=programs[area],
+            data=data,
+            primary_case_manager=cm,
+            enrollment_status=status,
         )
 
     return factory

@@ -86,7 +86,7 @@ def redact_confidential_addresses(user: Any, clients: Iterable[Client]) -> None:
     """
     for client in clients:
         hidden = client.address_confidential and not in_care_team(user, client)
-        client.address_hidden = hidden  # type: ignore[attr-defined]
+        client.address_hidden = hidden
         if hidden:
             for name in Client.ADDRESS_FIELDS:
                 setattr(client, name, "")
@@ -133,8 +133,8 @@ def access_client(
         _deny(user, pk, "not visible")
         raise NotFound("client")
     basis, categories = access_basis(user, client)
-    client.access_basis = basis  # type: ignore[attr-defined]
-    client.access_categories = categories  # type: ignore[attr-defined]
+    client.access_basis = basis
+    client.access_categories = categories
     if write:
         if not can_write_client(user, client):
             _deny(user, pk, "read-only access")

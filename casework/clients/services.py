@@ -14,13 +14,32 @@ from casework.accounts.models import Program, Role, User
 from casework.accounts.policies import assignment_refusals
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
-from casework.clients.models import Client, Enrollment, EnrollmentStatus
+from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
 
 CASE_MANAGER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_ADMIN)
 ENROLLMENT_FIELDS = ("status", "start_date", "end_date", "primary_case_manager_id")
 CLIENT_FIELDS = (*Client.EDITABLE_FIELDS, *Client.PROFILE_FIELDS)
+ENROLLMENT_EDITABLE = frozenset(
+    {
+        "status",
+        "start_date",
+        "end_date",
+        "primary_case_manager",
+        "closure_reason",
+        "closure_note",
+        "destination",
+    }
+)
+LIFECYCLE_FIELDS = (
+    "status",
+    "end_date",
+    "waitlisted_at",
+    "closure_reason",
+    "closure_note",
+    "destination",
+)
 
 
 def _check_program_write(actor: Any, program: Program) -> None:
@@ -158,25 +177,29 @@ def enrollment_create(
 def enrollment_update(
     *, actor: Any, enrollment: Enrollment, expected_version: int, data: Mapping[str, Any]
 ) -> Enrollment:
-    allowed = {"status", "start_date", "end_date", "primary_case_manager"}
-    unknown = set(data) - allowed
+    """Change an enrollment; a status change must be an allowed lifecycle move."""
+    unknown = set(data) - ENROLLMENT_EDITABLE
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     _check_program_write(actor, enrollment.program)
-    before = snapshot(enrollment, ENROLLMENT_FIELDS)
-    for name, value in data.items():
-        setattr(enrollment, name, value)
+    new_status = data.get("status", enrollment.status)
+    if new_status != enrollment.status:
+        errors = _transition_errors(
+            enrollment, new_status, data.get("closure_reason", ""), data.get("destination")
+        )
+        if errors:
+            raise ValidationError(errors)
     if "primary_case_manager" in data:
         _check_case_manager(enrollment.program, data["primary_case_manager"])
-    if enrollment.status == EnrollmentStatus.CLOSED and enrollment.end_date is None:
-        from django.utils import timezone
-
-        enrollment.end_date = max(timezone.localdate(), enrollment.start_date)
+    before = snapshot(enrollment, ENROLLMENT_FIELDS + LIFECYCLE_FIELDS)
+    for name, value in data.items():
+        setattr(enrollment, name, value)
+    _stamp_status(enrollment, before["status"])
     enrollment.full_clean()
-    changes = diff(before, snapshot(enrollment, ENROLLMENT_FIELDS))
+    changes = diff(before, snapshot(enrollment, ENROLLMENT_FIELDS + LIFECYCLE_FIELDS))
     if not changes:
         return enrollment
-    fields = ["status", "start_date", "end_date", "primary_case_manager"]
+    fields = sorted(ENROLLMENT_EDITABLE | {"waitlisted_at", "end_date"})
     save_versioned(enrollment, expected_version=expected_version, fields=fields)
     record(
         actor=actor,
@@ -190,6 +213,17 @@ def enrollment_update(
     return enrollment
 
 
+def _stamp_status(enrollment: Enrollment, old_status: str) -> None:
+    from django.utils import timezone
+
+    if enrollment.status == old_status:
+        return
+    if enrollment.status == EnrollmentStatus.WAITLISTED:
+        enrollment.waitlisted_at = timezone.now()
+    if enrollment.status == EnrollmentStatus.CLOSED and enrollment.end_date is None:
+        enrollment.end_date = max(timezone.localdate(), enrollment.start_date)
+
+
 def client_list_record(*, actor: Any, clients: Iterable[Client], query: Mapping[str, Any]) -> None:
     """Audit a list or search page: which clients were shown, for which query."""
     shown = [c.pk for c in clients]
@@ -200,4 +234,57 @@ def client_list_record(*, actor: Any, clients: Iterable[Client], query: Mapping[
         target_type="client_list",
         organization_id=org_ids.pop() if len(org_ids) == 1 else None,
         details={"client_ids": shown, "query": {k: v for k, v in query.items() if v}},
+    )
+
+
+# Allowed moves of the enrollment lifecycle; closed is final (re-enrolling opens a new row,
+# so the history of every episode is kept).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EnrollmentStatus.REFERRED: frozenset({"waitlisted", "active", "closed"}),
+    EnrollmentStatus.WAITLISTED: frozenset({"active", "closed"}),
+    EnrollmentStatus.ACTIVE: frozenset({"on_hold", "closed"}),
+    EnrollmentStatus.ON_HOLD: frozenset({"active", "closed"}),
+    EnrollmentStatus.CLOSED: frozenset(),
+}
+
+
+def _transition_errors(enrollment: Enrollment, to: str, reason: str, destination: Any) -> dict:
+    allowed = TRANSITIONS.get(enrollment.status, frozenset())
+    if to not in allowed:
+        moves = ", ".join(sorted(allowed)) or "none (closed is final; enroll again instead)"
+        return {"status": f"A {enrollment.status} enrollment can move to: {moves}."}
+    errors: dict[str, str] = {}
+    if to == EnrollmentStatus.CLOSED:
+        if reason not in ClosureReason.values:
+            errors["closure_reason"] = "Choose why the enrollment is closing."
+        housing = enrollment.program.practice_area == "social_services"
+        if housing and destination is None:
+            errors["destination"] = "Housing programs record where the client went (HMIS 3.12)."
+    return errors
+
+
+def enrollment_transition(
+    *,
+    actor: Any,
+    enrollment: Enrollment,
+    expected_version: int,
+    to: str,
+    closure_reason: str = "",
+    closure_note: str = "",
+    destination: int | None = None,
+    on: date | None = None,
+) -> Enrollment:
+    """Move an enrollment along its lifecycle (referred, waitlisted, active, on hold, closed)."""
+    data: dict[str, Any] = {"status": to}
+    if to == EnrollmentStatus.CLOSED:
+        from django.utils import timezone
+
+        data |= {
+            "closure_reason": closure_reason,
+            "closure_note": closure_note[:300],
+            "destination": destination,
+            "end_date": max(on or timezone.localdate(), enrollment.start_date),
+        }
+    return enrollment_update(
+        actor=actor, enrollment=enrollment, expected_version=expected_version, data=data
     )

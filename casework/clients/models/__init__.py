@@ -4,7 +4,18 @@ The models live in submodules by concern; import them from here.
 """
 
 from casework.clients.models.client import Client, ClientQuerySet, normalize_name
-from casework.clients.models.codes import ContactMethod, DataQuality, NoYesReasons, Race, Sex
+from casework.clients.models.codes import (
+    ClosureReason,
+    ContactMethod,
+    DataQuality,
+    Destination,
+    DisabilityType,
+    NoYesReasons,
+    Race,
+    RelationshipToHoH,
+    Sex,
+    SubstanceUseResponse,
+)
 from casework.clients.models.consent import (
     BreakGlassAccess,
     Consent,
@@ -17,22 +28,49 @@ from casework.clients.models.enrollment import (
     EnrollmentQuerySet,
     EnrollmentStatus,
 )
+from casework.clients.models.record import (
+    RECORD_PARTS,
+    ClientAddress,
+    ClientIdentifier,
+    ClientName,
+    ClientPart,
+    ContactPoint,
+    Disability,
+    EmergencyContact,
+    HouseholdMember,
+    InsuranceCoverage,
+)
 
 __all__ = [
     "OPEN_ENROLLMENT_STATUSES",
+    "RECORD_PARTS",
     "BreakGlassAccess",
     "Client",
+    "ClientAddress",
+    "ClientIdentifier",
+    "ClientName",
+    "ClientPart",
     "ClientQuerySet",
+    "ClosureReason",
     "Consent",
     "ConsentCategory",
     "ConsentQuerySet",
     "ContactMethod",
+    "ContactPoint",
     "DataQuality",
+    "Destination",
+    "Disability",
+    "DisabilityType",
+    "EmergencyContact",
     "Enrollment",
     "EnrollmentQuerySet",
     "EnrollmentStatus",
+    "HouseholdMember",
+    "InsuranceCoverage",
     "NoYesReasons",
     "Race",
+    "RelationshipToHoH",
     "Sex",
+    "SubstanceUseResponse",
     "normalize_name",
 ]

@@ -142,6 +142,9 @@ class Client(VersionedModel):
         max_length=10, choices=ContactMethod.choices, blank=True
     )
     safe_contact_times = models.CharField(max_length=200, blank=True)
+    pcp_name = models.CharField("primary care provider", max_length=200, blank=True)
+    pcp_practice = models.CharField("primary care practice", max_length=200, blank=True)
+    pcp_phone = models.CharField("primary care phone", max_length=30, blank=True)
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -152,6 +155,12 @@ class Client(VersionedModel):
     preferred_name_key = models.CharField(max_length=100, editable=False, default="")
 
     objects = ClientQuerySet.as_manager()
+
+    # Set by the access gate on the loaded instance (never stored): how the reader reaches
+    # the client, which consent categories that opens, and whether the address was hidden.
+    access_basis: str = ""
+    access_categories: frozenset[str] = frozenset()
+    address_hidden: bool = False
 
     EDITABLE_FIELDS = (
         "given_name",
@@ -183,6 +192,9 @@ class Client(VersionedModel):
         "address_confidential",
         "preferred_contact_method",
         "safe_contact_times",
+        "pcp_name",
+        "pcp_practice",
+        "pcp_phone",
     )
     ADDRESS_FIELDS = ("address_line1", "address_line2", "city", "state", "postal_code")
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casework.accounts.models import Organization, Program
 from casework.clients.models.client import Client
+from casework.clients.models.codes import ClosureReason, Destination
 from casework.core.models import VersionedModel
 
 
@@ -53,6 +54,12 @@ class Enrollment(VersionedModel):
         blank=True,
         related_name="primary_enrollments",
     )
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.CharField(max_length=300, blank=True)
+    destination = models.PositiveSmallIntegerField(
+        choices=Destination.choices, null=True, blank=True, help_text="HMIS 3.12, at exit"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -74,6 +81,10 @@ class Enrollment(VersionedModel):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="enrollment_end_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(status="closed") | (Q(closure_reason="") & Q(destination__isnull=True)),
+                name="enrollment_closure_only_when_closed",
+            ),
             models.UniqueConstraint(
                 fields=["client", "program"],
                 condition=Q(status__in=["referred", "waitlisted", "active", "on_hold"]),
@@ -83,3 +94,15 @@ class Enrollment(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.client} in {self.program}"
+
+    @property
+    def waitlist_position(self) -> int | None:
+        """1 for the longest-waiting client of the program; None when not waitlisted."""
+        if self.status != EnrollmentStatus.WAITLISTED or self.waitlisted_at is None:
+            return None
+        ahead = Enrollment.objects.filter(
+            program_id=self.program_id,
+            status=EnrollmentStatus.WAITLISTED,
+            waitlisted_at__lt=self.waitlisted_at,
+        ).count()
+        return ahead + 1
