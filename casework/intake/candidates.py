@@ -1,0 +1,137 @@
+"""Search first: the existing clients an incoming person may already be.
+
+Only clients the worker may see are ever considered (``Client.objects.visible_to``), so a
+record in another program of the same organization never leaks through the match list; the
+page always says that there may be records the worker cannot see.
+
+Until the identity matcher offers its candidate search to intake, this module ranks a small
+candidate pool (same date of birth, same or similar family name, same phone) with rapidfuzz
+string similarity and explains each score in plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from rapidfuzz import fuzz
+
+from casework.clients.models import Client, normalize_name
+from casework.clients.permissions import redact_confidential_addresses
+from casework.clients.services import client_list_record
+
+POOL_LIMIT = 200
+SHOW_LIMIT = 10
+MIN_SCORE = 0.35
+
+
+@dataclass
+class Candidate:
+    client: Client
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"\D", "", value or "")[-10:]
+
+
+def _pool(user: Any, given: str, family: str, dob: date | None, phone: str) -> list[Client]:
+    condition = Q()
+    family_key = normalize_name(family)
+    if family_key:
+        condition |= Q(family_name_key__startswith=family_key[:3])
+    given_key = normalize_name(given)
+    if given_key:
+        # Swapped first and last names are a common data-entry slip.
+        condition |= Q(family_name_key__startswith=given_key[:3])
+    if dob is not None:
+        condition |= Q(date_of_birth=dob)
+        # Day and month transposed.
+        if dob.day <= 12:
+            condition |= Q(date_of_birth=date(dob.year, dob.day, dob.month))
+    digits = _digits(phone)
+    if len(digits) >= 7:
+        condition |= Q(phone__contains=digits[-4:])
+    if not condition:
+        return []
+    visible = Client.objects.visible_to(user).filter(condition)
+    return list(visible.order_by("pk")[:POOL_LIMIT])
+
+
+def _name_score(given: str, family: str, client: Client) -> tuple[float, list[str]]:
+    g, f = normalize_name(given), normalize_name(family)
+    cg, cf = client.given_name_key, client.family_name_key
+    cp = client.preferred_name_key
+    straight = (fuzz.ratio(g, cg) + fuzz.ratio(f, cf)) / 200
+    swapped = (fuzz.ratio(g, cf) + fuzz.ratio(f, cg)) / 200
+    preferred = (fuzz.ratio(g, cp) + fuzz.ratio(f, cf)) / 200 if cp else 0.0
+    best = max(straight, swapped, preferred)
+    reasons = []
+    if f and f == cf:
+        reasons.append("last name matches")
+    elif f and fuzz.ratio(f, cf) >= 80:
+        reasons.append("last name is spelled similarly")
+    if g and g in (cg, cp):
+        reasons.append("first name matches")
+    elif g and max(fuzz.ratio(g, cg), fuzz.ratio(g, cp) if cp else 0) >= 80:
+        reasons.append("first name is spelled similarly")
+    if best == swapped and swapped > straight and swapped >= 0.8:
+        reasons.append("first and last names look swapped")
+    return best, reasons
+
+
+def _dob_score(dob: date | None, client: Client) -> tuple[float, list[str]]:
+    born = client.date_of_birth
+    if dob is None or born is None:
+        return 0.5, []
+    if dob == born:
+        return 1.0, ["date of birth matches"]
+    if dob.year == born.year and (dob.day, dob.month) == (born.month, born.day):
+        return 0.8, ["date of birth matches with day and month swapped"]
+    same = sum((dob.year == born.year, dob.month == born.month, dob.day == born.day))
+    if same == 2:
+        return 0.6, ["date of birth differs in one part"]
+    return 0.0, []
+
+
+def score_candidate(
+    client: Client, *, given: str, family: str, dob: date | None, phone: str
+) -> Candidate:
+    name, reasons = _name_score(given, family, client)
+    born, dob_reasons = _dob_score(dob, client)
+    score = 0.6 * name + 0.4 * born
+    digits = _digits(phone)
+    if len(digits) >= 7 and digits == _digits(client.phone):
+        score = min(1.0, score + 0.15)
+        dob_reasons.append("phone number matches")
+    return Candidate(client=client, score=round(score, 3), reasons=reasons + dob_reasons)
+
+
+def find_candidates(
+    user: Any, *, given_name: str, family_name: str, date_of_birth: date | None, phone: str = ""
+) -> list[Candidate]:
+    """Probable existing matches among the clients ``user`` may see, best first (audited)."""
+    pool = _pool(user, given_name, family_name, date_of_birth, phone)
+    scored = [
+        score_candidate(c, given=given_name, family=family_name, dob=date_of_birth, phone=phone)
+        for c in pool
+    ]
+    shown = sorted(
+        (c for c in scored if c.score >= MIN_SCORE), key=lambda c: (-c.score, c.client.pk)
+    )[:SHOW_LIMIT]
+    query = {
+        "intake_search": f"{given_name} {family_name}".strip(),
+        "dob": date_of_birth.isoformat() if date_of_birth else "",
+        "phone": "yes" if phone else "",
+    }
+    redact_confidential_addresses(user, [c.client for c in shown])
+    client_list_record(actor=user, clients=[c.client for c in shown], query=query)
+    return shown
