@@ -45,7 +45,9 @@ def test_create_is_audited_as_the_user_from_the_command_line(cm_health):
 
 def test_email_is_matched_without_regard_to_case(cm_health):
     out, _ = run("create", "--email", "CM.Healthcare@Example.org")
-    assert services.api_token_authenticate(out.strip()).user == cm_health
+    token = services.api_token_authenticate(out.strip())
+    assert token is not None
+    assert token.user == cm_health
 
 
 def test_read_only_and_expiry_are_stored(cm_health):
@@ -53,6 +55,7 @@ def test_read_only_and_expiry_are_stored(cm_health):
     token = ApiToken.objects.get(user=cm_health)
     assert token.read_only
     expected = timezone.now() + timedelta(days=30)
+    assert token.expires_at is not None
     assert abs((token.expires_at - expected).total_seconds()) < 60
     assert services.api_token_authenticate(out.strip()) == token
 
