@@ -22,6 +22,7 @@ from casework.clients.models.consent import (
     ConsentCategory,
     ConsentQuerySet,
 )
+from casework.clients.models.duplicates import ClientMerge, DuplicateCandidate
 from casework.clients.models.enrollment import (
     OPEN_ENROLLMENT_STATUSES,
     Enrollment,
@@ -48,6 +49,7 @@ __all__ = [
     "Client",
     "ClientAddress",
     "ClientIdentifier",
+    "ClientMerge",
     "ClientName",
     "ClientPart",
     "ClientQuerySet",
@@ -61,6 +63,7 @@ __all__ = [
     "Destination",
     "Disability",
     "DisabilityType",
+    "DuplicateCandidate",
     "EmergencyContact",
     "Enrollment",
     "EnrollmentQuerySet",

@@ -146,6 +146,14 @@ class Client(VersionedModel):
     pcp_practice = models.CharField("primary care practice", max_length=200, blank=True)
     pcp_phone = models.CharField("primary care phone", max_length=30, blank=True)
     is_active = models.BooleanField(default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set when this record was merged into another; undone by unmerge.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
