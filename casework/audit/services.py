@@ -73,7 +73,7 @@ def record(
         target_id=str(target_id or ""),
         client_id=client_id,
         organization_id=organization_id,
-        changes=dict(changes or {}),
+        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
         details={k: _jsonable(v) for k, v in (details or {}).items()},
         request_id=ctx.request_id,
         ip=ctx.ip,
