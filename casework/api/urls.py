@@ -4,7 +4,7 @@ Every operation requires authentication (``auth=API_AUTH`` is the default for ev
 including ones added later); every error is RFC 9457 problem+json (``casework.api.problems``).
 """
 
-from casework.api import audit, clients, enrollments, intake, me, programs, workforce
+from casework.api import audit, clients, enrollments, intake, me, programs, record, workforce
 from casework.api.auth import API_AUTH
 from casework.api.base import CaseworkAPI
 
@@ -29,3 +29,4 @@ api.add_router("", enrollments.router)
 api.add_router("", audit.router)
 api.add_router("", workforce.router)
 api.add_router("", intake.router)
+api.add_router("", record.router)

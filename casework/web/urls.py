@@ -53,4 +53,5 @@ urlpatterns = [
     ),
     path("", include("casework.web.workforce_urls")),
     path("", include("casework.web.intake_urls")),
+    path("", include("casework.web.record_urls")),
 ]
