@@ -1,4 +1,4 @@
-"""Audit sign-ins, sign-outs and failed sign-ins (ASVS 16.3.1)."""
+"""Audit sign-ins, sign-outs and failed sign-ins (ASVS 16.3.1); note 2FA needs at sign-in."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
+from casework.accounts.middleware import DEVICE_KEY, LOGIN_AT_KEY
+from casework.accounts.twofactor import has_confirmed_device
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 
@@ -15,7 +17,9 @@ from casework.audit.services import record
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session["casework_login_at"] = timezone.now().isoformat()
+        request.session[LOGIN_AT_KEY] = timezone.now().isoformat()
+        # Remembered so the middleware need not query devices on every request.
+        request.session[DEVICE_KEY] = has_confirmed_device(user)
     record(actor=user, action=AuditAction.LOGIN, target_type="user", target_id=user.pk)
 
 
