@@ -1,3 +1,5 @@
+"""Values every page's layout needs: site name, unread count and which menu items to show."""
+
 from typing import Any
 
 from django.conf import settings
@@ -5,10 +7,19 @@ from django.http import HttpRequest
 
 
 def casework(request: HttpRequest) -> dict[str, Any]:
+    from casework.accounts.access import access_for
     from casework.notifications.services import unread_count
 
     user = getattr(request, "user", None)
-    return {
+    context: dict[str, Any] = {
         "site_name": settings.CASEWORK_SITE_NAME,
-        "unread_notifications": unread_count(user) if user is not None else 0,
+        "unread_notifications": 0,
+        "nav_can_audit": False,
+        "nav_is_org_admin": False,
     }
+    if user is not None and user.is_authenticated:
+        access = access_for(user)
+        context["unread_notifications"] = unread_count(user)
+        context["nav_can_audit"] = bool(access.org_wide_org_ids)
+        context["nav_is_org_admin"] = bool(access.admin_org_ids)
+    return context

@@ -1,9 +1,108 @@
+"""Sign in, sign out, lockout and password reset (Django's auth views, our templates)."""
+
+from __future__ import annotations
+
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from casework.accounts import services as accounts
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.web.forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "web/auth/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["expired"] = self.request.GET.get("expired") == "1"
+        context["site_name"] = settings.CASEWORK_SITE_NAME  # not the host name Django puts here
+        return context
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET), so a link or image cannot sign anyone out."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, "You have signed out.")
+        return response
+
+
+def lockout_username(request: HttpRequest, credentials: Any = None) -> str:
+    """The account django-axes counts failures against: the email as sign-in matches it."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(raw).strip().lower()[:254]
 
 
 def lockout_response(
-    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
-    return HttpResponse("Too many failed sign-ins. Try again later.", status=429)
+    """django-axes calls this once an account has too many failed sign-ins: 429 and why."""
+    attempted = lockout_username(request, credentials)
+    record(
+        actor=None,
+        action=AuditAction.LOCKED_OUT,
+        target_type="user",
+        actor_label=attempted,
+        details={"attempted": attempted},
+    )
+    form = SignInForm(request, initial={"username": attempted})
+    return render(request, "web/auth/login.html", {"form": form, "locked": True}, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "web/auth/password_reset_form.html"
+    email_template_name = "web/email/password_reset.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, str]:
+        return {"site_name": settings.CASEWORK_SITE_NAME}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        # Recorded for every request, whether or not the address has an account.
+        record(
+            actor=None,
+            action=AuditAction.PASSWORD_RESET,
+            target_type="user",
+            actor_label=email[:254],
+            details={"event": "requested"},
+        )
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "web/auth/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "web/auth/password_reset_confirm.html"
+    success_url = reverse_lazy("web:password_reset_complete")
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        # Through the service (audited) rather than form.save().
+        user = self.user  # set by dispatch() for a valid link
+        accounts.user_set_password(
+            actor=user, user=user, password=form.cleaned_data["new_password1"]
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(str(self.success_url))
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "web/auth/password_reset_complete.html"

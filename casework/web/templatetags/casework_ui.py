@@ -1,0 +1,82 @@
+"""Template helpers for USWDS markup: widgets with the right classes and ARIA wiring."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.forms.widgets import Input
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.CheckboxInput, "usa-checkbox__input"),
+    (forms.RadioSelect, "usa-radio__input"),
+    (forms.Select, "usa-select"),
+    (forms.Textarea, "usa-textarea"),
+    (Input, "usa-input"),
+]
+
+
+def widget_class(widget: forms.Widget) -> str:
+    for kind, css in _WIDGET_CLASSES:
+        if isinstance(widget, kind):
+            return css
+    return ""
+
+
+@register.simple_tag
+def uswds_widget(field: BoundField, extra_class: str = "") -> SafeString:
+    """Render ``field``'s widget with USWDS classes; hint and error linked by aria-describedby."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    css = widget_class(field.field.widget)
+    if field.errors and css in ("usa-input", "usa-select", "usa-textarea"):
+        css += f" {css}--error"
+    attrs: dict[str, str | bool] = {"class": f"{css} {extra_class}".strip()}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, page: Any, number: int) -> str:
+    """The current URL's query string with ``page.param`` set to ``number``."""
+    query = context["request"].GET.copy()
+    query[page.param] = str(number)
+    return "?" + query.urlencode()
+
+
+@register.simple_tag
+def date_parts(field: BoundField) -> list[str]:
+    """Month, day and year strings for a memorable-date field, bound or initial."""
+    value = field.value()
+    if isinstance(value, datetime.date):
+        return [str(value.month), str(value.day), str(value.year)]
+    if isinstance(value, list | tuple) and len(value) == 3:
+        return [str(v or "") for v in value]
+    return ["", "", ""]
+
+
+@register.filter
+def age(born: datetime.date | None) -> int | str:
+    """Whole years since ``born``, today in the site's time zone."""
+    if not born:
+        return ""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

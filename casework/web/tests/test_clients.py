@@ -1,0 +1,346 @@
+"""Client pages over HTTP: who sees what, what is audited, create, edit and conflicts."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from casework.audit.models import AuditAction, AuditEvent
+from casework.clients.models import Client
+from casework.clients.services import client_update
+from casework.web.tests.helpers import signed_in, text
+
+pytestmark = pytest.mark.django_db
+
+
+def without_csrf(body):
+    """CSRF tokens are masked afresh on every response; nothing else may differ."""
+    body = re.sub(r'"X-CSRFToken": "[^"]+"', "", body)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def detail_url(client):
+    return reverse("web:client_detail", args=[client.pk])
+
+
+def edit_url(client):
+    return reverse("web:client_edit", args=[client.pk])
+
+
+def form_data(client_obj=None, **overrides):
+    data = {
+        "given_name": "Ada",
+        "middle_name": "",
+        "family_name": "Lovelace",
+        "preferred_name": "",
+        "date_of_birth_month": "12",
+        "date_of_birth_day": "10",
+        "date_of_birth_year": "1985",
+        "sex": "0",
+        "phone": "555-0101",
+        "email": "",
+        "address_line1": "",
+        "address_line2": "",
+        "city": "Troy",
+        "state": "ny",
+        "postal_code": "",
+    }
+    if client_obj is not None:
+        data["version"] = str(client_obj.version)
+    return data | overrides
+
+
+# --- Viewing ----------------------------------------------------------------------------
+
+
+def test_case_manager_sees_own_program_client_page(client, cm_health, client_health):
+    response = signed_in(client, cm_health).get(detail_url(client_health))
+    assert response.status_code == 200
+    body = text(response)
+    assert "Dolores" in body
+    assert "Abernathy" in body
+    assert "<h2" in body
+    assert "Who accessed this record</h2>" in body
+    assert "Care Transitions" in body
+
+
+def test_case_manager_of_another_program_gets_404_and_a_denied_row(
+    client, cm_mental_health, client_health
+):
+    response = signed_in(client, cm_mental_health).get(detail_url(client_health))
+    assert response.status_code == 404
+    assert "Abernathy" not in text(response)
+    denied = AuditEvent.objects.filter(action=AuditAction.DENIED, actor=cm_mental_health)
+    assert denied.filter(client_id=client_health.pk).count() == 1
+
+
+def test_hidden_and_missing_clients_get_the_same_page(client, cm_mental_health, client_health):
+    signed_in(client, cm_mental_health)
+    hidden = client.get(detail_url(client_health))
+    missing = client.get(reverse("web:client_detail", args=[client_health.pk + 999]))
+    assert hidden.status_code == missing.status_code == 404
+    assert without_csrf(text(hidden)) == without_csrf(text(missing))
+
+
+def test_other_agency_admin_gets_404(client, other_agency_admin, client_health):
+    response = signed_in(client, other_agency_admin).get(detail_url(client_health))
+    assert response.status_code == 404
+
+
+def test_org_admin_of_the_agency_sees_the_client(client, org_admin, client_health):
+    assert signed_in(client, org_admin).get(detail_url(client_health)).status_code == 200
+
+
+def test_every_client_page_view_writes_a_view_event(client, cm_health, client_health):
+    signed_in(client, cm_health)
+    client.get(detail_url(client_health))
+    client.get(detail_url(client_health))
+    views = AuditEvent.objects.filter(
+        action=AuditAction.VIEW, client_id=client_health.pk, actor=cm_health
+    )
+    assert views.count() == 2
+    assert set(views.values_list("channel", flat=True)) == {"web"}
+
+
+def test_client_page_lists_who_accessed_it(client, cm_health, org_admin, client_health):
+    signed_in(client, org_admin).get(detail_url(client_health))
+    response = signed_in(client, cm_health).get(detail_url(client_health))
+    body = text(response)
+    section = body[body.index("Who accessed this record") :]
+    assert "admin@example.org" in section
+    assert "cm.healthcare@example.org" in section
+
+
+def test_edit_button_only_for_people_who_may_write(client, cm_health, auditor, client_health):
+    assert edit_url(client_health) in text(
+        signed_in(client, cm_health).get(detail_url(client_health))
+    )
+    client.logout()
+    assert edit_url(client_health) not in text(
+        signed_in(client, auditor).get(detail_url(client_health))
+    )
+
+
+# --- Auditor: read, never write -------------------------------------------------------------
+
+
+def test_auditor_can_view_the_client(client, auditor, client_health):
+    assert signed_in(client, auditor).get(detail_url(client_health)).status_code == 200
+
+
+def test_auditor_gets_403_on_the_edit_page(client, auditor, client_health):
+    assert signed_in(client, auditor).get(edit_url(client_health)).status_code == 403
+
+
+def test_auditor_cannot_post_an_edit(client, auditor, client_health):
+    response = signed_in(client, auditor).post(
+        edit_url(client_health), form_data(client_health, family_name="Changed")
+    )
+    assert response.status_code == 403
+    client_health.refresh_from_db()
+    assert client_health.family_name == "Abernathy"
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=auditor).exists()
+
+
+# --- List and search ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hidden_client(make_client, cm_mental_health):
+    return make_client(
+        "mental_health", actor=cm_mental_health, given_name="Teddy", family_name="Flood"
+    )
+
+
+def test_list_writes_one_audit_row_naming_the_shown_clients(
+    client, cm_health, client_health, make_client, hidden_client
+):
+    other = make_client("healthcare", actor=cm_health, given_name="Bernard", family_name="Lowe")
+    signed_in(client, cm_health)
+    before = AuditEvent.objects.filter(target_type="client_list").count()
+    response = client.get(reverse("web:client_list"))
+    assert response.status_code == 200
+    rows = AuditEvent.objects.filter(target_type="client_list").order_by("-id")
+    assert rows.count() == before + 1
+    shown = rows.latest("id").details["client_ids"]
+    assert sorted(shown) == sorted([client_health.pk, other.pk])
+    assert hidden_client.pk not in shown
+
+
+def test_search_finds_by_name_and_date_of_birth(client, cm_health, client_health):
+    signed_in(client, cm_health)
+    found = client.get(reverse("web:client_list"), {"q": "aber", "dob": "1961-04-12"})
+    assert "Abernathy" in text(found)
+    event = AuditEvent.objects.filter(target_type="client_list").latest("id")
+    assert event.action == AuditAction.SEARCH
+    assert event.details["query"] == {"q": "aber", "dob": "1961-04-12"}
+    missed = client.get(reverse("web:client_list"), {"q": "aber", "dob": "1970-01-01"})
+    assert "Abernathy" not in text(missed)
+
+
+def test_search_never_shows_other_programs_clients(client, cm_health, client_health, hidden_client):
+    response = signed_in(client, cm_health).get(reverse("web:client_list"), {"q": "flood"})
+    assert "Flood" not in text(response)
+
+
+def test_partner_sees_no_clients_in_list_or_search(client, partner, client_health):
+    signed_in(client, partner)
+    for params in ({}, {"q": "Abernathy"}, {"dob": "1961-04-12"}):
+        response = client.get(reverse("web:client_list"), params)
+        assert response.status_code == 200
+        assert detail_url(client_health) not in text(response)
+        assert "Dolores" not in text(response)
+    event = AuditEvent.objects.filter(target_type="client_list", actor=partner).order_by("-id")
+    assert event.latest("id").details["client_ids"] == []
+
+
+def test_live_search_returns_only_the_results_fragment(client, cm_health, client_health):
+    response = signed_in(client, cm_health).get(
+        reverse("web:client_list"), {"q": "dol"}, HTTP_HX_REQUEST="true"
+    )
+    body = text(response)
+    assert 'id="client-results"' in body
+    assert "<html" not in body
+    assert "Abernathy" in body
+
+
+def test_unknown_sort_falls_back_to_name_order(client, cm_health, client_health):
+    response = signed_in(client, cm_health).get(reverse("web:client_list"), {"sort": "ssn"})
+    assert response.status_code == 200
+    assert "Abernathy" in text(response)
+
+
+def test_list_is_paginated_by_25(client, cm_health, make_client):
+    for i in range(27):
+        make_client("healthcare", actor=cm_health, given_name=f"Person{i:02d}", family_name="Zed")
+    signed_in(client, cm_health)
+    first = text(client.get(reverse("web:client_list")))
+    assert "Person24" in first
+    assert "Person25" not in first
+    second = text(client.get(reverse("web:client_list"), {"page": 2}))
+    assert "Person25" in second
+    assert "Person26" in second
+    assert "Person00" not in second
+
+
+def test_client_list_query_count_does_not_grow_with_rows(
+    client, cm_health, make_client, django_assert_max_num_queries
+):
+    for i in range(30):
+        make_client("healthcare", actor=cm_health, given_name=f"P{i}", family_name="Query")
+    signed_in(client, cm_health)
+    client.get(reverse("web:client_list"))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("web:client_list"))
+    assert response.status_code == 200
+
+
+# --- Create -----------------------------------------------------------------------------------
+
+
+def test_case_manager_creates_a_client(client, cm_health, programs):
+    data = form_data(program=str(programs["healthcare"].pk), primary_case_manager=str(cm_health.pk))
+    response = signed_in(client, cm_health).post(reverse("web:client_create"), data)
+    created = Client.objects.get(family_name="Lovelace")
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(created)
+    assert created.date_of_birth == datetime.date(1985, 12, 10)
+    assert created.state == "NY"
+    enrollment = created.enrollments.get()
+    assert enrollment.program == programs["healthcare"]
+    assert enrollment.primary_case_manager == cm_health
+
+
+def test_create_form_offers_only_the_users_programs(client, cm_health, programs):
+    body = text(signed_in(client, cm_health).get(reverse("web:client_create")))
+    assert "Care Transitions" in body
+    assert "Community Mental Health" not in body
+
+
+def test_create_refuses_a_program_the_user_does_not_work_in(client, cm_health, programs):
+    data = form_data(program=str(programs["mental_health"].pk))
+    response = signed_in(client, cm_health).post(reverse("web:client_create"), data)
+    assert response.status_code == 200
+    assert not Client.objects.filter(family_name="Lovelace").exists()
+
+
+def test_future_date_of_birth_is_shown_next_to_the_field_and_typed_values_kept(
+    client, cm_health, programs
+):
+    next_year = str(datetime.date.today().year + 1)
+    data = form_data(
+        program=str(programs["healthcare"].pk),
+        date_of_birth_year=next_year,
+        given_name="Typed-Given",
+        city="Kept City",
+    )
+    response = signed_in(client, cm_health).post(reverse("web:client_create"), data)
+    body = text(response)
+    assert response.status_code == 200
+    assert 'id="id_date_of_birth-error"' in body
+    error_at = body.index('id="id_date_of_birth-error"')
+    assert "Date of birth cannot be in the future." in body[error_at : error_at + 200]
+    assert 'value="Typed-Given"' in body
+    assert 'value="Kept City"' in body
+    assert f'value="{next_year}"' in body
+    assert not Client.objects.filter(family_name="Lovelace").exists()
+
+
+def test_missing_required_name_is_shown_next_to_the_field(client, cm_health, programs):
+    data = form_data(program=str(programs["healthcare"].pk), family_name="")
+    body = text(signed_in(client, cm_health).post(reverse("web:client_create"), data))
+    assert 'id="id_family_name-error"' in body
+    assert 'aria-describedby="id_family_name-error"' in body
+
+
+def test_auditor_cannot_open_the_create_form(client, auditor):
+    assert signed_in(client, auditor).get(reverse("web:client_create")).status_code == 403
+
+
+# --- Edit and conflicts ---------------------------------------------------------------------------
+
+
+def test_case_manager_edits_a_client(client, cm_health, client_health):
+    signed_in(client, cm_health)
+    page = client.get(edit_url(client_health))
+    assert page.status_code == 200
+    assert 'value="Abernathy"' in text(page)
+    response = client.post(
+        edit_url(client_health), form_data(client_health, given_name="Dolores", family_name="Wyatt")
+    )
+    assert response.status_code == 302
+    client_health.refresh_from_db()
+    assert client_health.family_name == "Wyatt"
+    assert client_health.version == 2
+
+
+def test_stale_edit_shows_the_conflict_and_changes_nothing(
+    client, cm_health, sup_health, client_health
+):
+    stale_version = client_health.version
+    client_update(
+        actor=sup_health,
+        client=Client.objects.get(pk=client_health.pk),
+        expected_version=stale_version,
+        data={"family_name": "Ford"},
+    )
+    typed = form_data(client_health, family_name="Mine", city="Albany")
+    typed["version"] = str(stale_version)
+    response = signed_in(client, cm_health).post(edit_url(client_health), typed)
+    body = text(response)
+    assert response.status_code == 409
+    assert "Someone else saved this record" in body
+    assert "Ford" in body
+    assert 'value="Mine"' in body
+    assert 'name="version" value="2"' in body
+    client_health.refresh_from_db()
+    assert client_health.family_name == "Ford"
+    assert client_health.version == 2
+    # Re-submitting deliberately, with the new version, saves.
+    typed["version"] = "2"
+    assert client.post(edit_url(client_health), typed).status_code == 302
+    client_health.refresh_from_db()
+    assert client_health.family_name == "Mine"

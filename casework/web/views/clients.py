@@ -1,0 +1,235 @@
+"""Client list and search, client page, create and edit (with edit-conflict handling)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from casework.accounts.access import access_for
+from casework.accounts.models import Membership, Program, Role, User
+from casework.audit.models import AuditAction, AuditEvent
+from casework.audit.services import record
+from casework.clients import services as clients
+from casework.clients.models import Client, Enrollment, EnrollmentQuerySet, Sex
+from casework.clients.permissions import (
+    can_write_client,
+    programs_for_new_client,
+    redact_confidential_addresses,
+)
+from casework.core import exceptions as domain
+from casework.web.forms import (
+    ClientCreateForm,
+    ClientEditForm,
+    ClientFieldsForm,
+    ClientSearchForm,
+    add_service_errors,
+)
+from casework.web.gates import load_client
+from casework.web.paging import paginate
+
+PAGE_SIZE = 25
+ACCESS_LOG_PAGE_SIZE = 20
+CASE_MANAGER_CHOICE_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
+
+
+def visible_enrollments(user: Any) -> EnrollmentQuerySet:
+    """Enrollments in programs the user works in (or org-wide): others stay private."""
+    access = access_for(user)
+    return Enrollment.objects.filter(
+        Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
+    )
+
+
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    form = ClientSearchForm(request.GET)
+    valid = form.is_valid()
+    text = form.cleaned_data.get("q", "") if valid else ""
+    dob = form.cleaned_data.get("dob") if valid else None
+    open_enrollments = visible_enrollments(request.user).open().select_related("program")
+    rows = (
+        Client.objects.visible_to(request.user)
+        .search(text, dob)
+        .order_by(*form.ordering())
+        .prefetch_related(Prefetch("enrollments", queryset=open_enrollments))
+    )
+    page = paginate(request, rows, size=PAGE_SIZE)
+    redact_confidential_addresses(request.user, page.items)
+    query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
+    clients.client_list_record(actor=request.user, clients=page.items, query=query)
+    context = {
+        "form": form,
+        "page": page,
+        "searching": any(query.values()),
+        "can_create": bool(programs_for_new_client(request.user)),
+    }
+    template = "web/clients/list.html"
+    htmx = request.htmx  # type: ignore[attr-defined]  # set by django-htmx's middleware
+    if htmx and not htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = load_client(request.user, pk)
+    redact_confidential_addresses(request.user, [client])
+    enrollments = (
+        visible_enrollments(request.user)
+        .filter(client_id=client.pk)
+        .select_related("program", "primary_case_manager")
+        .order_by("-start_date", "-id")
+    )
+    accesses = AuditEvent.objects.for_client(client.pk).select_related("actor")
+    context = {
+        "client": client,
+        "enrollments": list(enrollments),
+        "access_page": paginate(request, accesses, size=ACCESS_LOG_PAGE_SIZE, param="access_page"),
+        "can_edit": can_write_client(request.user, client),
+    }
+    return render(request, "web/clients/detail.html", context)
+
+
+def _case_manager_choices(
+    program_ids: list[int],
+) -> tuple[list[tuple[Program, list[tuple[int, str]]]], dict[int, User]]:
+    rows = (
+        Membership.objects.active()
+        .filter(program_id__in=program_ids, role__in=CASE_MANAGER_CHOICE_ROLES)
+        .select_related("user", "program")
+        .order_by("program__name", "user__full_name", "user__email")
+    )
+    grouped: dict[int, tuple[Program, list[tuple[int, str]]]] = {}
+    users: dict[int, User] = {}
+    for membership in rows:
+        program, user = membership.program, membership.user
+        assert program is not None  # program roles always name a program
+        people = grouped.setdefault(program.pk, (program, []))[1]
+        if all(uid != user.pk for uid, _ in people):
+            people.append((user.pk, f"{user} ({membership.get_role_display().lower()})"))
+        users[user.pk] = user
+    return list(grouped.values()), users
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    program_ids = programs_for_new_client(request.user)
+    if not program_ids:
+        raise PermissionDenied("You do not work in a program that takes new clients.")
+    case_managers, users = _case_manager_choices(program_ids)
+    initial: dict[str, Any] = {}
+    if len(program_ids) == 1:
+        initial["program"] = program_ids[0]
+    if request.user.pk in users:
+        initial["primary_case_manager"] = request.user.pk
+    form = ClientCreateForm(
+        request.POST or None,
+        initial=initial,
+        program_ids=program_ids,
+        case_managers=case_managers,
+    )
+    if request.method == "POST" and form.is_valid():
+        cm_id = form.cleaned_data["primary_case_manager"]
+        try:
+            client = clients.client_create(
+                actor=request.user,
+                program=form.cleaned_data["program"],
+                data=form.client_data(),
+                primary_case_manager=users.get(cm_id) if cm_id else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except domain.PermissionDenied as denied:
+            form.add_error("program", str(denied))
+        else:
+            messages.success(request, f"Saved {client.display_name}.")
+            return redirect("web:client_detail", pk=client.pk)
+    return render(request, "web/clients/form.html", {"form": form, "creating": True})
+
+
+def _shown(form: ClientFieldsForm, name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    if name == "sex":
+        return str(Sex(value).label)
+    if name == "date_of_birth":
+        return f"{value:%B} {value.day}, {value.year}"
+    return str(value)
+
+
+def _conflicts(form: ClientEditForm, current: Client) -> list[dict[str, str]]:
+    """Per field: what the other person saved and what this user typed, where they differ."""
+    rows = []
+    for name in Client.EDITABLE_FIELDS:
+        if name not in form.fields:
+            continue
+        theirs, yours = getattr(current, name), form.cleaned_data.get(name)
+        if (theirs or None) != (yours or None):
+            rows.append(
+                {
+                    "label": str(form.fields[name].label),
+                    "theirs": _shown(form, name, theirs),
+                    "yours": _shown(form, name, yours),
+                }
+            )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    client = load_client(request.user, pk, write=True)
+    redact_confidential_addresses(request.user, [client])
+    hide_address = client.address_hidden
+    if request.method == "GET":
+        record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            target_type="client",
+            target_id=client.pk,
+            client_id=client.pk,
+            organization_id=client.organization_id,
+            details={"page": "edit"},
+        )
+        initial = {name: getattr(client, name) for name in Client.EDITABLE_FIELDS}
+        form = ClientEditForm(
+            initial=initial | {"version": client.version}, hide_address=hide_address
+        )
+        return render(request, "web/clients/form.html", {"form": form, "client": client})
+    form = ClientEditForm(request.POST, hide_address=hide_address)
+    if form.is_valid():
+        try:
+            clients.client_update(
+                actor=request.user,
+                client=client,
+                expected_version=form.cleaned_data["version"],
+                data=form.client_data(),
+            )
+        except domain.StaleVersion:
+            return _conflict(request, pk, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved changes to {client.display_name}.")
+            return redirect("web:client_detail", pk=client.pk)
+    return render(request, "web/clients/form.html", {"form": form, "client": client})
+
+
+def _conflict(request: HttpRequest, pk: int, stale: ClientEditForm) -> HttpResponse:
+    """Someone saved first: keep what this user typed, show both, and let them decide."""
+    current = load_client(request.user, pk, write=True)
+    redact_confidential_addresses(request.user, [current])
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = ClientEditForm(data, hide_address=current.address_hidden)
+    form.is_valid()
+    context = {"form": form, "client": current, "conflicts": _conflicts(stale, current)}
+    return render(request, "web/clients/form.html", context, status=409)
