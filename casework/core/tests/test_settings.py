@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -44,6 +45,7 @@ def production_env() -> dict[str, str]:
         "CASEWORK_PROFILE": "production",
         "CASEWORK_SECRET_KEY": secrets.token_urlsafe(64),
         "CASEWORK_ALLOWED_HOSTS": "casework.example.org",
+        "CASEWORK_FIELD_KEYS": Fernet.generate_key().decode(),
     }
 
 
@@ -72,6 +74,21 @@ def test_production_refuses_a_short_secret_key(tmp_path):
 def test_production_accepts_a_long_secret_key(tmp_path):
     result = import_settings(tmp_path, **production_env())
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_missing_field_encryption_keys(tmp_path):
+    env = production_env() | {"CASEWORK_FIELD_KEYS": ""}
+    result = import_settings(tmp_path, **env)
+    assert result.returncode != 0
+    assert "CASEWORK_FIELD_KEYS is required" in result.stderr
+
+
+def test_a_field_key_that_is_not_a_fernet_key_is_refused(tmp_path):
+    env = production_env() | {"CASEWORK_FIELD_KEYS": "not-a-key"}
+    result = import_settings(tmp_path, **env)
+    assert result.returncode != 0
+    assert "CASEWORK_FIELD_KEYS" in result.stderr
+    assert "not-a-key" not in result.stderr  # a key, even a bad one, is never echoed
 
 
 def test_production_refuses_debug(tmp_path):
