@@ -150,10 +150,10 @@ class EligibilityScreening(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="screenings")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="screenings")
-    answers = models.JSONField(default=dict)
+    answers = models.JSONField(default=dict, blank=True)
     result = models.CharField(max_length=12, choices=ScreeningResult.choices)
     outcomes = models.JSONField(
-        default=list, help_text="Every rule checked: rule, status, message."
+        default=list, blank=True, help_text="Every rule checked: rule, status, message."
     )
     failed_rules = models.JSONField(default=list, blank=True)
     unknown_rules = models.JSONField(default=list, blank=True)
