@@ -1,37 +1,61 @@
 #!/usr/bin/env bash
-# `make bench`: run the benchmark scripts in benchmarks/ (results go to docs/benchmarks.md).
-#   BENCH_ARGS="--clients 100000" make bench     passes arguments to every script
-#   BENCH=search make bench                      runs only scripts whose name contains "search"
-# A benchmarks/run.sh or benchmarks/run.py, when present, is the suite's own entry point and
-# is run instead of the individual scripts.
+# `make bench`: seed the benchmark databases and run the scripts in benchmarks/
+# (method and results: docs/benchmarks.md). Knobs, all optional:
+#   BENCH_CLIENTS=1000000   clients to seed (default 100000; re-seeded only when it changes)
+#   BENCH_ENGINES=sqlite    engines (default "sqlite postgres")
+#   BENCH_RUNS=5            runs per measurement, the median is reported (default 3)
+#   BENCH_SECONDS=20        length of each API load run (default 20)
+#   BENCH=queries           only one part: seed, queries, api, matching (default: seed,
+#                           queries and api; "all" adds the record-linkage benchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-read -r -a extra <<<"${BENCH_ARGS:-}"
+clients=${BENCH_CLIENTS:-100000}
+engines=${BENCH_ENGINES:-sqlite postgres}
+runs=${BENCH_RUNS:-3}
+seconds=${BENCH_SECONDS:-20}
+only=${BENCH:-}
 
-if [ -z "${BENCH:-}" ] && [ -f benchmarks/run.sh ]; then
-  exec bash benchmarks/run.sh "${extra[@]}"
-fi
-if [ -z "${BENCH:-}" ] && [ -f benchmarks/run.py ]; then
-  exec "$PY" benchmarks/run.py "${extra[@]}"
-fi
+wants() { [ -z "$only" ] || [ "$only" = "$1" ] || [ "$only" = all ]; }
 
-shopt -s nullglob
-scripts=()
-for script in benchmarks/*.py benchmarks/*.sh; do
-  name=$(basename "$script")
-  case "$name" in _* | conftest.py | __init__.py) continue ;; esac
-  if [ -n "${BENCH:-}" ] && [[ "$name" != *"${BENCH}"* ]]; then continue; fi
-  scripts+=("$script")
+need_wrk() {
+  command -v wrk >/dev/null && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian wrk for the API load benchmark..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    return 0
+  fi
+  echo "The API load benchmark needs wrk (Debian package 'wrk')." >&2
+  return 1
+}
+
+for engine in $engines; do
+  if [ "$engine" = postgres ]; then
+    status=0
+    bash scripts/require-postgres.sh "postgres://postgres@127.0.0.1:5432/postgres" || status=$?
+    if [ "$status" -ne 0 ]; then
+      echo "PostgreSQL is unavailable: no PostgreSQL benchmarks." >&2
+      exit 1
+    fi
+  fi
+  if wants seed || wants queries || wants api; then
+    echo "==> bench: seed $engine with $clients clients (skipped when already that size)"
+    "$PY" benchmarks/seed.py --engine "$engine" --clients "$clients" --if-needed
+  fi
+  if wants queries; then
+    echo "==> bench: queries on $engine ($runs runs)"
+    "$PY" benchmarks/queries.py --engine "$engine" --runs "$runs"
+  fi
+  if wants api; then
+    need_wrk
+    echo "==> bench: API load on $engine ($runs runs of ${seconds}s)"
+    "$PY" benchmarks/api_load.py --engine "$engine" --runs "$runs" --seconds "$seconds"
+  fi
 done
-if [ ${#scripts[@]} -eq 0 ]; then
-  echo "No benchmark scripts found in benchmarks/${BENCH:+ matching '$BENCH'}." >&2
-  exit 1
+
+if [ "$only" = matching ] || [ "$only" = all ]; then
+  echo "==> bench: record linkage (matching)"
+  "$PY" benchmarks/matching/linkage.py --runs "$runs"
 fi
-for script in "${scripts[@]}"; do
-  echo "==> bench: $script ${extra[*]:-}"
-  case "$script" in
-    *.py) "$PY" "$script" "${extra[@]}" ;;
-    *.sh) bash "$script" "${extra[@]}" ;;
-  esac
-done
+echo "==> bench: done; results are under benchmarks/results/ (copy the medians to docs/benchmarks.md)"
