@@ -210,6 +210,8 @@ class ClientCreateForm(ClientFieldsForm):
 
 class ClientEditForm(ClientFieldsForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The values the form started from (signed), to tell an edit-conflict's sides apart.
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, hide_address: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -317,30 +317,78 @@ def test_case_manager_edits_a_client(client, cm_health, client_health):
     assert client_health.version == 2
 
 
+def hidden_fields(body):
+    """The edit form's hidden version and base, as the browser would send them back."""
+    found = {}
+    for name in ("version", "base"):
+        match = re.search(rf'name="{name}" value="([^"]*)"', body)
+        assert match is not None, name
+        found[name] = match.group(1)
+    return found
+
+
+def as_typed_in_the_form(client, **changes):
+    """What the edit form of ``client_health`` holds, with the user's ``changes``."""
+    data = form_data(
+        given_name="Dolores",
+        family_name="Abernathy",
+        date_of_birth_month="4",
+        date_of_birth_day="12",
+        date_of_birth_year="1961",
+        sex="99",
+        phone="555-0100",
+        city="Albany",
+        state="NY",
+    )
+    return data | changes
+
+
+def save_elsewhere(actor, client, **data):
+    client_update(
+        actor=actor,
+        client=Client.objects.get(pk=client.pk),
+        expected_version=client.version,
+        data=data,
+    )
+
+
 def test_stale_edit_shows_the_conflict_and_changes_nothing(
     client, cm_health, sup_health, client_health
 ):
-    stale_version = client_health.version
-    client_update(
-        actor=sup_health,
-        client=Client.objects.get(pk=client_health.pk),
-        expected_version=stale_version,
-        data={"family_name": "Ford"},
-    )
-    typed = form_data(client_health, family_name="Mine", city="Albany")
-    typed["version"] = str(stale_version)
-    response = signed_in(client, cm_health).post(edit_url(client_health), typed)
+    signed_in(client, cm_health)
+    opened = hidden_fields(text(client.get(edit_url(client_health))))
+    save_elsewhere(sup_health, client_health, family_name="Ford")
+    typed = as_typed_in_the_form(client_health, family_name="Mine") | opened
+    response = client.post(edit_url(client_health), typed)
     body = text(response)
     assert response.status_code == 409
     assert "Someone else saved this record" in body
-    assert "Ford" in body
+    assert '<th scope="row">Legal last name</th><td>Ford</td><td>Mine</td>' in body
     assert 'value="Mine"' in body
     assert 'name="version" value="2"' in body
     client_health.refresh_from_db()
     assert client_health.family_name == "Ford"
     assert client_health.version == 2
-    # Re-submitting deliberately, with the new version, saves.
-    typed["version"] = "2"
-    assert client.post(edit_url(client_health), typed).status_code == 302
+    # Re-submitting deliberately, with what the conflict page now holds, saves.
+    resubmitted = client.post(edit_url(client_health), typed | hidden_fields(body))
+    assert resubmitted.status_code == 302
     client_health.refresh_from_db()
     assert client_health.family_name == "Mine"
+
+
+def test_stale_edit_takes_the_other_persons_changes_to_untouched_fields(
+    client, cm_health, sup_health, client_health
+):
+    signed_in(client, cm_health)
+    opened = hidden_fields(text(client.get(edit_url(client_health))))
+    save_elsewhere(sup_health, client_health, city="Rome")
+    typed = as_typed_in_the_form(client_health, phone="555-0199") | opened
+    body = text(client.post(edit_url(client_health), typed))
+    assert "None of your changes clash with theirs." in body
+    assert 'value="Rome"' in body
+    assert 'value="555-0199"' in body
+    resubmitted = typed | hidden_fields(body) | {"city": "Rome"}
+    assert client.post(edit_url(client_health), resubmitted).status_code == 302
+    client_health.refresh_from_db()
+    assert client_health.city == "Rome"
+    assert client_health.phone == "555-0199"

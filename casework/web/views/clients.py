@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +29,6 @@ from casework.core import exceptions as domain
 from casework.web.forms import (
     ClientCreateForm,
     ClientEditForm,
-    ClientFieldsForm,
     ClientSearchForm,
     add_service_errors,
 )
@@ -37,6 +38,7 @@ from casework.web.paging import paginate
 PAGE_SIZE = 25
 ACCESS_LOG_PAGE_SIZE = 20
 CASE_MANAGER_CHOICE_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
+BASE_SALT = "casework.web.client-edit"
 
 
 def visible_enrollments(user: Any) -> EnrollmentQuerySet:
@@ -155,7 +157,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     return render(request, "web/clients/form.html", {"form": form, "creating": True})
 
 
-def _shown(form: ClientFieldsForm, name: str, value: Any) -> str:
+def _shown(name: str, value: Any) -> str:
     if value in (None, ""):
         return "(empty)"
     if name == "sex":
@@ -165,22 +167,62 @@ def _shown(form: ClientFieldsForm, name: str, value: Any) -> str:
     return str(value)
 
 
-def _conflicts(form: ClientEditForm, current: Client) -> list[dict[str, str]]:
-    """Per field: what the other person saved and what this user typed, where they differ."""
-    rows = []
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def _signed_base(client: Client) -> str:
+    values = {name: _as_text(getattr(client, name)) for name in Client.EDITABLE_FIELDS}
+    return signing.dumps(values, salt=BASE_SALT, compress=True)
+
+
+def _read_base(value: str) -> dict[str, str] | None:
+    try:
+        base = signing.loads(value, salt=BASE_SALT)
+    except signing.BadSignature:
+        return None
+    return base if isinstance(base, dict) else None
+
+
+def _put(data: QueryDict, name: str, value: Any) -> None:
+    """Write a saved value into re-shown form data (the date is three boxes)."""
+    if name == "date_of_birth":
+        parts = [str(value.month), str(value.day), str(value.year)] if value else ["", "", ""]
+        for suffix, part in zip(("_month", "_day", "_year"), parts, strict=True):
+            data[name + suffix] = part
+    else:
+        data[name] = _as_text(value)
+
+
+def _merge(
+    stale: ClientEditForm, current: Client, data: QueryDict
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Three-way compare the form's start, what was saved since, and what this user typed.
+
+    A field only the other person changed takes their value (so re-submitting cannot undo
+    it unseen); a field only this user changed keeps theirs; a field both changed differently
+    is a conflict, shown side by side with this user's value kept in the form.
+    """
+    base = _read_base(stale.cleaned_data.get("base", ""))
+    conflicts, taken = [], []
     for name in Client.EDITABLE_FIELDS:
-        if name not in form.fields:
+        if name not in stale.fields:
             continue
-        theirs, yours = getattr(current, name), form.cleaned_data.get(name)
-        if (theirs or None) != (yours or None):
-            rows.append(
-                {
-                    "label": str(form.fields[name].label),
-                    "theirs": _shown(form, name, theirs),
-                    "yours": _shown(form, name, yours),
-                }
+        theirs, yours = getattr(current, name), stale.cleaned_data.get(name)
+        if _as_text(theirs) == _as_text(yours):
+            continue
+        label = str(stale.fields[name].label)
+        started = base.get(name) if base else None
+        if started is not None and _as_text(yours) == started:
+            _put(data, name, theirs)
+            taken.append(label)
+        elif started is None or _as_text(theirs) != started:
+            conflicts.append(
+                {"label": label, "theirs": _shown(name, theirs), "yours": _shown(name, yours)}
             )
-    return rows
+    return conflicts, taken
 
 
 @login_required
@@ -200,9 +242,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             details={"page": "edit"},
         )
         initial = {name: getattr(client, name) for name in Client.EDITABLE_FIELDS}
-        form = ClientEditForm(
-            initial=initial | {"version": client.version}, hide_address=hide_address
-        )
+        initial |= {"version": client.version, "base": _signed_base(client)}
+        form = ClientEditForm(initial=initial, hide_address=hide_address)
         return render(request, "web/clients/form.html", {"form": form, "client": client})
     form = ClientEditForm(request.POST, hide_address=hide_address)
     if form.is_valid():
@@ -228,8 +269,10 @@ def _conflict(request: HttpRequest, pk: int, stale: ClientEditForm) -> HttpRespo
     current = load_client(request.user, pk, write=True)
     redact_confidential_addresses(request.user, [current])
     data = request.POST.copy()
+    conflicts, taken = _merge(stale, current, data)
     data["version"] = str(current.version)
+    data["base"] = _signed_base(current)
     form = ClientEditForm(data, hide_address=current.address_hidden)
     form.is_valid()
-    context = {"form": form, "client": current, "conflicts": _conflicts(stale, current)}
+    context = {"form": form, "client": current, "conflicts": conflicts, "taken": taken}
     return render(request, "web/clients/form.html", context, status=409)
