@@ -18,9 +18,9 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.middleware.csrf import CsrfViewMiddleware
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.utils import check_csrf
 
 from casework.accounts.models import ApiToken
 from casework.accounts.services import api_token_authenticate
@@ -48,6 +48,26 @@ class BearerToken(HttpBearer):
         return found.user
 
 
+class _CsrfCheck(CsrfViewMiddleware):
+    """Django's CSRF check, answering a refusal without rendering the HTML failure page."""
+
+    def _reject(self, request: HttpRequest, reason: str) -> HttpResponse:
+        return HttpResponseForbidden(reason)
+
+
+def csrf_refusal(request: HttpRequest) -> str | None:
+    """Why Django's CSRF check refuses ``request``, or None when it passes."""
+    check = _CsrfCheck(lambda _request: HttpResponse())
+    request.csrf_processing_done = False  # type: ignore[attr-defined]  # re-run the check
+    check.process_request(request)
+    refused = check.process_view(request, _no_view, (), {})
+    return refused.content.decode() if refused is not None else None
+
+
+def _no_view(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+    return HttpResponse()
+
+
 class SessionCsrf(APIKeyCookie):
     """The signed-in web session; CSRF-checked on unsafe methods (as Django forms are)."""
 
@@ -64,7 +84,7 @@ class SessionCsrf(APIKeyCookie):
         if user is None or not user.is_authenticated:
             return None
         # Django's own check (it also honours the test client's opt-out of CSRF checks).
-        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+        if request.method not in SAFE_METHODS and csrf_refusal(request) is not None:
             raise PermissionDenied(
                 "CSRF check failed: send the CSRF cookie's value in the X-CSRFToken header."
             )

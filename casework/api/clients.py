@@ -31,7 +31,7 @@ from casework.api.types import (
     Text254,
 )
 from casework.clients.models import Client, Enrollment, EnrollmentStatus, Sex
-from casework.clients.permissions import access_client
+from casework.clients.permissions import access_client, redact_confidential_addresses
 from casework.clients.services import client_create, client_list_record, client_update
 
 router = Router(tags=["clients"])
@@ -58,6 +58,13 @@ class ClientOut(Schema):
     is_active: bool
     created_at: datetime
     updated_at: datetime
+    address_hidden: bool = Field(
+        description="True when the address is confidential and you are not in the care team "
+        "(the address fields are then blank)."
+    )
+    access_basis: str = Field(
+        "", description="How you reach this client: program, organization, consent, break_glass."
+    )
 
 
 class ClientSummaryOut(Schema):
@@ -69,6 +76,7 @@ class ClientSummaryOut(Schema):
     preferred_name: str
     date_of_birth: date | None
     city: str
+    address_hidden: bool
     is_active: bool
 
 
@@ -148,6 +156,7 @@ def clients_list(request: HttpRequest, filters: Query[ClientFilters]) -> dict[st
         "page": filters.page if filters.page > 1 else None,
     }
     client_list_record(actor=request.user, clients=page["results"], query=query)
+    redact_confidential_addresses(request.user, page["results"])
     return page
 
 
@@ -171,6 +180,7 @@ def client_post(request: HttpRequest, payload: ClientCreateIn, response: HttpRes
         primary_case_manager=case_manager_or_none(payload.primary_case_manager_id),
         start_date=payload.start_date,
     )
+    redact_confidential_addresses(request.user, [client])
     set_etag(response, client)
     response["Location"] = f"{request.path.rstrip('/')}/{client.pk}"
     return client
@@ -190,5 +200,7 @@ def client_patch(
     check_version(client, expected)
     data = payload.model_dump(exclude_unset=True)
     client = client_update(actor=request.user, client=client, expected_version=expected, data=data)
+    # The write gate does not redact (the service needs the real values); the answer must.
+    redact_confidential_addresses(request.user, [client])
     set_etag(response, client)
     return client

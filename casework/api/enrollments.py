@@ -19,10 +19,10 @@ from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
-from casework.api.types import Id, InputSchema, PatchSchema
+from casework.api.types import Id, InputSchema, PatchSchema, Text300
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.clients.models import Client, Enrollment, EnrollmentStatus
+from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.clients.permissions import access_client, access_enrollment
 from casework.clients.services import client_list_record, enrollment_create, enrollment_update
 from casework.core.exceptions import NotFound
@@ -40,6 +40,10 @@ class EnrollmentOut(Schema):
     start_date: date
     end_date: date | None
     primary_case_manager_id: int | None
+    waitlisted_at: datetime | None
+    closure_reason: str
+    closure_note: str
+    destination: int | None = Field(description="HMIS 3.12 destination code, at exit.")
     created_at: datetime
     updated_at: datetime
 
@@ -59,14 +63,22 @@ class EnrollmentCreateIn(InputSchema):
 
 
 class EnrollmentPatchIn(PatchSchema):
-    """Only the fields sent are changed. Closing without an ``end_date`` ends it today."""
+    """Only the fields sent are changed. Closing needs a ``closure_reason`` (and, in housing
+    programs, a ``destination``); without an ``end_date`` it ends today."""
 
-    NULLABLE = frozenset({"end_date", "primary_case_manager_id"})
+    NULLABLE = frozenset({"end_date", "primary_case_manager_id", "destination"})
 
-    status: EnrollmentStatus | None = None
+    status: EnrollmentStatus | None = Field(
+        None, description="Allowed moves: referred > waitlisted > active <> on_hold > closed."
+    )
     start_date: date | None = None
     end_date: date | None = None
     primary_case_manager_id: Id | None = None
+    closure_reason: ClosureReason | None = Field(None, description="Required when closing.")
+    closure_note: Text300 | None = None
+    destination: int | None = Field(
+        None, ge=0, le=999, description="HMIS 3.12 destination; required closing housing."
+    )
 
 
 def _program_scope(user: Any) -> Q:

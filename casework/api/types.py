@@ -43,6 +43,9 @@ Text100 = Annotated[
 Text200 = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)
 ]
+Text300 = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_storable)
+]
 Text254 = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_storable)
 ]
