@@ -114,7 +114,8 @@ def test_supervisor_page_lists_affected_clients_for_reassignment(
     http = HttpClient()
     http.force_login(sup_health)
     page = http.get("/credentials/supervision/").content.decode()
-    assert "Cm Healthcare" in page and "Abernathy" in page
+    assert "Cm Healthcare" in page
+    assert "Abernathy" in page
     assert "does not hold a current RN issued in NY" in page
     other = HttpClient()
     other.force_login(cm_mental_health)
@@ -128,7 +129,8 @@ def test_dashboard_tag_lists_affected_clients_to_the_supervisor_only(
     request = RequestFactory().get("/")
     request.user = sup_health
     html = template.render(Context({"request": request}))
-    assert "Clients to reassign" in html and "Abernathy" in html
+    assert "Clients to reassign" in html
+    assert "Abernathy" in html
     request.user = cm_mental_health
     assert "Abernathy" not in template.render(Context({"request": request}))
 
@@ -139,7 +141,8 @@ def test_compliance_report_and_csv(
     http = HttpClient()
     http.force_login(org_admin)
     page = http.get("/credentials/compliance/").content.decode()
-    assert "Missing required credential" in page and "Expired credential" in page
+    assert "Missing required credential" in page
+    assert "Expired credential" in page
     csv = http.get("/credentials/compliance.csv")
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode().splitlines()

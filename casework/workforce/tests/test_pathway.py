@@ -66,7 +66,8 @@ def test_bsw_with_six_supervised_months_in_social_services() -> None:
     ]
     lcsw = plan["steps"][7]
     assert lcsw["title"] == "Supervised clinical experience and the LCSW in NY"
-    assert "2,000 client-contact hours" in lcsw["requirement"] and "[READ-2]" in lcsw["source"]
+    assert "2,000 client-contact hours" in lcsw["requirement"]
+    assert "[READ-2]" in lcsw["source"]
     assert credential(plan, "CCM")["missing"] == [
         "6 more months of full-time case management experience supervised by a CCM; "
         "or 18 more months of full-time case management experience"
@@ -102,7 +103,8 @@ def test_masters_in_rehabilitation_counselling_is_ready_for_the_crc_exam() -> No
     ]
     assert credential(plan, "CRC")["eligible"] is True
     assert credential(plan, "CCM")["eligible"] is False
-    assert plan["figures"] and all({"source", "year", "marker"} <= set(f) for f in plan["figures"])
+    assert plan["figures"]
+    assert all({"source", "year", "marker"} <= set(f) for f in plan["figures"])
     assert "State vocational rehabilitation agencies" in plan["employers"]
 
 
@@ -120,7 +122,8 @@ def test_pathway_json_shape() -> None:
         assert step["status"] in ("done", "todo")
     for cred in plan["credentials"]:
         assert {"code", "eligible", "missing"} <= set(cred)
-        assert isinstance(cred["eligible"], bool) and isinstance(cred["missing"], list)
+        assert isinstance(cred["eligible"], bool)
+        assert isinstance(cred["missing"], list)
 
 
 @pytest.mark.parametrize(
@@ -200,7 +203,8 @@ def test_cli_credentials_check_json_has_the_same_credentials_shape(cm_health: Us
     call_command("credentials", "check", "--email", cm_health.email, "--json", stdout=out)
     report = json.loads(out.getvalue())
     ccm = next(c for c in report["credentials"] if c["code"] == "CCM")
-    assert ccm["eligible"] is True and ccm["missing"] == []
+    assert ccm["eligible"] is True
+    assert ccm["missing"] == []
     api = HttpClient()
     api.force_login(cm_health)
     from_api = api.get("/api/v1/workforce/me/credentials").json()
@@ -221,8 +225,10 @@ def test_public_planner_page_needs_no_sign_in() -> None:
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Your roadmap" in html and "Community mental health centres" in html
-    assert "pathway-print.css" in html and 'media="print"' in html
+    assert "Your roadmap" in html
+    assert "Community mental health centres" in html
+    assert "pathway-print.css" in html
+    assert 'media="print"' in html
     assert "UNVERIFIED" in html
 
 

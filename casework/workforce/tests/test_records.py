@@ -202,7 +202,8 @@ def test_changing_a_verified_licence_needs_verifying_again(
     )
     services.entry_update(actor=cm_health, entry=licence, data={"expires_on": date(2030, 1, 1)})
     licence.refresh_from_db()
-    assert licence.verification == "unverified" and licence.verified_by is None
+    assert licence.verification == "unverified"
+    assert licence.verified_by is None
 
 
 def test_a_colleague_cannot_add_to_my_record(cm_health: User, cm_mental_health: User) -> None:
@@ -243,9 +244,8 @@ def test_ce_certificate_is_validated_stored_privately_and_served_after_a_check(
     )
     assert ok.status_code == 302
     entry = ContinuingEducation.objects.get()
-    assert (
-        entry.certificate.name.startswith("workforce/ce/") and "cert" not in entry.certificate.name
-    )
+    assert entry.certificate.name.startswith("workforce/ce/")
+    assert "cert" not in entry.certificate.name
     url = f"/credentials/ce/{entry.pk}/certificate/"
     download = http.get(url)
     assert download.status_code == 200

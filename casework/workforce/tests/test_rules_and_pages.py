@@ -63,15 +63,19 @@ def test_admin_edits_a_rule_as_a_new_version_and_the_engine_uses_it(
     )
     assert response.status_code == 302
     edited = current_rule("CCM")
-    assert edited is not None and edited.version == ccm.version + 1
-    assert edited.origin == "admin" and edited.created_by == platform_admin
+    assert edited is not None
+    assert edited.version == ccm.version + 1
+    assert edited.origin == "admin"
+    assert edited.created_by == platform_admin
     assert RuleSet.objects.filter(code="CCM").count() == 2  # the old version is kept
     report = login(cm_health).get("/api/v1/workforce/me/credentials").json()
     renewal = next(r for r in report["renewals"] if r["code"] == "CCM")
-    assert renewal["required_hours"] == 90 and renewal["rule_version"] == edited.version
+    assert renewal["required_hours"] == 90
+    assert renewal["rule_version"] == edited.version
     assert "12 more ethics CE hours before 2027-03-01" in renewal["missing"]
     page = login(cm_health).get("/credentials/rules/").content.decode()
-    assert "CCMC 2027 renewal guide" in page and "CCMC raised the renewal hours" in page
+    assert "CCMC 2027 renewal guide" in page
+    assert "CCMC raised the renewal hours" in page
 
 
 def test_rule_edit_refuses_bad_yaml_and_unknown_requirement_types(platform_admin: User) -> None:
@@ -163,7 +167,8 @@ def test_add_form_shows_field_errors_and_saves_nothing(cm_health: User) -> None:
 )
 def test_workforce_pages_need_sign_in(url: str) -> None:
     response = HttpClient().get(url)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_sign_in_with_no_oversight_role_cannot_open_supervision_pages(intake_health: User) -> None:
