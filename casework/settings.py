@@ -311,7 +311,10 @@ USE_TZ = True
 # --- Static files: USWDS and htmx come from node_modules (npm lock file), never a CDN --------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static-collected"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static-collected")))
+if not PRODUCTION:
+    # WhiteNoise serves from the finders in demo mode but still expects the folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
