@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
-from casework.clients.matching.csvio import write_people  # after sys.path
-from casework.clients.matching.synth import Synthetic, generate  # after sys.path
+from casework.clients.matching.csvio import write_people
+from casework.clients.matching.synth import Synthetic, generate
 
 ADDRESS_FIELDS = (
     "ssn",

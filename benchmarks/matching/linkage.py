@@ -34,11 +34,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
-from benchmarks.matching.generate import names_dob_only, without_ssn  # after sys.path
-from casework.clients.matching import pipeline  # after sys.path
-from casework.clients.matching.csvio import read_people, write_people  # after sys.path
-from casework.clients.matching.records import features  # after sys.path
-from casework.clients.matching.synth import generate  # after sys.path
+from benchmarks.matching.generate import names_dob_only, without_ssn
+from casework.clients.matching import pipeline
+from casework.clients.matching.compare import clear_caches
+from casework.clients.matching.csvio import read_people, write_people
+from casework.clients.matching.records import features
+from casework.clients.matching.synth import generate
 
 Pairs = set[tuple[str, str]]
 
@@ -52,6 +53,7 @@ def prf(predicted: Pairs, truth: Pairs) -> dict[str, float]:
 
 
 def run_casework(path: Path) -> tuple[Pairs, list[tuple[str, str, float]]]:
+    clear_caches()  # each run starts cold, like a fresh `casework match`
     records = pipeline.to_features(read_people(path))
     pairs, _ = pipeline.dedupe(records, threshold=0.01)
     scored = [(p.id_a, p.id_b, p.score) for p in pairs]

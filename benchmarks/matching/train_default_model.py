@@ -16,10 +16,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
-from casework.clients.matching import estimate, pipeline  # noqa: E402  # after sys.path
-from casework.clients.matching.compare import ALL_COMPARISONS  # noqa: E402  # after sys.path
-from casework.clients.matching.model import DEFAULT_MODEL  # noqa: E402  # after sys.path
-from casework.clients.matching.synth import generate  # noqa: E402  # after sys.path
+from casework.clients.matching import estimate, pipeline
+from casework.clients.matching.compare import ALL_COMPARISONS
+from casework.clients.matching.model import DEFAULT_MODEL
+from casework.clients.matching.synth import generate
 
 
 def main() -> None:

@@ -272,3 +272,13 @@ def by_name(names: Sequence[str]) -> tuple[Comparison, ...]:
     if unknown:
         raise ValueError(f"unknown comparison(s): {', '.join(unknown)}")
     return tuple(known[n] for n in names)
+
+
+def clear_caches() -> None:
+    """Forget memoised comparisons and normalisations (benchmarks start each run cold)."""
+    from casework.clients.matching import records
+
+    for fn in (_first_level, _last_level, records.normalize_text, records.phonetic):
+        fn.cache_clear()
+    records.metaphone.cache_clear()
+    nickname_groups.cache_clear()

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 from casework.clients.matching import blocking
 from casework.clients.matching.compare import Gamma, by_name, comparator
-from casework.clients.matching.model import Model
+from casework.clients.matching.model import HOUSEHOLD_FIELDS, Model
 from casework.clients.matching.records import Features
 
-U_SAMPLE = 25_000
+U_SAMPLE = 15_000
 EM_MAX_ITERATIONS = 200
 EM_TOLERANCE = 1e-6
 EM_STARTS = (0.05, 0.3, 0.7)
@@ -71,8 +71,9 @@ def _random_pairs(
     other = right if right is not None else left
     if len(left) < 1 or len(other) < 1 or (right is None and len(left) < 2):
         return
-    for _ in range(size):
-        i, j = rng.randrange(len(left)), rng.randrange(len(other))
+    firsts = rng.choices(range(len(left)), k=size)
+    seconds = rng.choices(range(len(other)), k=size)
+    for i, j in zip(firsts, seconds, strict=True):
         if right is None and i == j:
             continue
         yield left[i], other[j]
@@ -98,10 +99,11 @@ def estimate_u(
     specs = by_name(names)
     gamma = comparator(names)
     counts = [[0] * len(spec.levels) for spec in specs]
-    for a, b in _random_pairs(left, right, sample, seed):
-        for i, level in enumerate(gamma(a, b)):
+    patterns = Counter(gamma(a, b) for a, b in _random_pairs(left, right, sample, seed))
+    for pattern, count in patterns.items():
+        for i, level in enumerate(pattern):
             if level is not None:
-                counts[i][level] += 1
+                counts[i][level] += count
     u: dict[str, list[float]] = {}
     for spec, row in zip(specs, counts, strict=True):
         exact = max(_exact_rate(spec.name, left, right if right is not None else left), FLOOR)
@@ -200,15 +202,44 @@ def em_best(
 
 
 def _session_patterns(
-    names: Sequence[str], records: Sequence[Features], rule: str, limit: int
+    names: Sequence[str],
+    records: Sequence[Features],
+    rule: str,
+    limit: int,
+    keep: dict[tuple[int, int], Gamma] | None,
 ) -> Counter[Gamma]:
     gamma = comparator(names)
     patterns: Counter[Gamma] = Counter()
-    for count, (i, j) in enumerate(blocking.rule_pairs(records, rule)):
+    for count, pair in enumerate(blocking.rule_pairs(records, rule)):
         if count >= limit:
             break
-        patterns[gamma(records[i], records[j])] += 1
+        g = keep.get(pair) if keep is not None else None
+        if g is None:
+            g = gamma(records[pair[0]], records[pair[1]])
+            if keep is not None:
+                keep[pair] = g
+        patterns[g] += 1
     return patterns
+
+
+def _without_household_echo(names: Sequence[str], patterns: Counter[Gamma]) -> Counter[Gamma]:
+    """Blank the household fields of pairs whose first names are unrelated, for EM.
+
+    Scoring ignores their agreement then (see model.HOUSEHOLD_FIELDS); EM must too, or it
+    explains twins and siblings (same surname, home, phone and sometimes birthday) as one
+    person with a "different first name", and learns that this is common among matches.
+    """
+    if "first_name" not in names:
+        return patterns
+    first = names.index("first_name")
+    different = by_name(["first_name"])[0].levels.index("different")
+    household = [i for i, name in enumerate(names) if name in HOUSEHOLD_FIELDS]
+    out: Counter[Gamma] = Counter()
+    for pattern, count in patterns.items():
+        if pattern[first] == different:
+            pattern = tuple(None if i in household else v for i, v in enumerate(pattern))
+        out[pattern] += count
+    return out
 
 
 def _total_pairs(left: Sequence[Features], right: Sequence[Features] | None) -> int:
@@ -225,8 +256,13 @@ def train(
     fallback: Model | None = None,
     seed: int = 0,
     session_limit: int = 2_000_000,
+    gammas: dict[tuple[int, int], Gamma] | None = None,
 ) -> Model:
-    """Estimate u, then m and the prior by EM; ``fallback`` fills what the data cannot."""
+    """Estimate u, then m and the prior by EM; ``fallback`` fills what the data cannot.
+
+    ``gammas``, in a dedupe run, collects the comparison vectors of the training pairs so
+    that scoring need not compute them again.
+    """
     names = tuple(names)
     specs = by_name(names)
     u = estimate_u(names, left, right, seed=seed)
@@ -242,7 +278,10 @@ def train(
     pool = list(left) + list(right or ())
     for rule, fixed in SESSIONS:
         learn = [i for i, name in enumerate(names) if name not in fixed]
-        patterns = _session_patterns(names, pool, rule, session_limit)
+        keep = gammas if right is None else None
+        patterns = _without_household_echo(
+            names, _session_patterns(names, pool, rule, session_limit, keep)
+        )
         if sum(patterns.values()) < 50 or not learn:
             continue
         m, block_prior, iterations = em_best(patterns, u_rows, learn, start)

@@ -60,9 +60,11 @@ def one_keystroke_dates(dob: dt.date) -> set[dt.date]:
     out = set()
     for variant in variants:
         try:
-            out.add(dt.date(int(variant[:4]), int(variant[4:6]), int(variant[6:])))
+            candidate = dt.date(int(variant[:4]), int(variant[4:6]), int(variant[6:]))
         except ValueError:
             continue
+        if candidate.year >= 1900:
+            out.add(candidate)
     out.discard(dob)
     return out
 
@@ -137,9 +139,7 @@ def rank(
     out = []
     for weight, client_id, g in scored[:k]:
         score = probability(weight)
-        out.append(
-            Candidate(client_id, score, tuple(usable.reasons(g)), score >= ALERT_THRESHOLD)
-        )
+        out.append(Candidate(client_id, score, tuple(usable.reasons(g)), score >= ALERT_THRESHOLD))
     return out
 
 

@@ -23,8 +23,10 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
 # Fields a family shares. When the first names are unrelated (no nickname, typo, sound,
 # initial or part in common), agreement on these is what twins and siblings living together
 # look like, not evidence of one person: Fellegi-Sunter's independence assumption would
-# count it several times over. So in that case their positive weights are not added.
+# count it several times over. So in that case their positive weights are not added; and
+# if any of them does agree, a shared birthday is what twins look like, so neither is it.
 HOUSEHOLD_FIELDS = ("last_name", "address", "phone")
+RELATIVE_REASON = "first names differ while family details match: likely a relative"
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Model:
         ]
         self._first_different = self._index_of("first_name", "different")
         self._household = [i for i, name in enumerate(self.comparisons) if name in HOUSEHOLD_FIELDS]
+        self._dob = [i for i, name in enumerate(self.comparisons) if name == "dob"]
 
     def _index_of(self, comparison: str, level: str) -> tuple[int, int] | None:
         if comparison not in self.comparisons:
@@ -60,11 +63,25 @@ class Model:
     def contributions(self, gamma: Gamma) -> list[float]:
         """Each comparison's weight for this pair (0 for missing)."""
         out = [0.0 if level is None else self._weights[i][level] for i, level in enumerate(gamma)]
-        marker = self._first_different
-        if marker is not None and gamma[marker[0]] == marker[1]:
+        if self.looks_like_relative(gamma, out):
+            for i in [*self._household, *self._dob]:
+                out[i] = min(out[i], 0.0)
+        elif self._first_unrelated(gamma):
             for i in self._household:
                 out[i] = min(out[i], 0.0)
         return out
+
+    def _first_unrelated(self, gamma: Gamma) -> bool:
+        marker = self._first_different
+        return marker is not None and gamma[marker[0]] == marker[1]
+
+    def looks_like_relative(self, gamma: Gamma, weights: Sequence[float] | None = None) -> bool:
+        """Unrelated first names, and a surname, home or phone in common."""
+        if not self._first_unrelated(gamma):
+            return False
+        if weights is None:
+            weights = [0.0 if lv is None else self._weights[i][lv] for i, lv in enumerate(gamma)]
+        return any(weights[i] > 0 for i in self._household)
 
     def weight(self, gamma: Gamma) -> float:
         cached = self._cache.get(gamma)
@@ -86,7 +103,8 @@ class Model:
                 scored.append((weight, by_name([name])[0].reasons[level]))
         positives = sorted((item for item in scored if item[0] > 0), reverse=True)
         negatives = sorted(item for item in scored if item[0] < 0)
-        return [reason for _, reason in positives + negatives]
+        reasons = [reason for _, reason in positives + negatives]
+        return [*reasons, RELATIVE_REASON] if self.looks_like_relative(gamma) else reasons
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -94,9 +112,9 @@ class Model:
             "comparisons": list(self.comparisons),
             "levels": {name: list(by_name([name])[0].levels) for name in self.comparisons},
             "prior": self.prior,
-            "m": self.m,
-            "u": self.u,
-            "info": self.info,
+            "m": {name: list(values) for name, values in self.m.items()},
+            "u": {name: list(values) for name, values in self.u.items()},
+            "info": dict(self.info),
         }
 
     def save(self, path: str | Path) -> None:

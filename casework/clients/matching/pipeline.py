@@ -10,7 +10,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from casework.clients.matching import blocking
-from casework.clients.matching.compare import ALL_COMPARISONS, comparator
+from casework.clients.matching.compare import ALL_COMPARISONS, Gamma, comparator
 from casework.clients.matching.estimate import present_comparisons, train
 from casework.clients.matching.model import Model, default_model
 from casework.clients.matching.records import Features, Person, features
@@ -21,6 +21,9 @@ from casework.clients.matching.records import Features, Person, features
 # wants more recall can pass a lower --threshold.
 DEFAULT_THRESHOLD = 0.5
 PROGRESS_MIN_RECORDS = 20_000
+# Below this many records EM has too few pairs to learn from; the shipped parameters
+# (casework/clients/matching/data/default-model.json) are used instead.
+MIN_TRAINING_RECORDS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +40,34 @@ def to_features(people: Iterable[Person], progress: TextIO | None = None) -> lis
     return [features(person) for person in iterable]
 
 
-def fit(left: Sequence[Features], right: Sequence[Features] | None = None, seed: int = 0) -> Model:
+def fit(
+    left: Sequence[Features],
+    right: Sequence[Features] | None = None,
+    seed: int = 0,
+    gammas: dict[tuple[int, int], Gamma] | None = None,
+) -> Model:
     """Estimate a model over the comparisons the data has values for."""
     every = tuple(c.name for c in ALL_COMPARISONS)
     pool = list(left) + list(right or ())
     names = present_comparisons(pool, every)
-    return train(names, left, right, fallback=default_model(), seed=seed)
+    fallback = default_model()
+    if fallback is not None and len(pool) < MIN_TRAINING_RECORDS:
+        return rescaled(fallback.restricted(names), len(pool))
+    return train(names, left, right, fallback=fallback, seed=seed, gammas=gammas)
+
+
+def rescaled(model: Model, records: int) -> Model:
+    """The stored parameters with the prior moved to a list of ``records`` people.
+
+    The share of pairs that match falls as 1/n (each person has a few duplicates but n
+    possible partners), so the prior scales by (records trained on) / (records here).
+    """
+    trained_on = int(model.info.get("records", 0) or 0)  # type: ignore[call-overload]  # JSON
+    if trained_on and records:
+        prior = min(model.prior * trained_on / records, 0.5)
+        model = Model(model.comparisons, model.m, model.u, prior, dict(model.info))
+    model.info["estimated"] = False
+    return model
 
 
 def _scored(
@@ -52,14 +77,17 @@ def _scored(
     right: Sequence[Features],
     threshold: float,
     progress: TextIO | None,
+    known: dict[tuple[int, int], Gamma] | None = None,
 ) -> list[ScoredPair]:
     gamma = comparator(model.comparisons)
+    known = known or {}
     # Work in weights: probability is monotone in weight, so compare once per pattern.
     cache: dict[tuple[int | None, ...], float] = {}
     out: list[ScoredPair] = []
-    show = progress is not None and len(left) + len(right) >= PROGRESS_MIN_RECORDS
+    size = len(left) + (len(right) if right is not left else 0)
+    show = progress is not None and size >= PROGRESS_MIN_RECORDS
     for i, j in tqdm(pairs, desc="comparing", file=progress, disable=not show, unit="pair"):
-        g = gamma(left[i], right[j])
+        g = known.get((i, j)) or gamma(left[i], right[j])
         score = cache.get(g)
         if score is None:
             score = cache[g] = model.probability(g)
@@ -80,9 +108,10 @@ def dedupe(
     progress: TextIO | None = None,
 ) -> tuple[list[ScoredPair], Model]:
     """Likely duplicate pairs within one list, best first."""
-    model = model or fit(records)
+    gammas: dict[tuple[int, int], Gamma] = {}
+    model = model or fit(records, gammas=gammas)
     pairs = blocking.dedupe_pairs(records)
-    return _scored(model, pairs, records, records, threshold, progress), model
+    return _scored(model, pairs, records, records, threshold, progress, gammas), model
 
 
 def link(

@@ -14,6 +14,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import accumulate
 
 from faker.providers.address.en_US import Provider as Address
@@ -21,7 +22,7 @@ from faker.providers.person.en_US import Provider as Names
 from faker.providers.person.es_MX import Provider as SpanishNames
 
 from casework.clients.matching.compare import nickname_groups
-from casework.clients.matching.records import Person
+from casework.clients.matching.records import Person, metaphone, normalize_text
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -158,6 +159,22 @@ def _typo(rng: random.Random, text: str) -> str:
     return text
 
 
+@cache
+def _same_sound() -> dict[str, list[str]]:
+    """Metaphone code -> the names (first and last) spelled differently that share it."""
+    groups: dict[str, set[str]] = {}
+    for table in (_FEMALE, _MALE, _LAST, _SPANISH_LAST):
+        for name in table.values:
+            groups.setdefault(metaphone(normalize_text(name)), set()).add(name)
+    return {code: sorted(names) for code, names in groups.items() if len(names) > 1}
+
+
+def _sound_alike(rng: random.Random, name: str) -> str:
+    """Another spelling with the same sound (Smith/Smyth, Jon/John), when the tables have one."""
+    options = [n for n in _same_sound().get(metaphone(normalize_text(name)), ()) if n != name]
+    return rng.choice(options) if options else name
+
+
 def _nickname(rng: random.Random, first: str) -> str:
     options = sorted(nickname_groups().get(first.lower(), ()))
     return rng.choice(options).title() if options else first
@@ -186,6 +203,7 @@ _ERRORS = (
     ("first_typo", 0.18),
     ("nickname", 0.15),
     ("last_typo", 0.12),
+    ("sound_alike", 0.08),
     ("dob_error", 0.10),
     ("swap_names", 0.03),
     ("hyphenate", 0.04),
@@ -213,6 +231,10 @@ def _apply(world: _World, person: Person, error: str) -> Person:  # a flat dispa
         return replace(person, first_name=_nickname(rng, person.first_name))
     if error == "last_typo":
         return replace(person, last_name=_typo(rng, person.last_name))
+    if error == "sound_alike":
+        if rng.random() < 0.5:
+            return replace(person, first_name=_sound_alike(rng, person.first_name))
+        return replace(person, last_name=_sound_alike(rng, person.last_name))
     if error == "dob_error":
         return replace(person, dob=_dob_error(rng, person.dob))
     if error == "swap_names":

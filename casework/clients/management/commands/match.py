@@ -23,8 +23,9 @@ class Command(BaseCommand):
         "last_name,dob,sex,ssn,phone,street_number,address_1,address_2,city,state,postcode "
         "(dob as YYYY-MM-DD; every column but id may be missing or empty). Writes id_a,id_b,score "
         "(score = match probability in [0,1], best first) for pairs at or above --threshold. "
-        "Parameters are estimated from the data given (EM, no labels) unless --model names "
-        "stored ones. Reads only; changes nothing."
+        "Parameters are estimated from the data given (EM, no labels; below 1,000 records the "
+        "shipped defaults are used) unless --model names stored ones. Reads only; changes "
+        "nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
