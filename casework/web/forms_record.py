@@ -1,0 +1,384 @@
+"""Forms of the client record pages (issue 3): profile, record parts, SSN, consent,
+emergency access, enrollment lifecycle and CSV import. They parse; services write."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from casework.accounts.models import Organization, Program
+from casework.clients.models import (
+    RECORD_PARTS,
+    Client,
+    ClientPart,
+    ClosureReason,
+    ConsentCategory,
+    ContactMethod,
+    DataQuality,
+    Destination,
+    EnrollmentStatus,
+    NoYesReasons,
+    Race,
+)
+from casework.clients.models.consent import Consent
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A drawn signature is an SVG path of move/line commands only: nothing that could script.
+SVG_PATH = re.compile(r"^[MLml0-9 .,\-]*$")
+SVG_PATH_MAX = 60_000
+# Signed consent forms: the file's first bytes decide its type, not its name.
+UPLOAD_SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpg",
+}
+
+
+def upload_limit() -> int:
+    """Largest accepted upload: the request-body limit, so one rule covers every upload."""
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+# --- Profile ------------------------------------------------------------------------------
+
+
+class ProfileForm(forms.Form):
+    """``Client.PROFILE_FIELDS`` with a hidden version for optimistic concurrency."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    pronouns = forms.CharField(label="Pronouns", max_length=40, required=False)
+    name_data_quality = forms.TypedChoiceField(
+        label="Name data quality (HMIS 3.01)", choices=DataQuality.choices, coerce=int
+    )
+    dob_data_quality = forms.TypedChoiceField(
+        label="Date of birth data quality (HMIS 3.03)", choices=DataQuality.choices, coerce=int
+    )
+    ssn_data_quality = forms.TypedChoiceField(
+        label="SSN data quality (HMIS 3.02)", choices=DataQuality.choices, coerce=int
+    )
+    race_ethnicity = forms.MultipleChoiceField(
+        label="Race and ethnicity (HMIS; choose all that apply)",
+        choices=Race.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    race_none = forms.TypedChoiceField(
+        label="If none is recorded, why",
+        choices=[("", "- Not applicable -")]
+        + [(c, label) for c, label in DataQuality.choices if c >= 8],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    additional_race_ethnicity = forms.CharField(
+        label="Additional race and ethnicity detail", max_length=100, required=False
+    )
+    primary_language = forms.CharField(label="Primary language", max_length=50, required=False)
+    interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
+    veteran_status = forms.TypedChoiceField(
+        label="Veteran status (HMIS 3.07)", choices=NoYesReasons.choices, coerce=int
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="Preferred contact method",
+        choices=[("", "- Not recorded -"), *ContactMethod.choices],
+        required=False,
+    )
+    safe_contact_times = forms.CharField(
+        label="Safe times to call",
+        max_length=200,
+        required=False,
+        help_text="When it is safe to contact the client, e.g. weekdays 9-12.",
+    )
+    pcp_name = forms.CharField(label="Primary care provider", max_length=200, required=False)
+    pcp_practice = forms.CharField(label="Primary care practice", max_length=200, required=False)
+    pcp_phone = forms.CharField(label="Primary care phone", max_length=30, required=False)
+    address_confidential = forms.BooleanField(
+        label="Confidential address (hide it from everyone outside the care team)",
+        required=False,
+    )
+
+    def profile_data(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name] for name in Client.PROFILE_FIELDS if name in self.fields
+        }
+
+
+# --- Record parts ------------------------------------------------------------------------
+
+
+def _part_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.DateField):
+        kwargs["widget"] = DATE_INPUT
+    return field.formfield(**kwargs)
+
+
+class PartForm(forms.Form):
+    """Base of the generated part forms; adds the version and the date checks."""
+
+    PAST_ONLY = frozenset({"date_of_birth", "information_date"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        for name in self.PAST_ONLY & set(data):
+            if data.get(name) and data[name] > today:
+                self.add_error(name, "This date cannot be in the future.")
+        return data
+
+
+def part_form_class(model: type[ClientPart]) -> type[PartForm]:
+    """A form with the part's ``FIELDS`` (types, lengths and choices from the model)."""
+    fields = forms.fields_for_model(
+        model, fields=list(model.FIELDS), formfield_callback=_part_formfield
+    )
+    return type(f"{model.__name__}Form", (PartForm,), dict(fields))
+
+
+PART_FORMS: dict[str, type[PartForm]] = {
+    name: part_form_class(model) for name, model in RECORD_PARTS.items()
+}
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+# --- SSN -----------------------------------------------------------------------------------
+
+
+class SsnForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    ssn = forms.CharField(
+        label="Social Security number",
+        max_length=20,
+        required=False,
+        help_text="9 digits, e.g. 123-45-6789. Leave empty to remove it.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+class ConsentForm(forms.Form):
+    recipient_organization = forms.ModelChoiceField(
+        label="Recipient organization",
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label="- None -",
+    )
+    recipient_program = forms.ModelChoiceField(
+        label="Recipient program",
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label="- None -",
+    )
+    recipient_name = forms.CharField(
+        label="Named recipient (person or class of persons)", max_length=200, required=False
+    )
+    categories = forms.MultipleChoiceField(
+        label="Information that may be shared",
+        choices=ConsentCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one category of information."},
+    )
+    information_description = forms.CharField(
+        label="Description of the information",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for substance use (42 CFR Part 2): a specific description.",
+    )
+    purpose = forms.CharField(label="Purpose of the disclosure", max_length=300)
+    kind = forms.ChoiceField(label="Kind of consent", choices=Consent.Kind.choices)
+    effective_date = forms.DateField(label="Effective from", widget=DATE_INPUT)
+    expiry_date = forms.DateField(label="Expires on", widget=DATE_INPUT, required=False)
+    expiry_event = forms.CharField(
+        label="Or expires at this event",
+        max_length=200,
+        required=False,
+        help_text='For example "end of treatment".',
+    )
+    signature_method = forms.ChoiceField(
+        label="How it was signed",
+        choices=Consent.SignatureMethod.choices,
+        widget=forms.RadioSelect,
+        initial=Consent.SignatureMethod.TYPED,
+    )
+    signed_by_name = forms.CharField(label="Signed by (typed name)", max_length=200)
+    signer_authority = forms.CharField(
+        label="Signer's authority, if not the client",
+        max_length=200,
+        required=False,
+        help_text="Guardian, personal representative, ...",
+    )
+    signed_on = forms.DateField(label="Date signed", widget=DATE_INPUT)
+    signature_image = forms.CharField(required=False, widget=forms.HiddenInput)
+    signed_form = forms.FileField(
+        label="Signed form (PDF, PNG or JPEG)",
+        required=False,
+        help_text="The scanned, signed consent form.",
+    )
+    revocation_right_acknowledged = forms.BooleanField(
+        label="The client was told they may revoke this consent in writing at any time",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["effective_date"].initial = today
+        self.fields["signed_on"].initial = today
+        orgs = self.fields["recipient_organization"]
+        assert isinstance(orgs, forms.ModelChoiceField)
+        orgs.queryset = Organization.objects.exclude(pk=client.organization_id).order_by("name")
+        programs = self.fields["recipient_program"]
+        assert isinstance(programs, forms.ModelChoiceField)
+        programs.queryset = (
+            Program.objects.filter(is_active=True).select_related("organization").order_by("name")
+        )
+
+    def clean_signature_image(self) -> str:
+        value = str(self.cleaned_data.get("signature_image") or "").strip()
+        if len(value) > SVG_PATH_MAX or not SVG_PATH.match(value):
+            raise ValidationError("The drawn signature could not be read; draw it again.")
+        return value
+
+    def clean_signed_form(self) -> Any:
+        upload = self.cleaned_data.get("signed_form")
+        if not upload:
+            return None
+        if upload.size > upload_limit():
+            raise ValidationError(
+                f"The file is too large: at most {upload_limit() // 1024} KB is accepted."
+            )
+        head = upload.read(8)
+        upload.seek(0)
+        kind = next((k for sig, k in UPLOAD_SIGNATURES.items() if head.startswith(sig)), None)
+        if kind is None:
+            raise ValidationError("Upload the signed form as a PDF, PNG or JPEG file.")
+        # A random name: the client's name must not end up in a file name on disk.
+        import secrets
+
+        upload.name = f"{secrets.token_hex(12)}.{kind}"
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (
+            data.get("recipient_organization")
+            or data.get("recipient_program")
+            or data.get("recipient_name")
+        ):
+            self.add_error(
+                "recipient_organization",
+                "Name a recipient: an organization, a program or a person.",
+            )
+        return data
+
+    def consent_data(self) -> dict[str, Any]:
+        names = (
+            "recipient_organization",
+            "recipient_program",
+            "recipient_name",
+            "categories",
+            "information_description",
+            "purpose",
+            "kind",
+            "effective_date",
+            "expiry_date",
+            "expiry_event",
+            "signature_method",
+            "signed_by_name",
+            "signer_authority",
+            "signed_on",
+            "revocation_right_acknowledged",
+        )
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for revoking", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- Emergency access ----------------------------------------------------------------------
+
+
+class EmergencyAccessForm(forms.Form):
+    client_id = forms.IntegerField(label="Client ID", min_value=1)
+    reason = forms.CharField(
+        label="Reason for emergency access",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="State the emergency (at least 15 characters). Supervisors are alerted.",
+        error_messages={"required": "State the emergency: access is refused without a reason."},
+    )
+
+
+class EmergencySearchForm(forms.Form):
+    q = forms.CharField(label="Client's name", max_length=100)
+
+
+# --- Enrollment lifecycle ---------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
+    closure_reason = forms.ChoiceField(
+        label="Reason for closing",
+        choices=[("", "- Choose when closing -"), *ClosureReason.choices],
+        required=False,
+    )
+    closure_note = forms.CharField(label="Closing note", max_length=300, required=False)
+    destination = forms.TypedChoiceField(
+        label="Destination at exit (HMIS 3.12, housing programs)",
+        choices=[("", "- Not applicable -"), *Destination.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class ReenrollForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Start as",
+        choices=[
+            (EnrollmentStatus.ACTIVE, "Active"),
+            (EnrollmentStatus.REFERRED, "Referred"),
+            (EnrollmentStatus.WAITLISTED, "Waitlisted"),
+        ],
+    )
+
+
+# --- CSV import ---------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    program = forms.ModelChoiceField(
+        label="Enroll the imported clients in",
+        queryset=Program.objects.none(),
+        empty_label="- Select a program -",
+    )
+    file = forms.FileField(label="CSV file", help_text="UTF-8, with a header row.")
+
+    def __init__(self, *args: Any, program_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Program.objects.filter(pk__in=program_ids).order_by("name")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > upload_limit():
+            raise ValidationError(
+                f"The file is too large: at most {upload_limit() // 1024} KB is accepted. "
+                "Split it into smaller files."
+            )
+        return upload

@@ -1,0 +1,208 @@
+"""Consent (release of information) pages and emergency (break-the-glass) access (issue 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework.accounts.access import access_for
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.clients import consent as consents
+from casework.clients.models import Client, Consent
+from casework.clients.permissions import can_write_client
+from casework.core import exceptions as domain
+from casework.web.forms import add_service_errors
+from casework.web.forms_record import (
+    ConsentForm,
+    EmergencyAccessForm,
+    EmergencySearchForm,
+    RevokeForm,
+)
+from casework.web.gates import load_client
+from casework.web.views.record import expiring_consents, full_reader
+
+EMERGENCY_SEARCH_LIMIT = 20
+
+
+def _status(consent: Consent) -> str:
+    if consent.revoked_at is not None:
+        return "revoked"
+    if consent.expiry_date is not None and consent.expiry_date < timezone.localdate():
+        return "expired"
+    if consent.effective_date > timezone.localdate():
+        return "not yet in force"
+    return "in force"
+
+
+def _load_consent(user: Any, consent_id: int, *, write: bool = False) -> tuple[Client, Consent]:
+    """The consent, only through its client's gate (staff who see the whole record)."""
+    client_id = Consent.objects.filter(pk=consent_id).values_list("client_id", flat=True).first()
+    if client_id is None:
+        raise Http404("No such consent.")
+    client = load_client(user, client_id, write=write, audit=False)
+    full_reader(client)
+    consent = client.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404("No such consent.")
+    return client, consent
+
+
+@login_required
+def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
+    client = load_client(request.user, pk)
+    full_reader(client)
+    rows = [
+        {"consent": c, "status": _status(c)}
+        for c in client.consents.select_related(
+            "recipient_organization", "recipient_program"
+        ).order_by("-effective_date", "-id")
+    ]
+    context = {
+        "client": client,
+        "rows": rows,
+        "expiring": expiring_consents(client),
+        "can_edit": can_write_client(request.user, client),
+        "revoke_form": RevokeForm(),
+    }
+    return render(request, "record/consent_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    client = load_client(request.user, pk, write=True)
+    if request.method == "GET":
+        form = ConsentForm(client=client, initial={"signed_by_name": client.display_name})
+        return _render_form(request, client, form)
+    form = ConsentForm(request.POST, request.FILES, client=client)
+    if form.is_valid():
+        try:
+            consents.consent_record(
+                actor=request.user,
+                client=client,
+                data=form.consent_data(),
+                signature_image=form.cleaned_data["signature_image"],
+                signed_form=form.cleaned_data["signed_form"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Recorded the consent.")
+            return redirect("web:consent_list", pk=client.pk)
+    return _render_form(request, client, form, status=422)
+
+
+def _render_form(
+    request: HttpRequest, client: Client, form: ConsentForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "client": client,
+        "form": form,
+        "notice": consents.PART2_REDISCLOSURE_NOTICE,
+        "expiring": expiring_consents(client),
+    }
+    return render(request, "record/consent_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+    client, consent = _load_consent(request.user, consent_id, write=True)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for revoking the consent.")
+        return redirect("web:consent_list", pk=client.pk)
+    consents.consent_revoke(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])
+    messages.success(request, "Revoked. Access it gave has ended.")
+    return redirect("web:consent_list", pk=client.pk)
+
+
+@login_required
+def consent_form_download(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """The uploaded signed form, only to staff who see the whole record; audited."""
+    client, consent = _load_consent(request.user, consent_id)
+    if not consent.signed_form:
+        raise Http404("No uploaded form.")
+    record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        target_type="consent_form",
+        target_id=consent.pk,
+        client_id=client.pk,
+        organization_id=client.organization_id,
+    )
+    name = consent.signed_form.name.rsplit("/", 1)[-1]
+    try:
+        handle = consent.signed_form.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    return FileResponse(handle, as_attachment=True, filename=f"consent-{consent.pk}-{name}")
+
+
+# --- Emergency (break-the-glass) access ------------------------------------------------------
+
+
+def _staff_org_ids(user: Any) -> frozenset[int]:
+    access = access_for(user)
+    return access.org_wide_org_ids | frozenset(access.program_org.values())
+
+
+def _emergency_search(request: HttpRequest, form: EmergencySearchForm) -> list[dict[str, Any]]:
+    """Name and date of birth only, across the user's own organizations; audited."""
+    if not form.is_valid():
+        return []
+    org_ids = _staff_org_ids(request.user)
+    found = list(
+        Client.objects.filter(organization_id__in=org_ids, is_active=True)
+        .search(form.cleaned_data["q"])
+        .order_by("family_name", "given_name", "pk")
+        .values("pk", "given_name", "family_name", "date_of_birth")[:EMERGENCY_SEARCH_LIMIT]
+    )
+    record(
+        actor=request.user,
+        action=AuditAction.SEARCH,
+        target_type="emergency_access_search",
+        organization_id=next(iter(org_ids)) if len(org_ids) == 1 else None,
+        details={"query": form.cleaned_data["q"], "client_ids": [r["pk"] for r in found]},
+    )
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    """State a reason to open a record you cannot otherwise see; supervisors are alerted."""
+    if not _staff_org_ids(request.user):
+        raise Http404("No such page.")
+    search = EmergencySearchForm(request.GET if "q" in request.GET else None)
+    results = _emergency_search(request, search) if search.is_bound else []
+    initial = {"client_id": request.GET.get("client")} if request.GET.get("client") else {}
+    form = EmergencyAccessForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                grant = consents.break_glass_open(
+                    actor=request.user,
+                    client_id=form.cleaned_data["client_id"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except domain.NotFound:
+                form.add_error("client_id", "No client with this ID in your organization.")
+            else:
+                until = timezone.localtime(grant.expires_at)
+                messages.error(request, f"Emergency access until {until:%H:%M}.")
+                return redirect("web:client_detail", pk=grant.client_id)
+    context = {"form": form, "search": search, "results": results}
+    return render(request, "record/emergency_access.html", context, status=status)

@@ -1,0 +1,151 @@
+"""Bulk CSV import of clients: upload, preview (nothing written), confirm, status (issue 3).
+
+The uploaded file waits under ``MEDIA_ROOT/imports/`` between the preview and the
+confirmation, with a small JSON status beside it; only the uploader can see or confirm it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from casework.accounts.access import access_for
+from casework.accounts.models import Program, Role
+from casework.clients.importing import ImportFileError, ImportPlan, import_commit, import_parse
+from casework.core import exceptions as domain
+from casework.web.forms_record import ImportUploadForm, upload_limit
+
+IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.INTAKE_WORKER})
+_TOKEN_LENGTH = 24
+
+
+def import_program_ids(user: Any) -> list[int]:
+    """Programs the user may import into: org admins', and program admins' and intake workers'."""
+    access = access_for(user)
+    ids = {p for p, roles in access.program_roles.items() if roles & IMPORT_ROLES}
+    if access.admin_org_ids:
+        ids |= set(
+            Program.objects.filter(
+                organization_id__in=access.admin_org_ids, is_active=True
+            ).values_list("pk", flat=True)
+        )
+    return sorted(ids)
+
+
+def _folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _paths(token: str) -> tuple[Path, Path]:
+    if len(token) != _TOKEN_LENGTH * 2 or not all(c in "0123456789abcdef" for c in token):
+        raise Http404("No such import.")
+    return _folder() / f"{token}.csv", _folder() / f"{token}.json"
+
+
+def _load(user: Any, token: str) -> tuple[dict[str, Any], Path, Path]:
+    data_path, status_path = _paths(token)
+    try:
+        status = json.loads(status_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404("No such import.") from None
+    if status.get("user_id") != user.pk:
+        raise Http404("No such import.")
+    return status, data_path, status_path
+
+
+def _program(user: Any, program_id: int) -> Program:
+    if program_id not in import_program_ids(user):
+        raise Http404("No such program.")
+    return Program.objects.get(pk=program_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    program_ids = import_program_ids(request.user)
+    if not program_ids:
+        raise PermissionDenied("Only admins and intake workers import clients.")
+    form = ImportUploadForm(request.POST or None, request.FILES or None, program_ids=program_ids)
+    if request.method == "POST" and form.is_valid():
+        program = form.cleaned_data["program"]
+        upload = form.cleaned_data["file"]
+        raw = upload.read(upload_limit() + 1)
+        try:
+            import_parse(raw, program=program, max_bytes=upload_limit())
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_hex(_TOKEN_LENGTH)
+            data_path, status_path = _paths(token)
+            data_path.write_bytes(raw)
+            status = {
+                "user_id": request.user.pk,
+                "program_id": program.pk,
+                "filename": str(upload.name)[:200],
+                "state": "previewed",
+                "uploaded_at": timezone.now().isoformat(),
+                "created": [],
+            }
+            status_path.write_text(json.dumps(status), encoding="utf-8")
+            return redirect("web:import_status", token=token)
+    status_code = 422 if form.errors else 200
+    context = {"form": form, "limit_kb": upload_limit() // 1024}
+    return render(request, "record/import_upload.html", context, status=status_code)
+
+
+@login_required
+def import_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The preview before confirming (every bad row and field), or the result after."""
+    status, data_path, _ = _load(request.user, token)
+    program = _program(request.user, status["program_id"])
+    plan: ImportPlan | None = None
+    error = ""
+    if status["state"] == "previewed":
+        try:
+            plan = import_parse(data_path.read_bytes(), program=program, max_bytes=upload_limit())
+        except (OSError, ImportFileError) as problem:
+            error = str(problem)
+    context = {"status": status, "token": token, "program": program, "plan": plan, "error": error}
+    return render(request, "record/import_status.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    status, data_path, status_path = _load(request.user, token)
+    if status["state"] != "previewed":
+        messages.info(request, "This file was already imported.")
+        return redirect("web:import_status", token=token)
+    program = _program(request.user, status["program_id"])
+    try:
+        plan = import_parse(data_path.read_bytes(), program=program, max_bytes=upload_limit())
+        created = import_commit(
+            actor=request.user, program=program, plan=plan, filename=status["filename"]
+        )
+    except (OSError, ImportFileError, ValidationError, domain.PermissionDenied) as error:
+        text = " ".join(getattr(error, "messages", [str(error)]))
+        messages.error(request, f"Nothing was imported: {text}")
+        return redirect("web:import_status", token=token)
+    status |= {
+        "state": "imported",
+        "created": created,
+        "already_on_file": len(plan.existing),
+        "imported_at": timezone.now().isoformat(),
+    }
+    status_path.write_text(json.dumps(status), encoding="utf-8")
+    data_path.unlink(missing_ok=True)  # the people are in the database now; keep no copy
+    messages.success(request, f"Imported {len(created)} client(s) into {program.name}.")
+    return redirect("web:import_status", token=token)
