@@ -1,9 +1,10 @@
 """Shared set-up for the benchmark scripts: a separate database per engine, seeded once.
 
-The benchmark databases never touch the demo database: SQLite lives in
-``var/bench/casework.sqlite3`` and PostgreSQL in the database ``casework_bench`` (both
-re-created when asked for a different number of clients). Import this module before
-Django: :func:`configure` sets the ``CASEWORK_*`` variables and calls ``django.setup()``.
+The benchmark databases never touch the demo database. There is one per engine and size:
+SQLite in ``var/bench/casework-<N>.sqlite3`` and PostgreSQL in the database
+``casework_bench_<N>`` (N = number of clients), so 100k and 1M can be measured in any
+order. Import this module before Django: :func:`configure` sets the ``CASEWORK_*``
+variables and calls ``django.setup()``.
 """
 
 from __future__ import annotations
@@ -25,25 +26,43 @@ BENCH_DIR = ROOT / "var" / "bench"
 RESULTS_DIR = ROOT / "benchmarks" / "results"
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "casework_bench")
-SQLITE_FILE = BENCH_DIR / "casework.sqlite3"
-SIZE_FILE = {"sqlite": BENCH_DIR / "sqlite.size", "postgres": BENCH_DIR / "postgres.size"}
 BENCH_PASSWORD = "benchmark password not for production 1"
 
 
-def database_url(engine: str) -> str:
+def sqlite_file(clients: int) -> Path:
+    return BENCH_DIR / f"casework-{clients}.sqlite3"
+
+
+def pg_database(clients: int) -> str:
+    return f"{PG_DATABASE}_{clients}"
+
+
+def database_url(engine: str, clients: int) -> str:
     if engine == "sqlite":
-        return f"sqlite:///{SQLITE_FILE}"
+        return f"sqlite:///{sqlite_file(clients)}"
     if engine == "postgres":
-        return f"{PG_SERVER}/{PG_DATABASE}"
+        return f"{PG_SERVER}/{pg_database(clients)}"
     raise SystemExit(f"unknown engine {engine!r}: use sqlite or postgres")
 
 
-def bench_environ(engine: str) -> dict[str, str]:
+def seeded_marker(engine: str, clients: int) -> Path:
+    """Written after a complete seed, so a half-loaded database is never measured."""
+    return BENCH_DIR / f"{engine}-{clients}.seeded"
+
+
+def require_seeded(engine: str, clients: int) -> None:
+    if not seeded_marker(engine, clients).exists():
+        raise SystemExit(
+            f"seed first: .venv/bin/python benchmarks/seed.py --engine {engine} --clients {clients}"
+        )
+
+
+def bench_environ(engine: str, clients: int) -> dict[str, str]:
     """The environment every benchmark process (and the served app) runs with."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "casework.settings",
-        "CASEWORK_DATABASE_URL": database_url(engine),
+        "CASEWORK_DATABASE_URL": database_url(engine, clients),
         "CASEWORK_VAR_DIR": str(BENCH_DIR),
         "CASEWORK_TASK_BACKEND": "immediate",
         "CASEWORK_DEMO_PASSWORD": BENCH_PASSWORD,
@@ -52,18 +71,13 @@ def bench_environ(engine: str) -> dict[str, str]:
     }
 
 
-def configure(engine: str) -> None:
+def configure(engine: str, clients: int) -> None:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ.update(bench_environ(engine))
+    os.environ.update(bench_environ(engine, clients))
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-
-
-def seeded_size(engine: str) -> int | None:
-    path = SIZE_FILE[engine]
-    return int(path.read_text()) if path.exists() else None
 
 
 def machine() -> dict[str, Any]:
@@ -77,12 +91,28 @@ def machine() -> dict[str, Any]:
         memory_kb = int(handle.readline().split()[1])
     load = os.getloadavg()
     return {
+        "cpu_check_ms": cpu_check_ms(),
         "cpu": cpu,
         "nproc": os.cpu_count(),
         "memory_gib": round(memory_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "load_average_1m": round(load[0], 2),
     }
+
+
+def cpu_check_ms() -> float:
+    """Time of a fixed pure-Python loop (best of 5): about 25 ms on an idle core here.
+
+    Printed with every result so that numbers taken on a busy machine show it.
+    """
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -121,17 +151,18 @@ def stopwatch(label: str) -> Iterator[None]:
 
 def save_result(name: str, result: dict[str, Any]) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = RESULTS_DIR / f"{name}-{stamp}.json"
     path.write_text(json.dumps(result, indent=2, default=str))
     return path
 
 
-def casework(engine: str, *args: str, capture: bool = True) -> str:
+def casework(engine: str, clients: int, *args: str, capture: bool = True) -> str:
     """Run a ``casework`` command against the benchmark database; its stdout."""
     done = subprocess.run(
         [sys.executable, "-m", "casework.cli", *args],
         cwd=ROOT,
-        env=bench_environ(engine),
+        env=bench_environ(engine, clients),
         check=True,
         capture_output=capture,
         text=True,

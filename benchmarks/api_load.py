@@ -1,6 +1,6 @@
 """Load-test the served API: ``GET /api/v1/clients/{id}`` with a bearer token.
 
-    .venv/bin/python benchmarks/api_load.py --engine postgres [--runs 3] [--seconds 20]
+    .venv/bin/python benchmarks/api_load.py --engine postgres --clients 100000 [--runs 3]
 
 Starts ``casework serve --workers 1 --no-worker`` (granian, WSGI) on a free loopback port
 against the benchmark database, creates a token with ``casework token create`` for
@@ -108,13 +108,13 @@ def audit_rows() -> int:
     return AuditEvent.objects.filter(action="view", target_type="client").count()
 
 
-def serve(engine: str, port: int, threads: int) -> subprocess.Popen[bytes]:
+def serve(engine: str, clients: int, port: int, threads: int) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "casework.cli", "serve", "--workers", "1", "--no-worker"]
     command += ["--port", str(port), "--threads", str(threads)]
     return subprocess.Popen(
         command,
         cwd=_bench.ROOT,
-        env=_bench.bench_environ(engine),
+        env=_bench.bench_environ(engine, clients),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -123,26 +123,26 @@ def serve(engine: str, port: int, threads: int) -> subprocess.Popen[bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--clients", type=int, default=100_000, help="which seeded database")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--threads", type=int, default=8, help="server threads")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    size = _bench.seeded_size(args.engine)
-    if not size:
-        raise SystemExit(f"seed first: benchmarks/seed.py --engine {args.engine} --clients N")
-    _bench.configure(args.engine)
+    size = args.clients
+    _bench.require_seeded(args.engine, size)
+    _bench.configure(args.engine, size)
     from casework.accounts.models import User
     from casework.clients.models import Client
 
     user = User.objects.get(email=CASE_MANAGER)
     visible = list(Client.objects.visible_to(user).values_list("id", flat=True)[:50000])
     ids = random.Random(7).sample(visible, min(2000, len(visible)))
-    token = _bench.casework(args.engine, "token", "create", "--email", CASE_MANAGER).strip()
+    token = _bench.casework(args.engine, size, "token", "create", "--email", CASE_MANAGER).strip()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = serve(args.engine, port, args.threads)
+    server = serve(args.engine, size, port, args.threads)
     try:
         wait_ready(base)
         status = api_answers(base, token, ids[0])

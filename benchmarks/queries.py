@@ -1,6 +1,6 @@
 """Time client search, the client page and "my clients" on a seeded benchmark database.
 
-    .venv/bin/python benchmarks/queries.py --engine sqlite [--runs 3] [--queries 200]
+    .venv/bin/python benchmarks/queries.py --engine sqlite --clients 100000 [--runs 3]
 
 Per run:
 
@@ -127,13 +127,13 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--clients", type=int, default=100_000, help="which seeded database")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
-    size = _bench.seeded_size(args.engine)
-    if not size:
-        raise SystemExit(f"seed first: benchmarks/seed.py --engine {args.engine} --clients N")
-    _bench.configure(args.engine)
+    size = args.clients
+    _bench.require_seeded(args.engine, size)
+    _bench.configure(args.engine, size)
 
     from django.test import Client as WebClient
 

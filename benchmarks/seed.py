@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/seed.py --engine sqlite --clients 1000000
     .venv/bin/python benchmarks/seed.py --engine postgres --clients 100000
 
-The database is dropped and created again, migrated, and filled by the same generator as
+The database (``var/bench/casework-<N>.sqlite3`` or PostgreSQL ``casework_bench_<N>``)
+is dropped and created again, migrated, and filled by the same generator as
 ``casework seed-demo`` (``casework.clients.demo``): one agency, a program per practice
 area, the demo accounts, filler case managers so caseloads are 30-80, and the named case
 manager ``cm.healthcare@example.org`` with exactly 80 open clients. Then ``ANALYZE`` so
@@ -24,16 +25,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bench
 
 
-def recreate(engine: str) -> None:
+def recreate(engine: str, clients: int) -> None:
     if engine == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{_bench.SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+            Path(f"{_bench.sqlite_file(clients)}{suffix}").unlink(missing_ok=True)
         return
     import psycopg
 
+    name = _bench.pg_database(clients)
     with psycopg.connect(f"{_bench.PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{_bench.PG_DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{_bench.PG_DATABASE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
@@ -44,12 +46,13 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--if-needed", action="store_true", help="Skip if already this size.")
     args = parser.parse_args()
-    if args.if_needed and _bench.seeded_size(args.engine) == args.clients:
+    marker = _bench.seeded_marker(args.engine, args.clients)
+    if args.if_needed and marker.exists():
         print(f"{args.engine}: already seeded with {args.clients} clients")
         return
-    _bench.SIZE_FILE[args.engine].unlink(missing_ok=True)
-    recreate(args.engine)
-    _bench.configure(args.engine)
+    marker.unlink(missing_ok=True)
+    recreate(args.engine, args.clients)
+    _bench.configure(args.engine, args.clients)
 
     from django.core.management import call_command
     from django.db import connection
@@ -77,7 +80,7 @@ def main() -> None:
     with _bench.stopwatch("analyze"), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"{result.clients} clients, {result.enrollments} enrollments")
-    _bench.SIZE_FILE[args.engine].write_text(str(args.clients))
+    marker.write_text(f"{result.clients} clients, {result.enrollments} enrollments\n")
 
 
 if __name__ == "__main__":
