@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models.expressions import RawSQL
 
 from casework.clients.matching.compare import comparator
 from casework.clients.matching.database import CLIENT_COLUMNS, person_from_row
@@ -69,32 +70,52 @@ def one_keystroke_dates(dob: dt.date) -> set[dt.date]:
     return out
 
 
-def _prefix(field: str, text: str) -> Q:
-    # A range, not LIKE/startswith, so SQLite and PostgreSQL both use the plain index.
-    return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\uffff"})
+def _in(column: str, values: list[object]) -> tuple[str, list[object]]:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
-def _candidate_filter(person: Features) -> Q | None:
+def _prefix(column: str, text: str) -> tuple[str, list[object]]:
+    # A range, not LIKE, so that SQLite and PostgreSQL both use the plain b-tree index.
+    return f"({column} >= %s AND {column} < %s)", [text, text + "\uffff"]
+
+
+def candidate_sql(
+    person: Features, table: str, date: Callable[[dt.date], object]
+) -> tuple[str, list[object]] | None:
+    """``SELECT id`` of the blocking candidates, or None when there is nothing to block on.
+
+    Raw SQL because building this filter through the ORM (about fifty dates) cost more
+    than running it; ``date`` adapts a date for the connection.
+    """
+    select = f"SELECT id FROM {table} WHERE "  # noqa: S608  # table name from model metadata
     if person.dob_ymd is not None:
         year, month, day = person.dob_ymd
         dob = dt.date(year, month, day)
         exact = {dob}
         if day <= 12 and day != month:
             exact.add(dt.date(year, day, month))
-        near = one_keystroke_dates(dob) - exact
-        names = Q()
-        if person.last:
-            names |= _prefix("family_name_key", person.last[:2])
-        if person.first:
-            names |= _prefix("given_name_key", person.first[:2])
-        query = Q(date_of_birth__in=sorted(exact))
-        if near and (person.last or person.first):
-            query |= Q(date_of_birth__in=sorted(near)) & names
-        return query
+        where, params = _in("date_of_birth", [date(d) for d in sorted(exact)])
+        near = sorted(one_keystroke_dates(dob) - exact)
+        names = [
+            _prefix(column, value[:2])
+            for column, value in (
+                ("family_name_key", person.last),
+                ("given_name_key", person.first),
+            )
+            if value
+        ]
+        if near and names:
+            near_sql, near_params = _in("date_of_birth", [date(d) for d in near])
+            names_sql = " OR ".join(sql for sql, _ in names)
+            where = f"{where} OR ({near_sql} AND ({names_sql}))"
+            params += near_params + [p for _, values in names for p in values]
+        return select + where, params
     if person.last and person.first:
-        return (Q(family_name_key=person.last) & _prefix("given_name_key", person.first[0])) | (
-            Q(family_name_key=person.first) & _prefix("given_name_key", person.last[0])
-        )
+        first_sql, first_params = _prefix("given_name_key", person.first[0])
+        last_sql, last_params = _prefix("given_name_key", person.last[0])
+        where = f"(family_name_key = %s AND {first_sql}) OR (family_name_key = %s AND {last_sql})"
+        params = [person.last, *first_params, person.first, *last_params]
+        return f"{select}{where} LIMIT {NAME_ONLY_LIMIT}", params
     return None
 
 
@@ -113,21 +134,28 @@ def find_candidates(
     count is fine: being off by a factor of two moves a weight by one bit).
     """
     query = features(person)
-    where = _candidate_filter(query)
     model = model or default_model()
-    if where is None or model is None:
+    connection = connections[clients.db]
+    found = candidate_sql(
+        query,
+        connection.ops.quote_name(clients.model._meta.db_table),
+        connection.ops.adapt_datefield_value,
+    )
+    if found is None or model is None:
         return []
-    rows = clients.filter(where).values_list(*CLIENT_COLUMNS)
-    if query.dob_ymd is None:
-        rows = rows[:NAME_ONLY_LIMIT]
+    # The blocking keys go in a subquery so that the planner drives the search from their
+    # indexes; the caller's scope (tenant, visibility) then filters those few rows by
+    # primary key. Filtering both at once let SQLite pick the organization index and scan
+    # the whole tenant (35 ms at 20,000 clients, against 1 ms this way).
+    keys = RawSQL(*found)  # noqa: S611  # every value is a bound parameter; names are constants
+    rows = clients.filter(pk__in=keys).order_by().values_list(*CLIENT_COLUMNS)
     return rank(query, (features(person_from_row(row)) for row in rows), model, k, population)
 
 
 def rank(
     query: Features, found: Iterable[Features], model: Model, k: int, population: int
 ) -> list[Candidate]:
-    names = present_comparisons([query], model.comparisons)
-    usable = model.restricted(names)
+    usable = model.restricted(present_comparisons([query], model.comparisons))
     gamma = comparator(usable.comparisons)
     prior = RETURNING_SHARE / max(population, 1)
     scored = []

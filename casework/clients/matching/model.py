@@ -40,6 +40,7 @@ class Model:
     info: dict[str, object] = field(default_factory=dict)
     _weights: list[list[float]] = field(default_factory=list, init=False, repr=False)
     _cache: dict[Gamma, float] = field(default_factory=dict, init=False, repr=False)
+    _subsets: dict[tuple[str, ...], Model] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._weights = [
@@ -147,13 +148,18 @@ class Model:
     def restricted(self, names: Sequence[str]) -> Model:
         """The same parameters over a subset of comparisons (for data lacking some fields)."""
         keep = tuple(name for name in self.comparisons if name in names)
-        return Model(
+        if keep == self.comparisons:
+            return self
+        if keep in self._subsets:
+            return self._subsets[keep]
+        self._subsets[keep] = Model(
             keep,
             {k: self.m[k] for k in keep},
             {k: self.u[k] for k in keep},
             self.prior,
             dict(self.info),
         )
+        return self._subsets[keep]
 
 
 def probability(weight: float) -> float:

@@ -63,11 +63,11 @@ def rescaled(model: Model, records: int) -> Model:
     possible partners), so the prior scales by (records trained on) / (records here).
     """
     trained_on = int(model.info.get("records", 0) or 0)  # type: ignore[call-overload]  # JSON
+    prior = model.prior
     if trained_on and records:
-        prior = min(model.prior * trained_on / records, 0.5)
-        model = Model(model.comparisons, model.m, model.u, prior, dict(model.info))
-    model.info["estimated"] = False
-    return model
+        prior = min(prior * trained_on / records, 0.5)
+    info = {**model.info, "estimated": False, "records": records}
+    return Model(model.comparisons, model.m, model.u, prior, info)
 
 
 def _scored(

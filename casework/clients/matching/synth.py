@@ -289,3 +289,41 @@ def generate(records: int, seed: int = 0, duplicate_rate: float = 0.2) -> Synthe
         out.append(replace(people[old_index], id=rid))
         truth[rid] = entity[str(old_index + 1)]
     return Synthetic(out, truth, {e: kind[e] for e in set(truth.values())})
+
+
+@dataclass
+class IntakeScenario:
+    """Existing clients, and incoming people: ``answer[incoming id]`` is the existing id or None."""
+
+    existing: list[Person]
+    incoming: list[Person]
+    answer: dict[str, str | None]
+
+
+def intake_scenario(
+    existing: int, incoming: int, seed: int = 0, new_share: float = 0.2
+) -> IntakeScenario:
+    """People on file (one record each), and arrivals of whom ``new_share`` are not on file.
+
+    Returning people arrive as a duplicate record (the same errors as :func:`generate`);
+    new people are drawn from the same households as people on file, so relatives and
+    twins of existing clients are among them.
+    """
+    world = _World(seed)
+    rng = world.rng
+    population: list[Person] = []
+    while len(population) < existing + incoming:
+        population.extend(person for person, _ in world.household())
+    population = [replace(p, id=f"p{i:07d}") for i, p in enumerate(population)]
+    newcomers = set(rng.sample(range(len(population)), round(incoming * new_share)))
+    on_file = [p for i, p in enumerate(population) if i not in newcomers][:existing]
+    arrivals: list[Person] = []
+    answer: dict[str, str | None] = {}
+    for i in sorted(newcomers):
+        arrivals.append(replace(population[i], id=f"in{len(arrivals):06d}"))
+        answer[arrivals[-1].id] = None
+    for original in rng.sample(on_file, incoming - len(arrivals)):
+        arrivals.append(replace(corrupt(world, original), id=f"in{len(arrivals):06d}"))
+        answer[arrivals[-1].id] = original.id
+    rng.shuffle(arrivals)
+    return IntakeScenario(on_file, arrivals, answer)
