@@ -27,7 +27,7 @@ class Api:
         self.auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     def get(self, path: str, **headers: Any) -> Any:
-        return self.http.get(f"/api/v1/{path}", **self.auth, **headers)
+        return self.http.get(f"/api/v1/{path}", **(self.auth | headers))
 
     def send(self, method: str, path: str, body: Any, **headers: Any) -> Any:
         call = getattr(self.http, method)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from casework.intake.eligibility import (
     Guideline,
     GuidelineTable,
     Question,
+    Result,
     Rules,
     RulesError,
     evaluate,
@@ -36,8 +38,8 @@ TABLE = GuidelineTable.of(
 ON = date(2025, 6, 15)
 
 
-def run(rules: Rules, on: date = ON, **answers: object) -> object:
-    return evaluate(answers=Answers(**answers), rules=rules, guidelines=TABLE, on=on)  # type: ignore[arg-type]
+def run(rules: Rules, on: date = ON, **answers: Any) -> Result:
+    return evaluate(answers=Answers(**answers), rules=rules, guidelines=TABLE, on=on)
 
 
 # --- Age -----------------------------------------------------------------------------------

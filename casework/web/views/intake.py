@@ -164,7 +164,9 @@ class ScreeningForm(forms.Form):
 
 
 def _initial_answers(client: Client) -> dict[str, Any]:
-    veteran = {NoYesReasons.YES: "yes", NoYesReasons.NO: "no"}.get(client.veteran_status, "")
+    veteran = {int(NoYesReasons.YES): "yes", int(NoYesReasons.NO): "no"}.get(
+        client.veteran_status, ""
+    )
     address_hidden = getattr(client, "address_hidden", False)
     return {
         "date_of_birth": client.date_of_birth,
@@ -433,7 +435,8 @@ class RulesForm(forms.Form):
     )
 
     def clean_questions(self) -> list[dict[str, Any]]:
-        rows, taken = [], set()
+        rows: list[dict[str, Any]] = []
+        taken: set[str] = set()
         for number, line in enumerate(self.cleaned_data.get("questions", "").splitlines(), 1):
             if not line.strip():
                 continue
