@@ -215,15 +215,29 @@ class Visit:
         self.shot("signed-in")
 
 
-@pytest.fixture
-def visit(browser: Any, live_url: LiveServer, request: pytest.FixtureRequest) -> Iterator[Visit]:
+def _visit(
+    browser: Any, server: LiveServer, request: pytest.FixtureRequest, **options: Any
+) -> Iterator[Visit]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     name = re.sub(r"[^A-Za-z0-9_]+", "-", request.node.name)
-    helper = Visit(page=page, server=live_url, test_name=name)
     try:
-        yield helper
+        yield Visit(page=page, server=server, test_name=name)
     finally:
         context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, live_url: LiveServer, request: pytest.FixtureRequest) -> Iterator[Visit]:
+    """A fresh browser context (no cookies) for one test."""
+    yield from _visit(browser, live_url, request)
+
+
+@pytest.fixture
+def nojs_visit(
+    browser: Any, live_url: LiveServer, request: pytest.FixtureRequest
+) -> Iterator[Visit]:
+    """The same, with JavaScript off: every form must work without it."""
+    yield from _visit(browser, live_url, request, java_script_enabled=False)

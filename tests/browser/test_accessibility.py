@@ -98,9 +98,26 @@ def focus_is_visible(element: dict) -> bool:
     return outlined or element["shadow"] not in ("none", "")
 
 
+def focus_top_of_page(page) -> None:
+    """Start keyboard navigation from the top of the document, as after a page load without
+    autofocus (the sign-in page puts focus in the email field, past the skip link)."""
+    page.evaluate(
+        """() => {
+            const body = document.body;
+            body.setAttribute('tabindex', '-1');
+            body.focus();
+            body.removeAttribute('tabindex');
+        }"""
+    )
+
+
 @pytest.mark.browser
-def test_the_first_tab_reaches_the_skip_link(visit):
-    visit.goto("/login/", "sign-in")
+@pytest.mark.parametrize(("path", "signed_in"), [("/login/", False), ("/clients/", True)])
+def test_the_first_tab_reaches_the_skip_link(visit, path, signed_in):
+    if signed_in:
+        visit.sign_in(CASE_MANAGER)
+    visit.goto(path, "page")
+    focus_top_of_page(visit.page)
     visit.page.keyboard.press("Tab")
     element = focused(visit.page)
     visit.shot("first-tab")
@@ -108,6 +125,11 @@ def test_the_first_tab_reaches_the_skip_link(visit):
     assert "skip" in element["text"].lower(), element
     assert (element["href"] or "").startswith("#"), element
     assert focus_is_visible(element), f"the skip link's focus is not visible: {element}"
+
+    # Following it moves focus to the main content.
+    visit.page.keyboard.press("Enter")
+    target = visit.page.evaluate("() => document.activeElement.id || location.hash")
+    assert target.lstrip("#") == element["href"].lstrip("#"), target
 
 
 @pytest.mark.browser

@@ -7,6 +7,7 @@ import re
 import string
 
 import pytest
+from playwright.sync_api import expect
 
 CASE_MANAGER = "cm.healthcare@example.org"
 
@@ -45,13 +46,16 @@ def test_case_manager_creates_finds_and_opens_a_client_and_sees_the_access(visit
 
     # Find by search.
     visit.goto("/clients/", "client-list")
+    rows = page.locator("table tbody tr")
+    assert rows.count() > 1, "the case manager's client list should show the demo clients"
     search = page.get_by_label("Search clients")
     search.fill(family)
     search.press("Enter")
-    page.wait_for_load_state()
+    # htmx swaps the results in place (and the form still works without JavaScript).
+    expect(rows).to_have_count(1)
     visit.shot("client-search")
-    result = page.get_by_role("link", name=re.compile(family, re.IGNORECASE))
-    assert result.count() >= 1, f"search for {family!r} did not list the new client"
+    result = rows.get_by_role("link", name=re.compile(family, re.IGNORECASE))
+    expect(result).to_have_count(1)
 
     # Open it.
     result.first.click()
@@ -84,3 +88,23 @@ def test_another_programs_case_manager_gets_not_found_for_the_client(visit):
     hidden = visit.goto(client_path, "hidden-client")
     missing = visit.goto("/clients/999999999/", "missing-client")
     assert hidden.status == missing.status == 404
+
+
+@pytest.mark.browser
+def test_client_search_works_without_javascript(nojs_visit):
+    page = nojs_visit.page
+    nojs_visit.sign_in(CASE_MANAGER)
+    nojs_visit.goto("/clients/", "client-list-no-js")
+    rows = page.locator("table tbody tr")
+    before = rows.count()
+    assert before > 1
+    first_name = rows.first.get_by_role("link").first.inner_text()
+    family = first_name.split(",")[0].strip()
+    page.get_by_label("Search clients").fill(family)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    nojs_visit.shot("client-search-no-js")
+    assert "q=" in page.url
+    assert 1 <= rows.count() < before
+    for row in rows.all():
+        assert family.lower() in row.inner_text().lower()
