@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from casework.accounts.models import ApiToken, User
-from casework.accounts.services import api_token_create
+from casework.accounts.services import api_token_create, api_token_revoke
 
 PROBLEM = "application/problem+json"
 
@@ -54,9 +54,7 @@ def token_for(user: User, *, read_only: bool = False, expires_days: int | None =
 
 
 def revoke(user: User, raw: str) -> None:
-    # Test set-up, as for expiry: the state a revocation leaves (the revoke service itself is
-    # tested with accounts).
-    ApiToken.objects.filter(prefix=raw[:10], user=user).update(revoked_at=timezone.now())
+    api_token_revoke(actor=user, token=ApiToken.objects.get(prefix=raw[:10], user=user))
 
 
 def expire(user: User, raw: str) -> None:
