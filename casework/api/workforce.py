@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from casework.accounts.models import User
 from casework.api.types import Id, InputSchema
 from casework.audit.models import AuditAction
 from casework.audit.services import record
@@ -89,6 +90,11 @@ def pathway_get(request: HttpRequest, query: Query[PathwayQuery]) -> dict[str, A
     return pathway.plan(answers).as_dict()
 
 
+def _me(request: HttpRequest) -> User:
+    """The authenticated caller (every operation but /pathway requires authentication)."""
+    return cast(User, request.user)
+
+
 def _read_staff(request: HttpRequest, staff_id: int) -> Any:
     staff = access_staff(request.user, staff_id)
     record(
@@ -124,7 +130,7 @@ def staff_credentials(request: HttpRequest, staff_id: Id) -> dict[str, Any]:
 
 @router.get("/workforce/me", summary="The caller's own credential record")
 def me_record(request: HttpRequest) -> dict[str, Any]:
-    return queries.staff_record_dict(_read_staff(request, request.user.pk))
+    return queries.staff_record_dict(_read_staff(request, _me(request).pk))
 
 
 @router.get(
@@ -133,7 +139,7 @@ def me_record(request: HttpRequest) -> dict[str, Any]:
     summary="The caller's eligibility and renewal progress",
 )
 def me_credentials(request: HttpRequest) -> dict[str, Any]:
-    return queries.credentials_report(_read_staff(request, request.user.pk))
+    return queries.credentials_report(_read_staff(request, _me(request).pk))
 
 
 class CeIn(InputSchema):
@@ -151,7 +157,7 @@ class CeIn(InputSchema):
 )
 def me_ce_create(request: HttpRequest, payload: CeIn) -> Status:
     entry = services.continuing_education_create(
-        actor=request.user, user=request.user, data=payload.dict()
+        actor=_me(request), user=_me(request), data=payload.dict()
     )
     return Status(201, {"id": entry.pk, "hours": float(entry.hours), "category": entry.category})
 
@@ -170,7 +176,7 @@ class HoursIn(InputSchema):
     summary="Submit supervised hours for the named supervisor to sign",
 )
 def me_hours_submit(request: HttpRequest, payload: HoursIn) -> Status:
-    supervisor = queries.supervisor_choices(request.user).filter(pk=payload.supervisor_id).first()
+    supervisor = queries.supervisor_choices(_me(request)).filter(pk=payload.supervisor_id).first()
     if supervisor is None:
         raise ValidationError({"supervisor_id": "Choose a supervisor of one of your programs."})
     entry = services.supervised_hours_submit(

@@ -50,7 +50,7 @@ PROFILES = {
     PracticeArea.VOCATIONAL_REHAB: Profile("MRC", "CACREP", "", "CRC", "vocational_rehab"),
 }
 # Days until expiry for the named accounts, by role: a spread across the 90/60/30 alerts.
-EXPIRY_DAYS = {Role.CASE_MANAGER: 75, Role.SUPERVISOR: 400, Role.INTAKE_WORKER: 25}
+EXPIRY_DAYS: dict[str, int] = {Role.CASE_MANAGER: 75, Role.SUPERVISOR: 400, Role.INTAKE_WORKER: 25}
 
 
 def seed_workforce(organization: Organization, seed: int = 1) -> dict[str, int]:

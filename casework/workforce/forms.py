@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from casework.accounts.models import PracticeArea, Role
+from casework.accounts.models import PracticeArea, Program, Role, User
 from casework.workforce.models import (
     Certification,
     CertificationKind,
@@ -129,7 +129,7 @@ class VerifyForm(forms.Form):
 
 
 class RequirementForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]  # set in __init__
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Program.objects.none())
     role = forms.ChoiceField(
         choices=[(Role.CASE_MANAGER, "Case manager"), (Role.SUPERVISOR, "Supervisor")]
     )
@@ -150,8 +150,10 @@ class RequirementForm(forms.Form):
 
 
 class ExceptionForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=None)  # type: ignore[arg-type]  # set in __init__
-    user = forms.ModelChoiceField(queryset=None, label="Staff member")  # type: ignore[arg-type]  # set in __init__
+    program: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=Program.objects.none())
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="Staff member"
+    )
     reason = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     ends_on = forms.DateField(widget=DATE, label="Ends on", help_text="At most 180 days away.")
 

@@ -4,6 +4,8 @@ and the program requirements and exceptions that gate assignment (issue 4)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -183,13 +185,13 @@ class VerifiedCredential(TimeStampedModel):
     class Meta:
         abstract = True
 
-    def is_current(self, on: object = None) -> bool:
+    def is_current(self, on: date | None = None) -> bool:
         """Active, not rejected and not expired on ``on`` (today by default)."""
         day = on or timezone.localdate()
         return (
             self.status == CredentialStatus.ACTIVE
             and self.verification != Verification.REJECTED
-            and (self.expires_on is None or self.expires_on >= day)  # type: ignore[operator]
+            and (self.expires_on is None or self.expires_on >= day)
         )
 
 
@@ -493,5 +495,5 @@ class CredentialException(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} in {self.program} until {self.ends_on}"
 
-    def covers(self, day: object) -> bool:
-        return self.revoked_at is None and self.starts_on <= day <= self.ends_on  # type: ignore[operator]
+    def covers(self, day: date) -> bool:
+        return self.revoked_at is None and self.starts_on <= day <= self.ends_on

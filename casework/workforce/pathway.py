@@ -33,8 +33,8 @@ STATE_RE = re.compile(r"^[A-Z]{2}$")
 MAX_MONTHS = 600
 # Degrees whose accredited programmes include supervised field education (CSWE EPAS field
 # education; nursing clinicals; the CRC internship), so the planner may assume it.
-FIELD_EDUCATION = {Degree.BSW, Degree.MSW, Degree.BSN, Degree.MSN, Degree.ADN, Degree.MRC}
-ACCREDITOR = {
+FIELD_EDUCATION: set[str] = {Degree.BSW, Degree.MSW, Degree.BSN, Degree.MSN, Degree.ADN, Degree.MRC}
+ACCREDITOR: dict[str, str] = {
     Degree.BSW: Accreditation.CSWE,
     Degree.MSW: Accreditation.CSWE,
     Degree.MRC: Accreditation.CACREP,
@@ -59,6 +59,7 @@ class Plan:
     employers: list[str] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
+    optional: frozenset[str] = frozenset()  # alternative steps, left out of the total
 
     def as_dict(self) -> dict[str, Any]:
         a = self.answers
@@ -77,7 +78,9 @@ class Plan:
             "figures": self.figures,
             "source": self.source,
             "total_estimate_months": sum(
-                s["estimate_months"] for s in self.steps if s["status"] == "todo"
+                s["estimate_months"]
+                for s in self.steps
+                if s["status"] == "todo" and s["id"] not in self.optional
             ),
         }
 
@@ -231,6 +234,7 @@ def plan(answers: Answers, *, today: date | None = None) -> Plan:
     return Plan(
         answers=answers,
         steps=[_step(s, answers, rules) for s in pathway.params["steps"]],
+        optional=frozenset(s["id"] for s in pathway.params["steps"] if s.get("optional")),
         credentials=evaluate_all(record_from_answers(answers, day), today=day, codes=codes),
         employers=list(pathway.params.get("employers", [])),
         figures=[by_id[f] for f in pathway.params.get("figures", []) if f in by_id],
@@ -273,12 +277,13 @@ def initial_from_record(user: Any, *, today: date | None = None) -> dict[str, An
         .select_related("program")
         .first()
     )
+    program = membership.program if membership else None
     state = next((f.jurisdiction for f in record.licences if f.jurisdiction), "")
     return {
-        "area": membership.program.practice_area if membership else PracticeArea.HEALTHCARE,
+        "area": program.practice_area if program else PracticeArea.HEALTHCARE,
         "degrees": sorted({d.code for d in record.degrees if d.completed_on}),
         "licences": sorted({k for k in held if k in LICENCE_CODES | CERTIFICATION_CODES}),
         "experience_months": int(experience),
         "supervised_months": min(int(under_ccm), int(experience)),
-        "state": state or (membership.program.state if membership else ""),
+        "state": state or (program.state if program else ""),
     }

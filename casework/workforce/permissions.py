@@ -65,11 +65,21 @@ def can_see_compliance(actor: Any) -> bool:
     return bool(access.admin_org_ids or access.supervised_program_ids)
 
 
+def _pk(value: object) -> int:
+    """A primary key from a URL or payload; anything else is simply not found."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise NotFound("Not found.") from None
+
+
 def access_hours_to_sign(actor: Any, entry_id: object) -> Any:
     """An entry that names ``actor`` as its supervisor; anyone else gets NotFound."""
     from casework.workforce.models import SupervisedHours
 
-    entry = SupervisedHours.objects.filter(pk=entry_id, supervisor_id=getattr(actor, "pk", None))
+    entry = SupervisedHours.objects.filter(
+        pk=_pk(entry_id), supervisor_id=getattr(actor, "pk", None)
+    )
     found = entry.select_related("user").first()
     if found is None:
         raise NotFound("No such entry awaiting your signature.")
@@ -81,7 +91,7 @@ def access_certificate(actor: Any, entry_id: object) -> Any:
     from casework.workforce.models import ContinuingEducation
 
     entry = (
-        ContinuingEducation.objects.filter(pk=entry_id, user__in=staff_visible_to(actor))
+        ContinuingEducation.objects.filter(pk=_pk(entry_id), user__in=staff_visible_to(actor))
         .exclude(certificate="")
         .first()
     )
@@ -94,10 +104,12 @@ def access_credential(actor: Any, kind: str, credential_id: object) -> Any:
     """A licence or certification of a staff member ``actor`` may read, else NotFound."""
     from casework.workforce.models import Certification, Licence
 
-    model = {"licence": Licence, "certification": Certification}.get(kind)
-    found = None
-    if model is not None:
-        found = model.objects.filter(pk=credential_id, user__in=staff_visible_to(actor)).first()
+    visible = staff_visible_to(actor)
+    found: Licence | Certification | None = None
+    if kind == "licence":
+        found = Licence.objects.filter(pk=_pk(credential_id), user__in=visible).first()
+    elif kind == "certification":
+        found = Certification.objects.filter(pk=_pk(credential_id), user__in=visible).first()
     if found is None:
         raise NotFound("No such credential.")
     return found

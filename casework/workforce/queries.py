@@ -239,7 +239,7 @@ def gaps(memberships: Iterable[Membership], *, today: date) -> list[StaffGap]:
         for r in CredentialRequirement.objects.filter(is_active=True).select_related("program")
     }
     for m in memberships:
-        req = requirements.get((m.program_id, m.role))
+        req = requirements.get((m.program_id or 0, m.role))
         if req is None or (m.user_id, req.pk) in seen:
             continue
         seen.add((m.user_id, req.pk))
@@ -274,14 +274,14 @@ def expiring(users: Iterable[User], *, today: date, days: int = 90) -> list[dict
     from datetime import timedelta
 
     horizon = today + timedelta(days=days)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for user in users:
         for credential in [*user.licences.all(), *user.certifications.all()]:
             if credential.expires_on is None or credential.expires_on > horizon:
                 continue
             left = (credential.expires_on - today).days
             rows.append({"staff": user, "credential": credential, "days_left": left})
-    rows.sort(key=lambda r: r["days_left"])
+    rows.sort(key=lambda r: int(r["days_left"]))
     return rows
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.contrib import messages
@@ -54,7 +54,12 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
 }
 
 
-def _gate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def _me(request: HttpRequest) -> User:
+    """The signed-in user (every caller is behind ``login_required``)."""
+    return cast(User, request.user)
+
+
+def _gate(func: Callable[..., Any]) -> Callable[..., Any]:
     """Translate domain refusals: NotFound -> 404, PermissionDenied -> 403."""
 
     @wraps(func)
@@ -98,7 +103,7 @@ def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET"])
 def my_credentials(request: HttpRequest) -> HttpResponse:
-    context = _record_context(request.user, request.user)  # type: ignore[arg-type]  # signed in
+    context = _record_context(_me(request), _me(request))
     context["is_own"] = True
     return render(request, "workforce/my_credentials.html", context)
 
@@ -107,19 +112,17 @@ def _entry_form(kind: str, request: HttpRequest, data: Any = None, files: Any = 
     form_class = ENTRY_KINDS[kind][0]
     extra: dict[str, Any] = {}
     if kind in ("hours", "practicum"):
-        choices = queries.supervisor_choices(request.user)  # type: ignore[arg-type]  # signed in
+        choices = queries.supervisor_choices(_me(request))
         extra["supervisors"] = (
             choices
             if kind == "hours"
-            else User.objects.filter(
-                pk__in=[u.pk for u in queries.supervisors_of(request.user)]  # type: ignore[arg-type]
-            )
+            else User.objects.filter(pk__in=[u.pk for u in queries.supervisors_of(_me(request))])
         )
     return form_class(data, files, **extra)
 
 
 def _save_entry(kind: str, request: HttpRequest, form: Any) -> None:
-    actor = request.user
+    actor = _me(request)
     data = dict(form.cleaned_data)
     if kind == "ce":
         certificate = data.pop("certificate", None)
@@ -160,9 +163,9 @@ def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
 @_gate
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     """Certificates are served only here, after the access check, as attachments."""
-    entry = permissions.access_certificate(request.user, pk)
+    entry = permissions.access_certificate(_me(request), pk)
     record(
-        actor=request.user,
+        actor=_me(request),
         action=AuditAction.VIEW,
         target_type="workforce.ce_certificate",
         target_id=entry.pk,
@@ -181,15 +184,15 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET"])
 @_gate
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = permissions.access_staff(request.user, pk)
+    staff = permissions.access_staff(_me(request), pk)
     record(
-        actor=request.user,
+        actor=_me(request),
         action=AuditAction.VIEW,
         target_type="workforce.staff_record",
         target_id=staff.pk,
     )
-    context = _record_context(staff, request.user)
-    context["is_own"] = staff.pk == request.user.pk
+    context = _record_context(staff, _me(request))
+    context["is_own"] = staff.pk == _me(request).pk
     return render(request, "workforce/staff_detail.html", context)
 
 
@@ -197,13 +200,13 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_gate
 def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    credential = permissions.access_credential(request.user, kind, pk)
+    credential = permissions.access_credential(_me(request), kind, pk)
     form = wf_forms.VerifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the outcome and how you verified it.")
     else:
         services.credential_verify(
-            actor=request.user,
+            actor=_me(request),
             credential=credential,
             outcome=form.cleaned_data["outcome"],
             method=form.cleaned_data["method"],
@@ -216,9 +219,9 @@ def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 @_gate
 def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = permissions.access_hours_to_sign(request.user, pk)
+    entry = permissions.access_hours_to_sign(_me(request), pk)
     try:
-        services.supervised_hours_sign(actor=request.user, entry=entry)
+        services.supervised_hours_sign(actor=_me(request), entry=entry)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -227,7 +230,7 @@ def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_oversight(request: HttpRequest) -> None:
-    if not permissions.can_see_compliance(request.user):
+    if not permissions.can_see_compliance(_me(request)):
         raise PermissionDenied("Only supervisors and organization admins can see this page.")
 
 
@@ -238,9 +241,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
     reassign), hours awaiting signature, and credentials expiring within 90 days."""
     today = timezone.localdate()
     awaiting = SupervisedHours.objects.filter(
-        supervisor=request.user, signed_at__isnull=True
+        supervisor=_me(request), signed_at__isnull=True
     ).select_related("user")
-    in_scope = list(queries.memberships_in_scope(request.user))  # type: ignore[arg-type]
+    in_scope = list(queries.memberships_in_scope(_me(request)))
     if not in_scope and not awaiting:
         _require_oversight(request)
     gaps = queries.gaps(in_scope, today=today)
@@ -259,7 +262,7 @@ def _audit_clients_shown(request: HttpRequest, gaps: list[queries.StaffGap]) -> 
     clients = [e.client for gap in gaps for e in gap.enrollments]
     if clients:
         client_list_record(
-            actor=request.user, clients=clients, query={"credential_alerts": "expired"}
+            actor=_me(request), clients=clients, query={"credential_alerts": "expired"}
         )
 
 
@@ -267,7 +270,7 @@ def _audit_clients_shown(request: HttpRequest, gaps: list[queries.StaffGap]) -> 
 @require_http_methods(["GET"])
 def compliance(request: HttpRequest) -> HttpResponse:
     _require_oversight(request)
-    rows = queries.compliance_rows(request.user, today=timezone.localdate())  # type: ignore[arg-type]
+    rows = queries.compliance_rows(_me(request), today=timezone.localdate())
     return render(request, "workforce/compliance.html", {"rows": rows})
 
 
@@ -275,9 +278,9 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def compliance_csv(request: HttpRequest) -> HttpResponse:
     _require_oversight(request)
-    rows = queries.compliance_rows(request.user, today=timezone.localdate())  # type: ignore[arg-type]
+    rows = queries.compliance_rows(_me(request), today=timezone.localdate())
     record(
-        actor=request.user,
+        actor=_me(request),
         action=AuditAction.EXPORT,
         target_type="workforce.compliance",
         details={"rows": len(rows)},
@@ -294,7 +297,7 @@ def compliance_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _admin_programs(request: HttpRequest) -> Any:
-    org_ids = access_for(request.user).admin_org_ids
+    org_ids = access_for(_me(request)).admin_org_ids
     if not org_ids:
         raise PermissionDenied("Only organization admins manage credential requirements.")
     return Program.objects.filter(organization_id__in=org_ids, is_active=True)
@@ -315,24 +318,25 @@ def requirements(request: HttpRequest) -> HttpResponse:
     if action == "requirement":
         req_form = wf_forms.RequirementForm(request.POST, programs=programs)
         if req_form.is_valid() and _apply(
-            req_form, lambda d: services.credential_requirement_set(actor=request.user, **d)
+            req_form, lambda d: services.credential_requirement_set(actor=_me(request), **d)
         ):
             messages.success(request, "Saved the requirement.")
             return redirect("web:workforce_requirements")
     elif action == "exception":
         exc_form = wf_forms.ExceptionForm(request.POST, programs=programs, staff=staff)
         if exc_form.is_valid() and _apply(
-            exc_form, lambda d: services.credential_exception_grant(actor=request.user, **d)
+            exc_form, lambda d: services.credential_exception_grant(actor=_me(request), **d)
         ):
             messages.success(request, "Recorded the exception.")
             return redirect("web:workforce_requirements")
     elif action == "revoke":
         exception = CredentialException.objects.filter(
-            pk=request.POST.get("exception"), program__in=programs
+            pk=int(raw) if (raw := request.POST.get("exception", "")).isdigit() else 0,
+            program__in=programs,
         ).first()
         if exception is None:
             raise Http404("No such exception.")
-        services.credential_exception_revoke(actor=request.user, exception=exception)
+        services.credential_exception_revoke(actor=_me(request), exception=exception)
         messages.success(request, "Ended the exception.")
         return redirect("web:workforce_requirements")
     context = {
@@ -365,7 +369,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workforce/rules.html",
-        {"rules": current_rules().values(), "can_edit": permissions.can_edit_rules(request.user)},
+        {"rules": current_rules().values(), "can_edit": permissions.can_edit_rules(_me(request))},
     )
 
 
@@ -373,7 +377,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_gate
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if not permissions.can_edit_rules(request.user):
+    if not permissions.can_edit_rules(_me(request)):
         raise PermissionDenied("Only a platform administrator edits the shared rules.")
     rule = current_rules().get(code)
     if rule is None:
@@ -388,7 +392,7 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     saved = (
         request.method == "POST"
         and form.is_valid()
-        and _apply(form, lambda d: services.ruleset_edit(actor=request.user, code=code, **d))
+        and _apply(form, lambda d: services.ruleset_edit(actor=_me(request), code=code, **d))
     )
     if saved:
         messages.success(request, f"Saved {code} as version {rule.version + 1}.")

@@ -44,7 +44,7 @@ SQLITE_REVERSE = [
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)  # the SQL has a literal %
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -52,7 +52,7 @@ def forward(apps, schema_editor):
 
 def reverse(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_REVERSE:
             schema_editor.execute(statement)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -22,11 +23,11 @@ def result(code: str, record: engine.StaffRecord, today: date = TODAY) -> engine
 
 
 def months_job(
-    months: int, *, end: date = date(2026, 2, 28), **extra: object
+    months: int, *, end: date = date(2026, 2, 28), **extra: Any
 ) -> engine.PositionFact:
     """A job of exactly ``months`` calendar months ending on ``end`` (inclusive)."""
     start = engine.add_months(end + timedelta(days=1), -months)
-    return engine.PositionFact(started_on=start, ended_on=end, setting="hospital", **extra)  # type: ignore[arg-type]
+    return engine.PositionFact(started_on=start, ended_on=end, setting="hospital", **extra)
 
 
 def requirement(res: engine.CredentialResult, rid: str) -> engine.RequirementResult:
@@ -167,12 +168,12 @@ def test_lcsw_tx_3000_hours_boundary_and_supervision() -> None:
     supervision = hours(100, kind="individual_supervision", start=date(2024, 1, 1), months=25)
     short = hours(2899, start=date(2024, 1, 1), months=25)
     enough = hours(2900, start=date(2024, 1, 1), months=25)
-    base = {"degrees": [MSW], "licences": [lmsw]}
-    res = result("LCSW-TX", engine.StaffRecord(hours=[*short, *supervision], **base))  # type: ignore[arg-type]
+    base: dict[str, Any] = {"degrees": [MSW], "licences": [lmsw]}
+    res = result("LCSW-TX", engine.StaffRecord(hours=[*short, *supervision], **base))
     assert res.missing == ["1 more supervised clinical experience hours"]
-    assert result("LCSW-TX", engine.StaffRecord(hours=[*enough, *supervision], **base)).eligible  # type: ignore[arg-type]
+    assert result("LCSW-TX", engine.StaffRecord(hours=[*enough, *supervision], **base)).eligible
     no_supervision = hours(3000, start=date(2024, 1, 1), months=25)
-    res = result("LCSW-TX", engine.StaffRecord(hours=no_supervision, **base))  # type: ignore[arg-type]
+    res = result("LCSW-TX", engine.StaffRecord(hours=no_supervision, **base))
     assert res.missing == ["100 more hours of supervision"]
 
 
