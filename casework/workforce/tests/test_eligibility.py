@@ -22,9 +22,7 @@ def result(code: str, record: engine.StaffRecord, today: date = TODAY) -> engine
     return engine.evaluate(record, code=code, name=rule.name, params=rule.params, today=today)
 
 
-def months_job(
-    months: int, *, end: date = date(2026, 2, 28), **extra: Any
-) -> engine.PositionFact:
+def months_job(months: int, *, end: date = date(2026, 2, 28), **extra: Any) -> engine.PositionFact:
     """A job of exactly ``months`` calendar months ending on ``end`` (inclusive)."""
     start = engine.add_months(end + timedelta(days=1), -months)
     return engine.PositionFact(started_on=start, ended_on=end, setting="hospital", **extra)
