@@ -4,9 +4,10 @@ Only clients the worker may see are ever considered (``Client.objects.visible_to
 record in another program of the same organization never leaks through the match list; the
 page always says that there may be records the worker cannot see.
 
-Until the identity matcher offers its candidate search to intake, this module ranks a small
-candidate pool (same date of birth, same or similar family name, same phone) with rapidfuzz
-string similarity and explains each score in plain words.
+The ranking is the identity matcher's (``clients.matching.intake.find_candidates``: indexed
+blocking keys, then the Fellegi-Sunter model, with plain-word reasons). Should no matching
+model be shipped, a simpler ranking is used: a small pool (same date of birth, similar family
+name, same phone) scored with rapidfuzz string similarity.
 """
 
 from __future__ import annotations
@@ -16,9 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q
 from rapidfuzz import fuzz
 
+from casework.accounts.access import access_for
+from casework.clients.matching import intake as matcher
+from casework.clients.matching.model import default_model
+from casework.clients.matching.records import Person
 from casework.clients.models import Client, normalize_name
 from casework.clients.permissions import redact_confidential_addresses
 from casework.clients.services import client_list_record
@@ -28,11 +34,15 @@ SHOW_LIMIT = 10
 MIN_SCORE = 0.35
 
 
+POPULATION_CACHE_SECONDS = 900
+
+
 @dataclass
 class Candidate:
     client: Client
     score: float
     reasons: list[str] = field(default_factory=list)
+    possible_duplicate: bool = False
 
     @property
     def percent(self) -> int:
@@ -112,21 +122,77 @@ def score_candidate(
     if len(digits) >= 7 and digits == _digits(client.phone):
         score = min(1.0, score + 0.15)
         dob_reasons.append("phone number matches")
-    return Candidate(client=client, score=round(score, 3), reasons=reasons + dob_reasons)
+    return Candidate(
+        client=client,
+        score=round(score, 3),
+        reasons=reasons + dob_reasons,
+        possible_duplicate=score >= matcher.ALERT_THRESHOLD,
+    )
+
+
+def _population(user: Any) -> int:
+    """Roughly how many clients the search covers (the matcher's prior odds); cached."""
+    org_ids = sorted(access_for(user).organization_ids)
+    key = "intake-population:" + ",".join(map(str, org_ids))
+    count = cache.get(key)
+    if count is None:
+        count = Client.objects.filter(organization_id__in=org_ids).count()
+        cache.set(key, count, POPULATION_CACHE_SECONDS)
+    return max(int(count), 1)
+
+
+def _matched(
+    user: Any, *, given_name: str, family_name: str, date_of_birth: date | None, phone: str
+) -> list[Candidate]:
+    person = Person(
+        id="incoming",
+        first_name=given_name,
+        last_name=family_name,
+        dob=date_of_birth,
+        phone=phone,
+    )
+    visible = Client.objects.visible_to(user)
+    found = matcher.find_candidates(
+        person, clients=visible, k=SHOW_LIMIT, population=_population(user)
+    )
+    rows = visible.in_bulk([c.client_id for c in found])
+    return [
+        Candidate(
+            client=rows[c.client_id],
+            score=round(c.score, 3),
+            reasons=list(c.reasons),
+            possible_duplicate=c.possible_duplicate,
+        )
+        for c in found
+        if c.client_id in rows
+    ]
+
+
+def _fallback(
+    user: Any, *, given_name: str, family_name: str, date_of_birth: date | None, phone: str
+) -> list[Candidate]:
+    pool = _pool(user, given_name, family_name, date_of_birth, phone)
+    scored = [
+        score_candidate(c, given=given_name, family=family_name, dob=date_of_birth, phone=phone)
+        for c in pool
+    ]
+    return sorted(
+        (c for c in scored if c.score >= MIN_SCORE), key=lambda c: (-c.score, c.client.pk)
+    )[:SHOW_LIMIT]
 
 
 def find_candidates(
     user: Any, *, given_name: str, family_name: str, date_of_birth: date | None, phone: str = ""
 ) -> list[Candidate]:
     """Probable existing matches among the clients ``user`` may see, best first (audited)."""
-    pool = _pool(user, given_name, family_name, date_of_birth, phone)
-    scored = [
-        score_candidate(c, given=given_name, family=family_name, dob=date_of_birth, phone=phone)
-        for c in pool
-    ]
-    shown = sorted(
-        (c for c in scored if c.score >= MIN_SCORE), key=lambda c: (-c.score, c.client.pk)
-    )[:SHOW_LIMIT]
+    search = _matched if default_model() is not None else _fallback
+    shown = search(
+        user,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        phone=phone,
+    )
     query = {
         "intake_search": f"{given_name} {family_name}".strip(),
         "dob": date_of_birth.isoformat() if date_of_birth else "",

@@ -145,7 +145,7 @@ def test_choosing_an_existing_match_enrolls_that_client_without_creating_one(
     found = search(http, health)
     screen_url = reverse("web:intake_screen", args=[health.pk, existing.pk])
     assert screen_url in page(found)
-    assert "date of birth matches" in page(found)
+    assert "date of birth matches" in page(found).lower()
     http.post(screen_url, screening_form())
     screening = EligibilityScreening.objects.get(client=existing)
     http.post(reverse("web:intake_finish", args=[screening.pk]))
