@@ -78,7 +78,8 @@ class CaseworkAPI(NinjaAPI):
                 pattern.callback = _problem_405(pattern.callback)
         # ninja's root view raises Http404 into Django's HTML handler; keep its name (the
         # schema builder reverses it) but answer with a problem, as for any unknown path.
-        urls[-1] = path("", _not_found, name="api-root")
+        urls = [u for u in urls if getattr(u, "name", None) != "api-root"]
+        urls.append(path("", _not_found, name="api-root"))
         urls.append(re_path(r"^.*$", _not_found, name="api-not-found"))
         return urls
 

@@ -94,6 +94,15 @@ def _load(user: Any, enrollment_id: int, *, write: bool = False) -> Enrollment:
         or enrollment.organization_id in access.org_wide_org_ids
     )
     if not in_scope:
+        record(
+            actor=user,
+            action=AuditAction.DENIED,
+            target_type="enrollment",
+            target_id=enrollment.pk,
+            client_id=enrollment.client_id,
+            organization_id=enrollment.organization_id,
+            details={"reason": "program not visible"},
+        )
         raise NotFound("enrollment")
     return enrollment
 

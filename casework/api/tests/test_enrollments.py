@@ -28,6 +28,8 @@ def test_case_manager_does_not_see_enrollments_in_other_programs(
     listed = reader.get(f"enrollments?client={client_health.pk}").json()["results"]
     assert [e["program_id"] for e in listed] == [programs["healthcare"].pk]
     assert_problem(reader.get(f"enrollments/{other.pk}"), 404)
+    denied = AuditEvent.objects.get(action=AuditAction.DENIED, target_type="enrollment")
+    assert (denied.actor, denied.target_id) == (cm_health, str(other.pk))
 
 
 def test_org_admin_sees_every_enrollment_of_the_client(api_as, org_admin, client_health, programs):
