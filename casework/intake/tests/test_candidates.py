@@ -25,9 +25,10 @@ def maria(make_client, cm_health) -> Client:
     )
 
 
-def search(user, **fields):
-    query = {"given_name": "Marie", "family_name": "Gonzales", "date_of_birth": BORN} | fields
-    return find_candidates(user, **query)
+def search(user, date_of_birth=BORN):
+    return find_candidates(
+        user, given_name="Marie", family_name="Gonzales", date_of_birth=date_of_birth
+    )
 
 
 def test_a_typo_in_both_names_still_finds_the_person_with_reasons(intake_health, maria):
