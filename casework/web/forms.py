@@ -35,7 +35,7 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email",
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     error_messages = {
         "invalid_login": "The email or password is not right. Check both and try again.",
@@ -48,9 +48,7 @@ class OneTimeCodeForm(forms.Form):
         label="Code",
         max_length=16,
         help_text="The 6-digit code from your authenticator app, or a recovery code.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     def clean_code(self) -> str:
