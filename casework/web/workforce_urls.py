@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("credentials/", workforce.my_credentials, name="my_credentials"),
     path("credentials/add/<slug:kind>/", workforce.entry_add, name="workforce_entry_add"),
     path(
+        "credentials/edit/<slug:kind>/<int:pk>/",
+        workforce.entry_edit,
+        name="workforce_entry_edit",
+    ),
+    path(
         "credentials/ce/<int:pk>/certificate/",
         workforce.certificate_download,
         name="workforce_certificate",

@@ -111,14 +111,37 @@ class PracticumForm(forms.ModelForm):
 class SupervisedHoursForm(forms.ModelForm):
     class Meta:
         model = SupervisedHours
-        fields = ["supervisor", "worked_on", "hours", "kind", "note"]
+        fields = ["supervisor", "practicum", "worked_on", "hours", "kind", "note"]
         widgets = {"worked_on": DATE}
-        help_texts = {"supervisor": "The supervisor who will sign this entry."}
+        help_texts = {
+            "supervisor": "The supervisor who will sign this entry.",
+            "practicum": "If these hours count toward one of your practicums.",
+        }
 
-    def __init__(self, *args: Any, supervisors: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, supervisors: Any = None, practicums: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if supervisors is not None:
             self.fields["supervisor"].queryset = supervisors  # type: ignore[attr-defined]  # ModelChoiceField
+        if practicums is not None:
+            self.fields["practicum"].queryset = practicums  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class SupervisedHoursEditForm(forms.ModelForm):
+    """Correcting an unsigned entry: the supervisor named stays the same."""
+
+    class Meta:
+        model = SupervisedHours
+        fields = ["worked_on", "hours", "kind", "note"]
+        widgets = {"worked_on": DATE}
+
+
+class ContinuingEducationEditForm(forms.ModelForm):
+    class Meta:
+        model = ContinuingEducation
+        fields = ["provider", "course", "completed_on", "hours", "category"]
+        widgets = {"completed_on": DATE}
 
 
 class VerifyForm(forms.Form):

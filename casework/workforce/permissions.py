@@ -113,3 +113,14 @@ def access_credential(actor: Any, kind: str, credential_id: object) -> Any:
     if found is None:
         raise NotFound("No such credential.")
     return found
+
+
+def access_own_entry(actor: Any, model: Any, entry_id: object) -> Any:
+    """One of the actor's own record entries (a signed hours entry is not editable)."""
+    qs = model.objects.filter(pk=_pk(entry_id), user_id=getattr(actor, "pk", None))
+    if model.__name__ == "SupervisedHours":
+        qs = qs.filter(signed_at__isnull=True)
+    found = qs.first()
+    if found is None:
+        raise NotFound("No such entry.")
+    return found

@@ -93,7 +93,10 @@ def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
         "positions": staff.positions.all(),
         "hours": staff.supervised_hours.select_related("supervisor")[:50],
         "ce_entries": staff.continuing_education.all(),
-        "practicums": staff.practicums.select_related("field_instructor"),
+        "practicums": [
+            (p, sum(h.hours for h in p.hours.all() if h.signed_at is not None))
+            for p in staff.practicums.select_related("field_instructor")
+        ],
         "can_verify": permissions.can_verify(viewer, staff),
         "verify_form": wf_forms.VerifyForm(),
         "today": timezone.localdate(),
@@ -110,13 +113,14 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
 
 def _entry_form(kind: str, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
     form_class = ENTRY_KINDS[kind][0]
+    me = _me(request)
     extra: dict[str, Any] = {}
-    if kind in ("hours", "practicum"):
-        choices = queries.supervisor_choices(_me(request))
-        extra["supervisors"] = (
-            choices
-            if kind == "hours"
-            else User.objects.filter(pk__in=[u.pk for u in queries.supervisors_of(_me(request))])
+    if kind == "hours":
+        extra["supervisors"] = queries.supervisor_choices(me)
+        extra["practicums"] = me.practicums.all()
+    elif kind == "practicum":
+        extra["supervisors"] = User.objects.filter(
+            pk__in=[u.pk for u in queries.supervisors_of(me)]
         )
     return form_class(data, files, **extra)
 
@@ -153,6 +157,52 @@ def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
                 messages.success(request, "Saved to your record.")
                 return redirect("web:my_credentials")
     title = ENTRY_KINDS[kind][2]
+    return render(
+        request, "workforce/entry_form.html", {"form": form, "title": title, "kind": kind}
+    )
+
+
+EDIT_FORMS: dict[str, type[Any]] = {
+    "education": wf_forms.EducationForm,
+    "licence": wf_forms.LicenceForm,
+    "certification": wf_forms.CertificationForm,
+    "position": wf_forms.PositionForm,
+    "ce": wf_forms.ContinuingEducationEditForm,
+    "practicum": wf_forms.PracticumForm,
+    "hours": wf_forms.SupervisedHoursEditForm,
+}
+
+
+def _edit_form(kind: str, request: HttpRequest, pk: int, data: Any = None) -> Any:
+    """The edit form, bound to its own copy of the entry (the form mutates its instance)."""
+    entry = permissions.access_own_entry(_me(request), ENTRY_KINDS[kind][1], pk)
+    form = EDIT_FORMS[kind](data, instance=entry)
+    if kind == "practicum":  # the instructor signs the hours, so changing them is not an edit
+        form.fields["field_instructor"].disabled = True
+    return form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_gate
+def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Correct one of my entries (a signed hours entry is locked and not found here)."""
+    if kind not in EDIT_FORMS:
+        raise Http404("No such kind of entry.")
+    form = _edit_form(kind, request, pk)
+    if request.method == "POST":
+        form = _edit_form(kind, request, pk, request.POST)
+        if form.is_valid():
+            entry = permissions.access_own_entry(_me(request), ENTRY_KINDS[kind][1], pk)
+            data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+            try:
+                services.entry_update(actor=_me(request), entry=entry, data=data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Saved your change.")
+                return redirect("web:my_credentials")
+    title = "Edit: " + ENTRY_KINDS[kind][2].removeprefix("Add ").removeprefix("Log ")
     return render(
         request, "workforce/entry_form.html", {"form": form, "title": title, "kind": kind}
     )

@@ -270,3 +270,72 @@ def test_ce_certificate_larger_than_5_mb_is_refused(cm_health: User) -> None:
                 "category": "ethics",
             },
         )
+
+
+def test_staff_corrects_their_own_entries_but_not_a_signed_one(
+    cm_health: User, sup_health: User, cm_mental_health: User
+) -> None:
+    licence = add_licence(cm_health)
+    http = login(cm_health)
+    form = {
+        "kind": "RN",
+        "jurisdiction": "NY",
+        "number": "NY123",
+        "issued_on": "2020-01-01",
+        "expires_on": "2028-01-31",
+        "status": "active",
+    }
+    assert http.post(f"/credentials/edit/licence/{licence.pk}/", form).status_code == 302
+    licence.refresh_from_db()
+    assert licence.number == "NY123"
+    assert licence.expires_on == date(2028, 1, 31)
+    assert (
+        login(cm_mental_health).get(f"/credentials/edit/licence/{licence.pk}/").status_code == 404
+    )
+    entry = submit(cm_health, sup_health)
+    hours_form = {"worked_on": "2026-01-05", "hours": "3", "kind": "client_contact", "note": ""}
+    assert http.post(f"/credentials/edit/hours/{entry.pk}/", hours_form).status_code == 302
+    services.supervised_hours_sign(actor=sup_health, entry=entry)
+    assert http.get(f"/credentials/edit/hours/{entry.pk}/").status_code == 404
+    assert (
+        http.post(f"/credentials/edit/hours/{entry.pk}/", hours_form | {"hours": "8"}).status_code
+        == 404
+    )
+    entry.refresh_from_db()
+    assert entry.hours == Decimal("3.00")
+
+
+def test_practicum_progress_counts_signed_hours(cm_health: User, sup_health: User) -> None:
+    practicum = services.entry_create(
+        actor=cm_health,
+        user=cm_health,
+        model=services.Practicum,
+        data={
+            "school": "State University",
+            "placement_site": "Mercy Hospital",
+            "field_instructor": sup_health,
+            "required_hours": 400,
+            "started_on": date(2025, 9, 1),
+        },
+    )
+    signed = services.supervised_hours_submit(
+        actor=cm_health,
+        supervisor=sup_health,
+        worked_on=date(2025, 10, 1),
+        hours=Decimal("6"),
+        kind="client_contact",
+        practicum=practicum,
+    )
+    services.supervised_hours_sign(actor=sup_health, entry=signed)
+    services.supervised_hours_submit(
+        actor=cm_health,
+        supervisor=sup_health,
+        worked_on=date(2025, 10, 2),
+        hours=Decimal("5"),
+        kind="client_contact",
+        practicum=practicum,
+    )
+    page = login(cm_health).get("/credentials/").content.decode()
+    assert "6 of 400 hours" in page
+    record = login(cm_health).get("/api/v1/workforce/me").json()
+    assert record["practicums"][0]["signed_hours"] == 6
