@@ -47,8 +47,19 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+def _refuse_unknown_parameters(request: HttpRequest, params: PageParams) -> None:
+    # A misspelt filter (``?stauts=closed``) would otherwise be ignored and return everything.
+    unknown = sorted(set(request.GET) - set(type(params).model_fields))
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "Unknown query parameter."))
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
-    """One page of ``queryset`` (evaluated) with its envelope; ``results`` is a list of rows."""
+    """One page of ``queryset`` (evaluated) with its envelope; ``results`` is a list of rows.
+
+    ``params`` is the list's filter schema; query parameters it does not define are refused.
+    """
+    _refuse_unknown_parameters(request, params)
     limit = settings.CASEWORK_API_PAGE_MAX
     if params.page_size > limit:
         raise ValidationError({"page_size": f"Ensure this value is at most {limit}."})

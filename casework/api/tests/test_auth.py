@@ -82,6 +82,14 @@ def test_read_only_token_cannot_write(cm_health, client_health, programs, method
     assert client_health.city == "Albany"
 
 
+def test_deactivated_users_token_is_refused(cm_health, org_admin, client_health):
+    from casework.accounts.services import user_deactivate
+
+    raw = token_for(cm_health)
+    user_deactivate(actor=org_admin, user=cm_health)
+    assert_problem(Api(raw).get(f"clients/{client_health.pk}"), 401)
+
+
 def _session(user, *, csrf: bool) -> Api:
     browser = HttpClient(enforce_csrf_checks=True)
     browser.force_login(user)
@@ -132,3 +140,14 @@ def test_every_operation_requires_authentication():
             if (method, path) in PUBLIC_OPERATIONS:
                 continue
             assert operation.get("security"), f"{method.upper()} {path} has no auth"
+
+
+def test_session_without_required_two_factor_is_refused(cm_health, agency, client_health):
+    from casework.accounts.services import organization_set_mfa_roles
+
+    organization_set_mfa_roles(actor=None, organization=agency, roles=["case_manager"])
+    response = _session(cm_health, csrf=False).get("me")
+    # Answered by accounts' two-factor middleware, before the API runs.
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 403

@@ -251,3 +251,9 @@ def test_confidential_address_is_shown_to_the_primary_case_manager(api_as, cm_he
     )
     body = api_as(cm_health).get(f"clients/{client.pk}").json()
     assert (body["address_hidden"], body["address_line1"]) == (False, "1 Safe St")
+
+
+def test_unknown_query_parameter_is_refused(api_as, cm_health):
+    response = api_as(cm_health).get("clients?stauts=closed")
+    errors = assert_problem(response, 422)["errors"]
+    assert errors == [{"field": "stauts", "message": "Unknown query parameter."}]
