@@ -146,6 +146,14 @@ def test_user_may_turn_off_optional_two_factor(client, cm_health):
     ).exists()
 
 
+def test_password_alone_cannot_turn_two_factor_off(client, cm_health):
+    TOTPDevice.objects.create(user=cm_health, name="phone", confirmed=True)
+    sign_in(client, cm_health.email)
+    response = client.post(reverse("web:two_factor_disable"))
+    assert response["Location"] == reverse("web:two_factor")
+    assert TOTPDevice.objects.filter(user=cm_health).exists()
+
+
 def test_required_two_factor_cannot_be_turned_off(client, org_admin, cm_health):
     require_for_case_managers(client, org_admin)
     TOTPDevice.objects.create(user=cm_health, name="phone", confirmed=True)

@@ -105,6 +105,9 @@ def setup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def disable(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not user.is_verified():  # type: ignore[union-attr]  # installed by OTPMiddleware
+        # Only someone who has just given a code may remove the need for one.
+        return redirect("web:two_factor")
     if twofactor.two_factor_required(user):
         messages.error(request, "Your organization requires two-factor sign-in for your role.")
     else:
