@@ -46,6 +46,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = django_otp.match_token(user, form.cleaned_data["code"])
         if device is not None:
+            request.session.cycle_key()  # a new session id for the stronger sign-in
             django_otp.login(request, device)
             twofactor.two_factor_verified(user=user, device=device)
             return redirect(_next_url(request))
@@ -86,6 +87,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             actor=user, device=device, code=form.cleaned_data["code"]
         )
         if codes is not None:
+            request.session.cycle_key()
             django_otp.login(request, device)
             request.session[DEVICE_KEY] = True
             return render(request, "web/account/two_factor_codes.html", {"codes": codes})
