@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from casework.accounts.access import access_for
 from casework.accounts.models import Program, Role
 from casework.audit.models import AuditAction
@@ -78,18 +80,21 @@ def program_for_rules(user: Any, program_id: object, *, write: bool = False) -> 
 def intake_programs(user: Any) -> list[Program]:
     """Active programs where the user may run an intake, by organization and name."""
     access = access_for(user)
-    programs = Program.objects.filter(is_active=True).select_related("organization")
-    return [
-        p
-        for p in programs.order_by("organization__name", "name")
-        if access.can_write_in_program(p.pk, p.organization_id)
-    ]
+    programs = Program.objects.filter(
+        Q(pk__in=access.write_program_ids) | Q(organization_id__in=access.admin_org_ids),
+        is_active=True,
+    )
+    return list(programs.select_related("organization").order_by("organization__name", "name"))
 
 
 def rules_programs(user: Any) -> list[Program]:
     """Active programs whose rules the user may edit."""
-    programs = Program.objects.filter(is_active=True).select_related("organization")
-    return [p for p in programs.order_by("organization__name", "name") if can_edit_rules(user, p)]
+    access = access_for(user)
+    administered = [p for p, roles in access.program_roles.items() if Role.PROGRAM_ADMIN in roles]
+    programs = Program.objects.filter(
+        Q(pk__in=administered) | Q(organization_id__in=access.admin_org_ids), is_active=True
+    )
+    return list(programs.select_related("organization").order_by("organization__name", "name"))
 
 
 def access_screening(

@@ -247,8 +247,10 @@ def test_case_manager_of_another_program_cannot_run_intake_for_this_program(
     assert not EligibilityScreening.objects.exists()
 
 
-def test_case_manager_of_the_program_can_run_intake(client, cm_health, health):
-    http = sign_in(client, cm_health)
+@pytest.mark.parametrize("persona", ["cm_health", "sup_health", "org_admin"])
+def test_staff_who_write_in_the_program_can_run_intake(client, request, persona, health):
+    http = sign_in(client, request.getfixturevalue(persona))
+    assert "Care Transitions" in page(http.get(reverse("web:intake_start")))
     response = http.post(reverse("web:intake_new_client", args=[health.pk]), new_client_form())
     assert response.status_code == 302
 
