@@ -499,7 +499,8 @@ class _Assigner:
 
 
 class RowWriter:
-    """Inserts plain rows into a model's table: one ``executemany`` per batch.
+    """Inserts plain rows into a model's table: one ``executemany`` (SQLite) or ``COPY``
+    (PostgreSQL) per batch.
 
     ``bulk_create`` spends about 400 µs per client preparing model instances and values,
     which makes a million-client benchmark database take many minutes; plain tuples take
@@ -517,6 +518,7 @@ class RowWriter:
         columns = ", ".join(quote(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
         self.sql = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names come from the model, values are parameters
+        self.copy_sql = f"COPY {quote(self.table)} ({columns}) FROM STDIN"
 
     def reserve_ids(self, count: int) -> list[int]:
         with connection.cursor() as cursor:
@@ -562,7 +564,13 @@ class RowWriter:
             for row in rows
         ]
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, params)
+            if connection.vendor == "postgresql":
+                # COPY is about ten times faster than INSERT for bulk loads on PostgreSQL.
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for values in params:
+                        copy.write_row(values)
+            else:
+                cursor.executemany(self.sql, params)
 
 
 def _client_row(person: dict[str, Any], client_id: int, org_id: int, by: int) -> dict[str, Any]:
