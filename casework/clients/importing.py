@@ -219,15 +219,17 @@ def _mark_existing(rows: list[ImportRow], organization_id: int) -> None:
 
 
 def _same_person(organization_id: int, data: dict[str, Any]) -> int | None:
-    if data.get("date_of_birth") is None:
-        return None
+    # Without a birth date, "the same" means the same names and no birth date on file
+    # either, so that re-running a file whose rows lack birth dates adds nobody twice.
+    dob = data.get("date_of_birth")
+    born = {"date_of_birth": dob} if dob else {"date_of_birth__isnull": True}
     return (
         Client.objects.filter(
             organization_id=organization_id,
             is_active=True,
             given_name_key=normalize_name(data["given_name"])[:100],
             family_name_key=normalize_name(data["family_name"])[:100],
-            date_of_birth=data["date_of_birth"],
+            **born,
         )
         .values_list("pk", flat=True)
         .first()

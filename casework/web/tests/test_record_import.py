@@ -1,0 +1,85 @@
+"""The CSV import upload page: preview first, confirm to write, clear errors (issue 3)."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
+
+from casework.clients.models import Client
+from casework.web.tests.helpers import signed_in, text
+
+CSV = b"given_name,family_name,date_of_birth,external_id\nAda,Lovelace,1945-12-10,A-1\n"
+
+
+def upload(http, program, content=CSV, name="people.csv"):
+    return http.post(
+        "/clients/import/",
+        {"program": program.pk, "file": SimpleUploadedFile(name, content, "text/csv")},
+    )
+
+
+def test_upload_previews_then_confirm_imports_once(programs, intake_health, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    assert http.get("/clients/import/").status_code == 200
+    response = upload(http, programs["healthcare"])
+    assert response.status_code == 302
+    status_url = response["Location"]
+    preview = text(http.get(status_url))
+    assert "Preview: nothing is saved yet" in preview
+    assert "Lovelace" in preview
+    assert not Client.objects.exists()
+    token = re.search(r"/clients/import/([0-9a-f]+)/", status_url).group(1)
+    done = http.post(f"/clients/import/{token}/confirm/", follow=True)
+    assert "Imported 1 client" in text(done)
+    assert Client.objects.count() == 1
+    again = http.post(f"/clients/import/{token}/confirm/", follow=True)
+    assert "already imported" in text(again)
+    # The same file uploaded again finds the person on file.
+    second = upload(http, programs["healthcare"])
+    assert "already on file" in text(http.get(second["Location"]))
+    assert Client.objects.count() == 1
+
+
+def test_another_user_cannot_see_or_confirm_an_upload(
+    programs, intake_health, org_admin, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    mine = upload(signed_in(HttpClient(), intake_health), programs["healthcare"])
+    other = signed_in(HttpClient(), org_admin)
+    assert other.get(mine["Location"]).status_code == 404
+    assert other.post(mine["Location"] + "confirm/").status_code == 404
+    assert not Client.objects.exists()
+
+
+def test_bad_rows_are_listed_and_cannot_be_confirmed(programs, intake_health, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    content = b"given_name,family_name,date_of_birth\nAda,Lovelace,2026-02-30\nX,Y,2999-01-01\n"
+    response = upload(http, programs["healthcare"], content)
+    page = text(http.get(response["Location"]))
+    assert "Line 2, date_of_birth" in page
+    assert "Line 3, date_of_birth: Date of birth cannot be in the future." in page
+    assert "Import 0" not in page
+    http.post(response["Location"] + "confirm/")
+    assert not Client.objects.exists()
+
+
+def test_malformed_and_oversize_files_get_clear_errors(programs, intake_health, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    http = signed_in(HttpClient(), intake_health)
+    bad = upload(http, programs["healthcare"], b"\xff\xfe\x00given_name")
+    assert bad.status_code == 422
+    assert "not UTF-8" in text(bad)
+    big = upload(http, programs["healthcare"], CSV + b"Ada,Lovelace,1945-12-10,A-2\n" * 400)
+    assert big.status_code == 422
+    assert "too large" in text(big)
+    assert not Client.objects.exists()
+
+
+def test_case_managers_cannot_import(programs, cm_health):
+    http = signed_in(HttpClient(), cm_health)
+    assert http.get("/clients/import/").status_code == 403
