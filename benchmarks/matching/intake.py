@@ -93,6 +93,21 @@ def load(existing: list, clients: int) -> int:
     return org.pk
 
 
+def analyze() -> None:
+    """Fresh planner statistics on PostgreSQL, as autovacuum keeps them in production.
+
+    Straight after a bulk load the planner believes the table is tiny and picks a plan that
+    scans the tenant (1.4 s a search at 100,000 clients). SQLite is left as a default
+    install leaves it: without statistics.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE clients_client")
+            cursor.execute("ANALYZE accounts_organization")
+
+
 def measure(scenario, org_id: int, clients: int) -> dict[str, object]:
     from casework.clients.matching.intake import find_candidates
     from casework.clients.models import Client
@@ -141,6 +156,7 @@ def main() -> None:
     started = time.perf_counter()
     org_id = load(scenario.existing, args.clients)
     loaded = time.perf_counter() - started
+    analyze()
     result = measure(scenario, org_id, args.clients)
     print(
         json.dumps(

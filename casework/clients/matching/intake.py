@@ -64,7 +64,7 @@ def one_keystroke_dates(dob: dt.date) -> set[dt.date]:
             candidate = dt.date(int(variant[:4]), int(variant[4:6]), int(variant[6:]))
         except ValueError:
             continue
-        if candidate.year >= 1900:
+        if candidate.year >= 1900 and candidate <= dt.date.today():
             out.add(candidate)
     out.discard(dob)
     return out
