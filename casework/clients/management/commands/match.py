@@ -24,8 +24,8 @@ class Command(BaseCommand):
         "(dob as YYYY-MM-DD; every column but id may be missing or empty). Writes id_a,id_b,score "
         "(score = match probability in [0,1], best first) for pairs at or above --threshold. "
         "Parameters are estimated from the data given (EM, no labels; below 1,000 records the "
-        "shipped defaults are used) unless --model names stored ones. Reads only; changes "
-        "nothing."
+        "shipped defaults are used) unless --model names stored ones. Changes no client data; "
+        "a database run records one audit event per organization read. Progress on stderr."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
