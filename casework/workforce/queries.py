@@ -16,8 +16,10 @@ from casework.accounts.models import Membership, Program, Role, User
 from casework.clients.models import Enrollment
 from casework.workforce import eligibility as engine
 from casework.workforce.models import (
+    Certification,
     CredentialException,
     CredentialRequirement,
+    Licence,
     RuleSet,
 )
 from casework.workforce.rules import current_rules
@@ -160,13 +162,39 @@ def requirement_for(program: Program, role: str) -> CredentialRequirement | None
     return CredentialRequirement.objects.filter(program=program, role=role, is_active=True).first()
 
 
-def holds_requirement(user: User, requirement: CredentialRequirement, *, today: date) -> bool:
-    codes = set(requirement.any_of)
+# (kind, jurisdiction); a certification has no jurisdiction.
+Held = tuple[str, str | None]
+
+
+def current_credentials(user_ids: Iterable[int], *, today: date) -> dict[int, list[Held]]:
+    """The current licences and certifications of many users in two queries."""
+    ids = set(user_ids)
+    current = Q(status="active") & ~Q(verification="rejected")
+    current &= Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    held: dict[int, list[Held]] = {}
+    for user_id, kind, where in Licence.objects.filter(current, user_id__in=ids).values_list(
+        "user_id", "kind", "jurisdiction"
+    ):
+        held.setdefault(user_id, []).append((kind, where))
+    for user_id, kind in Certification.objects.filter(current, user_id__in=ids).values_list(
+        "user_id", "kind"
+    ):
+        held.setdefault(user_id, []).append((kind, None))
+    return held
+
+
+def satisfies(held: Iterable[Held], requirement: CredentialRequirement) -> bool:
+    """Whether the credentials ``held`` meet ``requirement`` (a licence in the right state)."""
     state = requirement.program.state if requirement.in_program_state else ""
-    for licence in user.licences.filter(kind__in=codes):
-        if licence.is_current(today) and (not state or licence.jurisdiction == state):
-            return True
-    return any(c.is_current(today) for c in user.certifications.filter(kind__in=codes))
+    return any(
+        kind in requirement.any_of and (where is None or not state or where == state)
+        for kind, where in held
+    )
+
+
+def holds_requirement(user: User, requirement: CredentialRequirement, *, today: date) -> bool:
+    held = current_credentials([user.pk], today=today).get(user.pk, [])
+    return satisfies(held, requirement)
 
 
 def active_exception(user: User, program: Program, *, today: date) -> CredentialException | None:
@@ -231,27 +259,55 @@ class StaffGap:
 
 
 def gaps(memberships: Iterable[Membership], *, today: date) -> list[StaffGap]:
-    """Unmet requirements (no credential, no exception) among ``memberships``."""
-    found: list[StaffGap] = []
-    seen: set[tuple[int, int]] = set()
+    """Unmet requirements (no credential, no exception) among ``memberships``, with the open
+    clients of each staff member in that program; a fixed number of queries however many."""
     requirements = {
         (r.program_id, r.role): r
         for r in CredentialRequirement.objects.filter(is_active=True).select_related("program")
     }
+    pairs: dict[tuple[int, int], tuple[User, CredentialRequirement]] = {}
     for m in memberships:
         req = requirements.get((m.program_id or 0, m.role))
-        if req is None or (m.user_id, req.pk) in seen:
-            continue
-        seen.add((m.user_id, req.pk))
-        reason = refusal_reason(m.user, req.program, m.role, today=today)
-        if reason is None:
-            continue
-        enrollments = list(
-            Enrollment.objects.open()
-            .filter(primary_case_manager=m.user, program=req.program)
-            .select_related("client", "program")
+        if req is not None:
+            pairs.setdefault((m.user_id, req.pk), (m.user, req))
+    user_ids = {user_id for user_id, _ in pairs}
+    held = current_credentials(user_ids, today=today)
+    excepted = set(
+        CredentialException.objects.filter(
+            user_id__in=user_ids, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
+        ).values_list("user_id", "program_id")
+    )
+    failing = [
+        (user, req)
+        for user, req in pairs.values()
+        if not satisfies(held.get(user.pk, []), req) and (user.pk, req.program_id) not in excepted
+    ]
+    clients = _open_enrollments(failing)
+    return [
+        StaffGap(
+            user,
+            req.program,
+            req,
+            _reason_text(user, req),
+            clients.get((user.pk, req.program_id), []),
         )
-        found.append(StaffGap(m.user, req.program, req, reason, enrollments))
+        for user, req in failing
+    ]
+
+
+def _open_enrollments(
+    failing: list[tuple[User, CredentialRequirement]],
+) -> dict[tuple[int, int], list[Enrollment]]:
+    found: dict[tuple[int, int], list[Enrollment]] = {}
+    if not failing:
+        return found
+    rows = Enrollment.objects.open().filter(
+        primary_case_manager_id__in={user.pk for user, _ in failing},
+        program_id__in={req.program_id for _, req in failing},
+    )
+    for enrollment in rows.select_related("client", "program").order_by("client__family_name"):
+        key = (enrollment.primary_case_manager_id or 0, enrollment.program_id)
+        found.setdefault(key, []).append(enrollment)
     return found
 
 
@@ -273,14 +329,21 @@ def expiring(users: Iterable[User], *, today: date, days: int = 90) -> list[dict
     """Licences and certifications of ``users`` expired or expiring within ``days``."""
     from datetime import timedelta
 
+    by_id = {user.pk: user for user in users}
     horizon = today + timedelta(days=days)
+    due = {"user_id__in": list(by_id), "expires_on__lte": horizon}
     rows: list[dict[str, Any]] = []
-    for user in users:
-        for credential in [*user.licences.all(), *user.certifications.all()]:
-            if credential.expires_on is None or credential.expires_on > horizon:
-                continue
-            left = (credential.expires_on - today).days
-            rows.append({"staff": user, "credential": credential, "days_left": left})
+    credentials: list[Licence | Certification] = [*Licence.objects.filter(**due)]
+    credentials += Certification.objects.filter(**due)
+    for credential in credentials:
+        assert credential.expires_on is not None  # filtered on it
+        rows.append(
+            {
+                "staff": by_id[credential.user_id],
+                "credential": credential,
+                "days_left": (credential.expires_on - today).days,
+            }
+        )
     rows.sort(key=lambda r: int(r["days_left"]))
     return rows
 

@@ -152,3 +152,46 @@ def test_compliance_report_and_csv(
     denied.force_login(cm_mental_health)
     assert denied.get("/credentials/compliance/").status_code == 403
     assert denied.get("/credentials/compliance.csv").status_code == 403
+
+
+def test_dashboard_tag_query_count_does_not_grow_with_staff(
+    expired_rn: Client, programs: dict[str, Program], sup_health: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.accounts import services as accounts
+    from casework.workforce.models import CredentialException
+
+    template = Template("{% load workforce_tags %}{% supervisor_credential_alerts %}")
+    request = RequestFactory().get("/")
+    request.user = sup_health
+
+    def render_counting() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = template.render(Context({"request": request}))
+        return len(queries), html
+
+    first, _ = render_counting()
+    admin = User.objects.get(email="admin@example.org")
+    for n in range(5):
+        newcomer = accounts.user_create(
+            actor=None, email=f"cm{n}@example.org", full_name=f"New {n}"
+        )
+        services.credential_exception_grant(  # let them join, then let the exception lapse
+            actor=admin,
+            user=newcomer,
+            program=programs["healthcare"],
+            reason="Joining",
+            ends_on=timezone.localdate(),
+        )
+        accounts.membership_grant(
+            actor=None, user=newcomer, role=Role.CASE_MANAGER, program=programs["healthcare"]
+        )
+    CredentialException.objects.update(
+        ends_on=timezone.localdate() - timedelta(days=1),
+        starts_on=timezone.localdate() - timedelta(days=1),
+    )
+    second, html = render_counting()
+    assert "New 4" in html
+    assert second <= first  # the first render also computed the supervisor's access
