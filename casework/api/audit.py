@@ -1,6 +1,7 @@
 """``GET /audit-events``: the audit trail, for auditors and org admins of the organization.
 
-Only rows stamped with one of the caller's organizations are shown; everyone else gets 403.
+Only rows about the caller's organizations, and their staff's own events (sign-ins, token
+use), are shown; everyone but auditors and org admins gets 403.
 Reading the trail is itself recorded.
 """
 
@@ -9,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from casework.accounts.access import access_for
-from casework.accounts.models import User
+from casework.accounts.models import Membership, User
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import Id, InputSchema, Text254
 from casework.audit.models import AuditAction, AuditEvent
@@ -55,8 +57,22 @@ def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def _scoped(organization_ids: frozenset[int]) -> Any:
+    """Rows about the organizations, plus their staff's own events (sign-ins, token use).
+
+    The same rule as the web UI's audit pages, so both show an auditor the same trail.
+    """
+    staff = Membership.objects.filter(
+        user_id=OuterRef("actor_id"), organization_id__in=organization_ids
+    )
+    return AuditEvent.objects.filter(
+        Q(organization_id__in=organization_ids)
+        | (Q(organization_id__isnull=True, client_id__isnull=True) & Exists(staff))
+    )
+
+
 def _filtered(organization_ids: frozenset[int], filters: AuditEventFilters) -> Any:
-    events = AuditEvent.objects.filter(organization_id__in=organization_ids)
+    events = _scoped(organization_ids)
     if filters.client is not None:
         events = events.filter(client_id=filters.client)
     if filters.actor:

@@ -64,3 +64,19 @@ def test_audit_events_are_paginated(api_as, auditor, client_health):
     body = api_as(auditor).get("audit-events?page_size=1").json()
     assert len(body["results"]) == 1
     assert body["next"] is not None
+
+
+def test_auditor_sees_staff_sign_in_events_but_not_other_agencies(
+    api_as, auditor, cm_health, other_agency_admin
+):
+    from casework.audit.services import record
+
+    record(actor=cm_health, action=AuditAction.LOGIN, target_type="user", target_id=cm_health.pk)
+    record(
+        actor=other_agency_admin,
+        action=AuditAction.LOGIN,
+        target_type="user",
+        target_id=other_agency_admin.pk,
+    )
+    logins = api_as(auditor).get("audit-events?action=login").json()["results"]
+    assert [e["actor_label"] for e in logins] == [cm_health.email]
