@@ -257,3 +257,21 @@ def test_eligible_referral_becomes_active_and_ineligible_one_is_closed(
     assert Enrollment.objects.get(client=yes).status == EnrollmentStatus.ACTIVE
     assert Enrollment.objects.get(client=no).status == EnrollmentStatus.CLOSED
     assert not Enrollment.objects.open().filter(client=no).exists()
+
+
+def test_cannot_tell_cannot_be_finished_until_answered_or_overridden(
+    api, intake_health, health, client_health, set_rules
+):
+    set_rules(health, **RULES)
+    caller = api(intake_health)
+    screening_id = screen(caller, health, client_health, household_size=None).json()["id"]
+    refused = caller.post(f"screenings/{screening_id}/complete")
+    assert problem_fields(refused, 422) == {"screening"}
+    caller.post(
+        f"screenings/{screening_id}/override",
+        {"result": "eligible", "reason": "Lives alone; confirmed by phone."},
+    )
+    done = caller.post(f"screenings/{screening_id}/complete")
+    assert done.status_code == 200, done.content
+    again = caller.post(f"screenings/{screening_id}/complete")
+    assert problem_fields(again, 422) == {"screening"}

@@ -187,6 +187,23 @@ def test_search_is_audited_with_the_clients_shown(client, intake_health, health,
     assert event.details["client_ids"] == [client_health.pk]
 
 
+def test_at_capacity_the_wizard_waitlists_and_says_the_position(
+    client, intake_health, health, client_health, set_rules
+):
+    set_rules(health, capacity=1)  # client_health holds the only place
+    http = sign_in(client, intake_health)
+    http.post(reverse("web:intake_new_client", args=[health.pk]), new_client_form())
+    ana = Client.objects.get(given_name="Ana")
+    response = http.post(reverse("web:intake_screen", args=[health.pk, ana.pk]), screening_form())
+    result = page(http.get(response["Location"]))
+    assert "Eligible, waitlisted (program full)" in result
+    assert "1 active enrollments for 1 places" in result
+    screening = EligibilityScreening.objects.get(client=ana)
+    finished = http.post(reverse("web:intake_finish", args=[screening.pk]), follow=True)
+    assert "is waitlisted in Care Transitions (position 1 on the waiting list)" in page(finished)
+    assert Enrollment.objects.get(client=ana).status == EnrollmentStatus.WAITLISTED
+
+
 # --- Results, override, deny twins ---------------------------------------------------------
 
 

@@ -369,8 +369,10 @@ def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"{screening.client.display_name} was not enrolled.")
     else:
         label = EnrollmentStatus(enrollment.status).label.lower()
+        position = getattr(enrollment, "waitlist_position", None)
+        where = f" (position {position} on the waiting list)" if position else ""
         messages.success(
-            request, f"{screening.client.display_name} is {label} in {screening.program}."
+            request, f"{screening.client.display_name} is {label} in {screening.program}{where}."
         )
     return redirect("web:client_detail", pk=screening.client_id)
 
