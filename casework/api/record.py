@@ -93,7 +93,9 @@ class _PartPatch(PatchSchema, _PartChecks):
 
 def _schemas(name: str, model: type[ClientPart]) -> tuple[Any, Any, Any]:
     label = model.__name__
-    nullable = frozenset(f for f in model.FIELDS if model._meta.get_field(f).null)
+    nullable = frozenset(
+        f for f in model.FIELDS if getattr(model._meta.get_field(f), "null", False)
+    )
     patch_base = type(f"{label}PatchBase", (_PartPatch,), {"NULLABLE": nullable})
     out = create_schema(
         model,
@@ -168,9 +170,12 @@ def _register_part(name: str, model: type[ClientPart]) -> None:
         return item
 
     path = f"/clients/{{client_id}}/{name}"
-    router.get(path, response=list[out], operation_id=f"{name}_list", summary=f"List {title}")(
-        list_rows
-    )
+    router.get(
+        path,
+        response=list[out],  # type: ignore[valid-type]  # a schema made at runtime
+        operation_id=f"{name}_list",
+        summary=f"List {title}",
+    )(list_rows)
     router.post(
         path, response={201: out}, operation_id=f"{name}_create", summary=f"Add to {title}"
     )(add_row)

@@ -245,7 +245,7 @@ def import_parse(raw: bytes, *, program: Program, max_bytes: int) -> ImportPlan:
     reader = csv.reader(io.StringIO(_decode(raw), newline=""), strict=True)
     try:
         names = _header(reader)
-        rows = []
+        rows: list[ImportRow] = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue

@@ -112,10 +112,12 @@ class ProfileForm(forms.Form):
 # --- Record parts ------------------------------------------------------------------------
 
 
-def _part_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+def _part_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field:
     if isinstance(field, models.DateField):
         kwargs["widget"] = DATE_INPUT
-    return field.formfield(**kwargs)
+    formfield = field.formfield(**kwargs)
+    assert formfield is not None  # every part field is editable
+    return formfield
 
 
 class PartForm(forms.Form):

@@ -126,7 +126,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 
 @login_required
-def consent_form_download(request: HttpRequest, consent_id: int) -> HttpResponse:
+def consent_form_download(request: HttpRequest, consent_id: int) -> FileResponse:
     """The uploaded signed form, only to staff who see the whole record; audited."""
     client, consent = _load_consent(request.user, consent_id)
     if not consent.signed_form:
@@ -160,12 +160,13 @@ def _emergency_search(request: HttpRequest, form: EmergencySearchForm) -> list[d
     if not form.is_valid():
         return []
     org_ids = _staff_org_ids(request.user)
-    found = list(
-        Client.objects.filter(organization_id__in=org_ids, is_active=True)
+    found: list[dict[str, Any]] = [
+        dict(row)
+        for row in Client.objects.filter(organization_id__in=org_ids, is_active=True)
         .search(form.cleaned_data["q"])
         .order_by("family_name", "given_name", "pk")
         .values("pk", "given_name", "family_name", "date_of_birth")[:EMERGENCY_SEARCH_LIMIT]
-    )
+    ]
     record(
         actor=request.user,
         action=AuditAction.SEARCH,

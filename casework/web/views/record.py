@@ -218,7 +218,7 @@ def _cell(item: ClientPart, name: str) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if item._meta.get_field(name).choices:
+    if getattr(item._meta.get_field(name), "choices", None):
         return str(getattr(item, f"get_{name}_display")())
     if hasattr(value, "strftime"):
         return f"{value:%b} {value.day}, {value.year}"
@@ -243,8 +243,8 @@ def part_list(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         else:
             messages.success(request, f"Added to {PART_TITLES[part][0].lower()}.")
             return redirect("web:record_part_list", pk=client.pk, part=part)
-    rows = [] if _hidden_part(request.user, client, part) else None
-    if rows is None:
+    rows: list[ClientPart] = []
+    if not _hidden_part(request.user, client, part):
         rows = parts.record_parts_for(request.user, client)[part]
     context = {
         "client": client,
@@ -252,7 +252,10 @@ def part_list(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         "title": PART_TITLES[part][0],
         "intro": PART_TITLES[part][1],
         "rows": [{"item": row, "cells": [_cell(row, f) for f in model.FIELDS]} for row in rows],
-        "headers": [str(model._meta.get_field(f).verbose_name).capitalize() for f in model.FIELDS],
+        "headers": [
+            str(getattr(model._meta.get_field(f), "verbose_name", f)).capitalize()
+            for f in model.FIELDS
+        ],
         "form": form,
         "can_edit": can_write_client(request.user, client),
         "hidden": _hidden_part(request.user, client, part),
