@@ -31,7 +31,9 @@ def test_upload_previews_then_confirm_imports_once(programs, intake_health, sett
     assert "Preview: nothing is saved yet" in preview
     assert "Lovelace" in preview
     assert not Client.objects.exists()
-    token = re.search(r"/clients/import/([0-9a-f]+)/", status_url).group(1)
+    found = re.search(r"/clients/import/([0-9a-f]+)/", status_url)
+    assert found is not None
+    token = found.group(1)
     done = http.post(f"/clients/import/{token}/confirm/", follow=True)
     assert "Imported 1 client" in text(done)
     assert Client.objects.count() == 1

@@ -268,6 +268,7 @@ def test_enrollment_transition_closes_with_reason_and_reenroll_keeps_history(cm,
     again = cm.post(f"/enrollments/{enrollment.pk}/reenroll/", {"status": "referred"})
     assert again.status_code == 302
     new = Enrollment.objects.filter(client=client_health).order_by("id").last()
+    assert new is not None
     moved = cm.post(
         f"/enrollments/{new.pk}/transition/", {"version": new.version, "to": "waitlisted"}
     )
