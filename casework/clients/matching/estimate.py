@@ -25,8 +25,8 @@ from casework.clients.matching.model import HOUSEHOLD_FIELDS, Model
 from casework.clients.matching.records import Features
 
 U_SAMPLE = 15_000
-EM_MAX_ITERATIONS = 200
-EM_TOLERANCE = 1e-6
+EM_MAX_ITERATIONS = 100
+EM_TOLERANCE = 1e-5
 EM_STARTS = (0.05, 0.3, 0.7)
 # (training rule, comparisons that rule fixes). Sex is fixed in the name session too: a
 # shared first name nearly implies a shared sex, so in that block sex agreement is no

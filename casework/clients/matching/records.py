@@ -59,6 +59,7 @@ _STREET_WORDS = {
 _PLACEHOLDER_SSNS = {"000000000", "111111111", "999999999", "123456789"}
 # After NFKD and accent stripping; non-ASCII letters that have no ASCII base stay letters.
 _NOT_ALNUM = re.compile(r"[^\w]|_")
+_NON_DIGIT = re.compile(r"[^0-9]+")
 _SEX_CODES = {"f": "f", "female": "f", "0": "f", "m": "m", "male": "m", "1": "m"}
 
 
@@ -73,7 +74,7 @@ def normalize_text(value: str | None) -> str:
 
 
 def digits(value: str | None) -> str:
-    return "".join(ch for ch in (value or "") if ch.isdigit())
+    return _NON_DIGIT.sub("", value or "")
 
 
 @lru_cache(maxsize=100_000)
