@@ -87,12 +87,15 @@ def django_validation_errors(exc: django_exceptions.ValidationError) -> list[dic
 
 
 def _location(loc: Iterable[Any]) -> str:
-    """``("body", "payload", "address", 0)`` -> ``address.0``; ``("query", "page")`` -> ``page``."""
+    """``("body", "payload", "address", 0)`` -> ``address.0``; ``("query", "page")`` -> ``page``.
+
+    An error about the body as a whole (``("body", "payload")``) has the empty field ``""``.
+    """
     parts = [str(part) for part in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
         source, parts = parts[0], parts[1:]
         # A body schema is passed as one named argument; its name is not a field the client sent.
-        if source == "body" and len(parts) > 1:
+        if source == "body":
             parts = parts[1:]
     return ".".join(parts)
 

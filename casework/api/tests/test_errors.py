@@ -56,6 +56,17 @@ def test_missing_required_field_gets_422(api_as, cm_health, programs):
     assert [e["field"] for e in errors] == ["family_name"]
 
 
+def test_array_instead_of_object_is_an_error_about_the_whole_body(api_as, cm_health):
+    errors = assert_problem(api_as(cm_health).post("clients", "[1, 2]"), 422)["errors"]
+    assert [e["field"] for e in errors] == [""]
+
+
+def test_nested_field_errors_name_their_path(api_as, cm_health, programs):
+    body = _new_client(programs, given_name=["Ada"])
+    errors = assert_problem(api_as(cm_health).post("clients", body), 422)["errors"]
+    assert [e["field"] for e in errors] == ["given_name"]
+
+
 def test_malformed_json_gets_400(api_as, cm_health):
     response = api_as(cm_health).post("clients", '{"given_name": "Ada",')
     assert "JSON" in assert_problem(response, 400)["detail"]
