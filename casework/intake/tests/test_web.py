@@ -336,7 +336,11 @@ def test_admin_edits_rules_and_the_old_version_is_kept(client, org_admin, health
     assert versions == {1: (18, 25), 2: (21, 30)}
     stored = EligibilityRulesVersion.objects.get(version=2).rules
     assert stored["counties"] == ["Albany", "Rensselaer"]
-    assert stored["questions"][0]["required_answer"] is True
+    assert stored["questions"][0] == {
+        "key": "does_the_client_want_care_coordinati",
+        "text": "Does the client want care coordination?",
+        "required_answer": True,
+    }
     assert "Versions" in page(http.get(url))
 
 

@@ -101,7 +101,9 @@ class SearchForm(forms.Form):
 class ScreeningForm(forms.Form):
     """The program's own questions (``q_<key>``) and the eligibility answers."""
 
-    date_of_birth = MemorableDateField(label="Date of birth", required=False)
+    date_of_birth = MemorableDateField(
+        label="Date of birth", required=False, help_text="For example: 4 28 1986"
+    )
     state = forms.CharField(label="State", max_length=2, required=False, help_text="e.g. NY")
     county = forms.CharField(label="County", max_length=100, required=False)
     postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
@@ -385,7 +387,9 @@ def _questions_text(questions: tuple[eligibility.Question, ...]) -> str:
 
 
 def _question_key(text: str, taken: set[str]) -> str:
-    base = "q_" + (re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:34] or "question")
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:36]
+    if not base[:1].isalpha():
+        base = ("q_" + base)[:36].rstrip("_")
     key, n = base, 2
     while key in taken:
         key, n = f"{base[:36]}_{n}", n + 1
