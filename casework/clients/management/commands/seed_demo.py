@@ -82,6 +82,10 @@ class Command(BaseCommand):
                 )
             except ValidationError as exc:
                 raise CommandError(f"Could not create the demo data: {exc}") from None
+        # Staff credentials (licences, some expiring soon) for the workforce pages.
+        from casework.workforce.demo import seed_workforce
+
+        seed_workforce(result.organization, seed=seed)
         self.stdout.write(
             f"Loaded {result.organization.name}: {result.clients} clients, "
             f"{result.enrollments} enrollments (seed {seed})."
