@@ -16,8 +16,8 @@ PG_RUN_ID := $(shell echo $$$$)
 PG_URL ?= $(PG_SERVER)/casework_make_$(PG_RUN_ID)
 
 # Fewest passing tests each pass must report: a collection that silently shrank fails.
-MIN_PASSED ?= 40
-MIN_BROWSER_PASSED ?= 4
+MIN_PASSED ?= 300
+MIN_BROWSER_PASSED ?= 10
 
 # Environment for the test passes: tasks run inline; nothing from the caller's shell
 # (a developer's CASEWORK_DATABASE_URL, a production profile) leaks into the suite.
@@ -80,7 +80,7 @@ migrations-check: setup
 
 test-sqlite: setup
 	@mkdir -p var/test
-	$(SQLITE_ENV) bash scripts/pytest.sh sqlite $(MIN_PASSED) -- -n 2 -m "not browser" -q
+	$(SQLITE_ENV) bash scripts/pytest.sh sqlite $(MIN_PASSED) -- -n 2 -m "not browser" -q --durations=10
 
 test-postgres: setup
 	@mkdir -p var/test
@@ -90,7 +90,7 @@ test-postgres: setup
 		echo "pytest postgres: SKIPPED, PostgreSQL unavailable [skipped]" | tee -a test-artifacts/pytest-summary.txt; \
 	elif [ $$status -ne 0 ]; then exit $$status; \
 	else \
-		$(PG_ENV) bash scripts/pytest.sh postgres $(MIN_PASSED) -- -n 2 -m "not browser" -q; \
+		$(PG_ENV) bash scripts/pytest.sh postgres $(MIN_PASSED) -- -n 2 -m "not browser" -q --durations=10; \
 	fi
 
 test-browser: setup
