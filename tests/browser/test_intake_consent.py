@@ -84,3 +84,56 @@ def test_part2_notice_appears_when_substance_use_is_ticked(visit):
     assert notice.is_visible()
     assert "42 CFR part 2" in notice.inner_text()
     visit.shot("part2-notice")
+
+
+@pytest.mark.browser
+def test_intake_finds_the_existing_client_with_reasons_then_consent_is_drawn(visit):
+    """The issue's journey: a returning person is found at intake, picked, and signs."""
+    page = visit.page
+    visit.sign_in(CASE_MANAGER)
+    family = "Fordham" + "".join(random.choices(string.ascii_lowercase, k=6))
+    visit.goto("/clients/new/", "client-form")
+    page.get_by_label("Legal first name").fill("Robert")
+    page.get_by_label("Legal last name").fill(family)
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Year").fill("1950")
+    program = page.get_by_label("Program", exact=True)
+    if program.count() and program.evaluate("el => el.tagName") == "SELECT":
+        values = [v for v in program.evaluate("el => [...el.options].map(o => o.value)") if v]
+        program.select_option(values[0])
+    page.get_by_role("button", name="Save client").click()
+    page.wait_for_load_state()
+    client_path = re.sub(r"^https?://[^/]+", "", page.url)
+    assert re.fullmatch(r"/clients/\d+/", client_path), client_path
+
+    # A returning person gives a nickname and the same birth date.
+    visit.goto("/intake/", "intake-search")
+    page.get_by_label("First name", exact=True).fill("Bob")
+    page.get_by_label("Last name", exact=True).fill(family)
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Year").fill("1950")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    visit.shot("intake-matches")
+    match = page.get_by_role("row").filter(has_text=family)
+    assert match.count() == 1, page.locator("main").inner_text()
+    assert "date of birth" in match.inner_text().lower()
+    match.get_by_role("link", name=re.compile("Use this client")).click()
+    page.wait_for_load_state()
+    visit.shot("intake-picked")
+    assert client_path.strip("/").split("/")[-1] in page.url
+
+    visit.goto(f"{client_path}consents/new/", "consent-form")
+    page.get_by_label("Named recipient (person or class of persons)").fill("Mercy Clinic staff")
+    page.locator("label[for]", has_text="General (identity, contact, enrollment)").click()
+    page.get_by_label("Purpose of the disclosure").fill("treatment")
+    page.locator("label[for]", has_text="Drawn signature").click()
+    draw_signature(page)
+    page.get_by_role("button", name="Record consent").click()
+    page.wait_for_load_state()
+    visit.shot("consent-listed")
+    row = page.get_by_role("row").filter(has_text="Mercy Clinic staff")
+    assert row.count() == 1
+    assert row.locator("svg path").count() == 1
