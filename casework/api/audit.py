@@ -7,9 +7,10 @@ Reading the trail is itself recorded.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -53,8 +54,13 @@ class AuditEventOut(Schema):
     channel: str
 
 
-def _aware(moment: datetime) -> datetime:
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+def _aware(moment: datetime, field: str) -> datetime:
+    """``moment`` in UTC (naive times are in the server's zone); 422 if it cannot be stored."""
+    try:
+        aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        return aware.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValidationError({field: "This time is out of range."}) from None
 
 
 def _scoped(organization_ids: frozenset[int]) -> Any:
@@ -81,9 +87,9 @@ def _filtered(organization_ids: frozenset[int], filters: AuditEventFilters) -> A
     if filters.action is not None:
         events = events.filter(action=filters.action)
     if filters.since is not None:
-        events = events.filter(occurred_at__gte=_aware(filters.since))
+        events = events.filter(occurred_at__gte=_aware(filters.since, "since"))
     if filters.until is not None:
-        events = events.filter(occurred_at__lt=_aware(filters.until))
+        events = events.filter(occurred_at__lt=_aware(filters.until, "until"))
     return events.order_by("-occurred_at", "-id")
 
 

@@ -224,6 +224,8 @@ def install_handlers(api: NinjaAPI) -> None:
         (core_exceptions.PreconditionRequired, _on_precondition_required),
         (IntegrityError, _on_integrity),
         (DataError, _on_data_error),
+        # A date or number that Python or the database cannot represent (year 10000, ...).
+        (OverflowError, _on_data_error),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)
