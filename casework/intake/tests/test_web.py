@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.audit.models import AuditEvent
@@ -382,3 +384,31 @@ def test_case_managers_cannot_edit_rules(client, cm_health, cm_mental_health, he
     assert sign_in(client, cm_mental_health).post(url, rules_form(0)).status_code == 404
     assert not EligibilityRulesVersion.objects.exists()
     assert sign_in(client, cm_health).get(reverse("web:intake_rules_list")).status_code == 403
+
+
+def test_search_page_query_count_does_not_grow_with_matches(
+    client, intake_health, cm_health, health, make_client
+):
+    def add(n):
+        make_client(
+            "healthcare",
+            actor=cm_health,
+            given_name="Ana" + "x" * n,
+            family_name="Ruiz",
+            date_of_birth=datetime.date(1990, 1, 2),
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = search(http, health)
+        return len(captured), page(response).count("Use this client")
+
+    http = sign_in(client, intake_health)
+    add(0)
+    search(http, health)  # warm the session, access and population caches
+    one = queries()
+    for n in range(1, 6):
+        add(n)
+    six = queries()
+    assert (one[1], six[1]) == (1, 6)
+    assert six[0] == one[0] <= 15
