@@ -289,3 +289,23 @@ def test_enrollment_transition_refused_for_another_program(client_health, cm_men
     assert response.status_code == 404
     enrollment.refresh_from_db()
     assert enrollment.status == "active"
+
+
+def test_client_page_partial_loads_itself_with_htmx_or_renders_given_context(
+    rf, client_health, cm_health
+):
+    """The contract for web/clients/detail.html: include it with or without the context."""
+    from django.template.loader import render_to_string
+
+    from casework.clients.permissions import access_client
+    from casework.web.views.record import client_sections_context
+
+    request = rf.get("/")
+    request.user = cm_health
+    lazy = render_to_string("record/_client_sections.html", {"client": client_health}, request)
+    assert f'hx-get="/clients/{client_health.pk}/sections/"' in lazy
+    loaded = access_client(cm_health, client_health.pk, audit=False)
+    context = {"client": loaded} | client_sections_context(cm_health, loaded)
+    eager = render_to_string("record/_client_sections.html", context, request)
+    assert "hx-get" not in eager
+    assert "Enrollment lifecycle" in eager
