@@ -364,6 +364,9 @@ def intake_complete(*, actor: Any, screening: EligibilityScreening) -> Enrollmen
     """
     if not can_screen_in(actor, screening.program):
         raise PermissionDenied(f"You cannot enroll clients in {screening.program.name}.")
+    # Lock the row: a double-clicked "Enroll" must not finish the same intake twice.
+    locked = EligibilityScreening.objects.select_for_update().get(pk=screening.pk)
+    screening.completed_at = locked.completed_at
     if screening.completed_at is not None:
         raise ValidationError({"screening": "This intake is already finished."})
     final = screening.final_result
