@@ -339,3 +339,31 @@ def test_practicum_progress_counts_signed_hours(cm_health: User, sup_health: Use
     assert "6 of 400 hours" in page
     record = login(cm_health).get("/api/v1/workforce/me").json()
     assert record["practicums"][0]["signed_hours"] == 6
+
+
+def test_api_token_reads_my_credentials_and_a_read_only_token_cannot_write(cm_health: User) -> None:
+    from casework.accounts.services import api_token_create
+
+    _, raw = api_token_create(actor=cm_health, user=cm_health, name="script", read_only=True)
+    http = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    report = http.get("/api/v1/workforce/me/credentials")
+    assert report.status_code == 200
+    assert {c["code"] for c in report.json()["credentials"]} >= {"CCM", "ACM-RN", "CRC", "LCSW-NY"}
+    body = {
+        "provider": "P",
+        "course": "C",
+        "completed_on": "2026-01-01",
+        "hours": "1",
+        "category": "ethics",
+    }
+    refused = http.post(
+        "/api/v1/workforce/me/continuing-education", body, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert not ContinuingEducation.objects.exists()
+    _, writer = api_token_create(actor=cm_health, user=cm_health, name="writer")
+    created = HttpClient(HTTP_AUTHORIZATION=f"Bearer {writer}").post(
+        "/api/v1/workforce/me/continuing-education", body, content_type="application/json"
+    )
+    assert created.status_code == 201
+    assert ContinuingEducation.objects.get().user == cm_health
