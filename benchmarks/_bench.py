@@ -101,9 +101,11 @@ def machine() -> dict[str, Any]:
 
 
 def cpu_check_ms() -> float:
-    """Time of a fixed pure-Python loop (best of 5): about 25 ms on an idle core here.
+    """Time of a fixed pure-Python loop (best of 5), recorded with every result.
 
-    Printed with every result so that numbers taken on a busy machine show it.
+    On an idle core of a current server CPU this takes some 25-40 ms with Python 3.11 (an
+    estimate, not measured here); a much larger figure means the machine was busy and
+    every other number of that run is inflated accordingly.
     """
     best = float("inf")
     for _ in range(5):
