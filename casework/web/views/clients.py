@@ -34,6 +34,7 @@ from casework.web.forms import (
 )
 from casework.web.gates import load_client
 from casework.web.paging import paginate
+from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
 ACCESS_LOG_PAGE_SIZE = 20
@@ -96,6 +97,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "access_page": paginate(request, accesses, size=ACCESS_LOG_PAGE_SIZE, param="access_page"),
         "can_edit": can_write_client(request.user, client),
     }
+    context |= client_sections_context(request.user, client)
     return render(request, "web/clients/detail.html", context)
 
 
