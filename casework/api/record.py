@@ -142,7 +142,7 @@ def _register_part(name: str, model: type[ClientPart]) -> None:
         item = parts.record_part_add(actor=request.user, client=client, part=name, data=data)
         set_etag(response, item)
         response["Location"] = f"{request.path.rstrip('/')}/{item.pk}"
-        return 201, item
+        return item
 
     def get_row(request: HttpRequest, client_id: Id, item_id: Id, response: HttpResponse):
         client = access_client(request.user, client_id)
@@ -404,7 +404,7 @@ def consents_list(request: HttpRequest, client_id: Id) -> list[Consent]:
 )
 def consent_post(
     request: HttpRequest, client_id: Id, payload: ConsentIn, response: HttpResponse
-) -> tuple[int, Consent]:
+) -> Consent:
     """Substance use (42 CFR Part 2) needs its elements; the redisclosure notice is added."""
     client = access_client(request.user, client_id, write=True)
     consent = consents.consent_record(
@@ -414,7 +414,7 @@ def consent_post(
         signature_image=payload.signature_image,
     )
     set_etag(response, consent)
-    return 201, consent
+    return consent
 
 
 @router.post("/consents/{consent_id}/revoke", response=ConsentOut, summary="Revoke a consent")
@@ -445,7 +445,7 @@ class EmergencyOut(Schema):
 
 
 @router.post("/emergency-access", response={201: EmergencyOut}, summary="Break the glass (audited)")
-def emergency_access(request: HttpRequest, payload: EmergencyIn) -> tuple[int, Any]:
+def emergency_access(request: HttpRequest, payload: EmergencyIn) -> Any:
     """Open a record of your organization for an emergency; supervisors are alerted."""
     grant = consents.break_glass_open(
         actor=request.user,
@@ -453,7 +453,7 @@ def emergency_access(request: HttpRequest, payload: EmergencyIn) -> tuple[int, A
         reason=payload.reason,
         minutes=payload.minutes,
     )
-    return 201, grant
+    return grant
 
 
 # --- Duplicates and merges --------------------------------------------------------------------
@@ -503,9 +503,7 @@ def duplicates_list(request: HttpRequest, params: Query[PageParams]) -> dict[str
 
 
 @router.post("/duplicates/{candidate_id}/merge", response={201: MergeOut}, summary="Merge a pair")
-def duplicate_merge(
-    request: HttpRequest, candidate_id: Id, payload: MergeIn
-) -> tuple[int, ClientMerge]:
+def duplicate_merge(request: HttpRequest, candidate_id: Id, payload: MergeIn) -> ClientMerge:
     candidate = _candidate(request.user, candidate_id)
     pair = {candidate.client_a_id, candidate.client_b_id}
     if payload.survivor_id not in pair:
@@ -516,7 +514,7 @@ def duplicate_merge(
     merge = merging.client_merge(
         actor=request.user, survivor=survivor, merged=merged, candidate=candidate
     )
-    return 201, merge
+    return merge
 
 
 @router.post(
