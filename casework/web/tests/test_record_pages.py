@@ -309,3 +309,16 @@ def test_client_page_partial_loads_itself_with_htmx_or_renders_given_context(
     eager = render_to_string("record/_client_sections.html", context, request)
     assert "hx-get" not in eager
     assert "Enrollment lifecycle" in eager
+
+
+def test_lifecycle_shows_only_enrollments_in_the_readers_programs(
+    cm, client_health, org_admin, programs
+):
+    from casework.clients.services import enrollment_create
+
+    enrollment_create(actor=org_admin, client=client_health, program=programs["mental_health"])
+    page = text(cm.get(f"/clients/{client_health.pk}/sections/"))
+    assert "Care Transitions" in page
+    assert "Community Mental Health" not in page
+    admin = signed_in(HttpClient(), org_admin)
+    assert "Community Mental Health" in text(admin.get(f"/clients/{client_health.pk}/sections/"))

@@ -13,11 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casework.accounts.access import access_for
 from casework.audit.models import AuditEvent
 from casework.clients import consent as consents
 from casework.clients import record_services as parts
@@ -117,10 +119,16 @@ def client_sections_context(user: Any, client: Client) -> dict[str, Any]:
             .order_by("-expires_at")
             .first()
         )
+    # Only enrollments in the reader's own programs (or organization-wide roles): that the
+    # client is also in, say, a mental-health program is not every reader's business.
+    access = access_for(user)
     enrollments = (
-        Enrollment.objects.filter(client_id=client.pk).select_related("program").order_by("-id")
-        if full
-        else Enrollment.objects.none()
+        Enrollment.objects.filter(client_id=client.pk)
+        .filter(
+            Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
+        )
+        .select_related("program")
+        .order_by("-id")
     )
     return {
         "record_client": client,
