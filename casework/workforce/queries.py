@@ -35,6 +35,7 @@ def staff_record(user: User) -> engine.StaffRecord:
                 field=_degree_field(e.degree),
                 accreditation=e.accreditation,
                 completed_on=e.completed_on,
+                # An unticked box is "not recorded", not "no": the engine says cannot tell.
                 field_experience=e.supervised_field_experience or None,
             )
             for e in user.education.all()

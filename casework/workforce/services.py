@@ -135,7 +135,7 @@ def entry_update(*, actor: Any, entry: Any, data: Mapping[str, Any]) -> Any:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Unknown field."))
     before = snapshot(entry, fields)
     for name, value in data.items():
-        setattr(entry, name, value)
+        setattr(entry, name, value.upper() if name == "jurisdiction" else value)
     changes = diff(before, snapshot(entry, fields))
     if not changes:
         return entry
@@ -162,13 +162,13 @@ def credential_verify(
         raise PermissionDenied("Only an organization admin can verify a colleague's credential.")
     if outcome not in (Verification.VERIFIED, Verification.REJECTED):
         raise ValidationError({"outcome": "Choose verified or rejected."})
+    if not method:
+        raise ValidationError({"verification_method": "Say how the credential was verified."})
     before = snapshot(credential, ("verification", "verification_method"))
     credential.verification = outcome
     credential.verification_method = method
     credential.verified_by = actor
     credential.verified_at = timezone.now()
-    if not method:
-        raise ValidationError({"verification_method": "Say how the credential was verified."})
     credential.full_clean()
     credential.save()
     _audit(
