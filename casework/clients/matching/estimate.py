@@ -28,6 +28,8 @@ U_SAMPLE = 15_000
 EM_MAX_ITERATIONS = 100
 EM_TOLERANCE = 1e-5
 EM_STARTS = (0.05, 0.3, 0.7)
+# EM learns m from a sample of each training block; more pairs barely move the estimates.
+SESSION_PAIRS = 60_000
 # (training rule, comparisons that rule fixes). Sex is fixed in the name session too: a
 # shared first name nearly implies a shared sex, so in that block sex agreement is no
 # evidence, and EM would otherwise mistake "same sex" for "same person".
@@ -255,7 +257,7 @@ def train(
     *,
     fallback: Model | None = None,
     seed: int = 0,
-    session_limit: int = 2_000_000,
+    session_limit: int = SESSION_PAIRS,
     gammas: dict[tuple[int, int], Gamma] | None = None,
 ) -> Model:
     """Estimate u, then m and the prior by EM; ``fallback`` fills what the data cannot.
@@ -293,7 +295,7 @@ def train(
         for i in learn:
             learned[names[i]].append(m[i])
         if rule == "dob":
-            dob_block = (block_prior, sum(patterns.values()))
+            dob_block = (block_prior, blocking.block_pairs(pool, rule))
     m_final: dict[str, list[float]] = {}
     for name, first in zip(names, start, strict=True):
         rows = learned[name]
