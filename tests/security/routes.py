@@ -113,9 +113,7 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
         "workforce_hours_sign", lambda w: {"pk": w.hours_id}, ("post",), owner="sup_health"
     ),
     ObjectRoute("intake_new_client", lambda w: {"program_id": w.program.pk}),
-    ObjectRoute(
-        "intake_screen", lambda w: {"program_id": w.program.pk, "client_id": w.client.pk}
-    ),
+    ObjectRoute("intake_screen", lambda w: {"program_id": w.program.pk, "client_id": w.client.pk}),
     ObjectRoute("intake_result", lambda w: {"pk": w.screening_id}, ("get",)),
     ObjectRoute("intake_override", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_finish", lambda w: {"pk": w.screening_id}, ("post",)),
@@ -126,9 +124,7 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute(
         "import_confirm", lambda w: {"token": w.import_token}, ("post",), owner="intake_health"
     ),
-    ObjectRoute(
-        "duplicate_merge", lambda w: {"pk": w.candidate.pk}, ("post",), owner="org_admin"
-    ),
+    ObjectRoute("duplicate_merge", lambda w: {"pk": w.candidate.pk}, ("post",), owner="org_admin"),
     ObjectRoute(
         "duplicate_not_duplicate", lambda w: {"pk": w.candidate.pk}, ("post",), owner="org_admin"
     ),

@@ -19,8 +19,14 @@ from casework.audit.models import AuditAction, AuditEvent
 from casework.clients.models import Client, Consent, DuplicateCandidate, Enrollment
 from casework.notifications.models import Notification
 from tests.security.conftest import FAMILY, SSN, SSN_DIGITS, World, signed_in
-from tests.security.routes import GLOBAL_ADMIN, OBJECT_ROUTES, PUBLIC, SELF_SCOPED, ObjectRoute
-from tests.security.routes import web_route_names
+from tests.security.routes import (
+    GLOBAL_ADMIN,
+    OBJECT_ROUTES,
+    PUBLIC,
+    SELF_SCOPED,
+    ObjectRoute,
+    web_route_names,
+)
 
 DENIED = frozenset({403, 404, 405})
 

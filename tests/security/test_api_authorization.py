@@ -1,0 +1,206 @@
+"""Object-level authorization of every JSON API operation (read from the OpenAPI schema).
+
+Each operation with an object id in its path is called with a valid body by the personas
+who must not reach the object: they get 401 (anonymous), 403 or 404, never 2xx, and no body
+with the client's name or SSN; then the owner is answered (so the ids are right). A
+read-only token is refused on every unsafe operation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from casework.accounts.models import User
+from casework.accounts.services import api_token_create
+from casework.api.urls import api
+from tests.security.conftest import FAMILY, SSN, SSN_DIGITS, World, signed_in
+
+UNSAFE = frozenset({"post", "put", "patch", "delete"})
+PART_ROWS: dict[str, dict[str, Any]] = {
+    "names": {"kind": "alias", "given_name": "Wyatt", "family_name": "Smith"},
+    "identifiers": {"kind": "agency", "value": "AG-1"},
+    "contacts": {"system": "phone", "use": "home", "value": "555-0111"},
+    "addresses": {"use": "mailing", "line1": "PO Box 1", "city": "Troy", "state": "NY"},
+    "household": {"given_name": "Kid", "relationship": 2},
+    "emergency_contacts": {"name": "Clem", "phone": "555-0122"},
+    "insurance": {"payer": "Medicaid", "member_id": "M-1"},
+    "disabilities": {"disability_type": 5},
+}
+# Operations that take no object id (path or body) and answer only the caller's own data.
+SELF_SCOPED = frozenset(
+    {
+        "/me",
+        "/programs",
+        "/clients",
+        "/enrollments",
+        "/audit-events",
+        "/pathway",
+        "/workforce/staff",
+        "/workforce/me",
+        "/workforce/me/credentials",
+        "/workforce/me/continuing-education",
+        "/workforce/me/supervised-hours",
+        "/duplicates",
+    }
+)
+# Operations that name the object in the body, and who owns each.
+BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrollments")}
+OWNERS = {
+    "/programs/{program_id}/eligibility": "org_admin",
+    "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
+    "/duplicates/{candidate_id}/merge": "org_admin",
+    "/duplicates/{candidate_id}/not-duplicate": "org_admin",
+    "/merges/{merge_id}/undo": "org_admin",
+    "/workforce/staff/{staff_id}": "org_admin",
+    "/workforce/staff/{staff_id}/credentials": "org_admin",
+}
+
+
+def operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="")
+    return sorted(
+        (method, path)
+        for path, methods in schema["paths"].items()
+        for method in methods
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def _fill(path: str, world: World) -> str:
+    part = re.match(r"^/clients/\{client_id\}/(\w+)/\{item_id\}$", path)
+    ids = {
+        "client_id": world.client.pk,
+        "enrollment_id": world.enrollment.pk,
+        "staff_id": world.owner.pk,
+        "entry_id": world.hours_id,
+        "program_id": world.program.pk,
+        "screening_id": world.screening_id,
+        "consent_id": world.consent.pk,
+        "candidate_id": world.candidate.pk,
+        "merge_id": world.merge_id,
+        "item_id": world.parts[part.group(1)] if part else None,
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+
+def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
+    part = re.match(r"^/clients/\{client_id\}/(\w+)$", path)
+    if part and part.group(1) in PART_ROWS and method == "post":
+        return PART_ROWS[part.group(1)]
+    bodies: dict[tuple[str, str], Any] = {
+        ("patch", "/clients/{client_id}"): {"phone": "555-0999"},
+        ("patch", "/clients/{client_id}/profile"): {"pronouns": "they/them"},
+        ("post", "/clients/{client_id}/ssn"): {"ssn": "219-09-9999"},
+        ("post", "/clients/{client_id}/consents"): {
+            "recipient_name": "Someone",
+            "categories": ["general"],
+            "purpose": "Coordination",
+            "signature_method": "typed",
+            "signed_by_name": "Dolores Abernathy",
+        },
+        ("post", "/consents/{consent_id}/revoke"): {"reason": "asked to"},
+        ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
+        ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
+        ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
+        ("post", "/screenings/{screening_id}/override"): {
+            "result": "ineligible",
+            "reason": "Does not live in the service area at all.",
+        },
+        ("post", "/programs/{program_id}/screenings"): {
+            "client_id": world.client.pk,
+            "answers": {"state": "NY"},
+        },
+    }
+    if (method, path) == ("put", "/programs/{program_id}/eligibility"):
+        current = owner_api.get(f"/programs/{world.program.pk}/eligibility").json()
+        return {"rules": current["rules"], "capacity": None}
+    return bodies.get((method, path), {} if method in UNSAFE else None)
+
+
+class Api:
+    def __init__(self, user: User | None, *, read_only: bool = False) -> None:
+        self.http = signed_in(None)
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            _token, raw = api_token_create(
+                actor=user, user=user, name="matrix", read_only=read_only
+            )
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+
+    def call(self, method: str, path: str, body: Any = None, **extra: Any) -> Any:
+        send = getattr(self.http, method)
+        url = f"/api/v1{path}"
+        if body is None:
+            return send(url, **self.headers, **extra)
+        return send(
+            url, data=json.dumps(body), content_type="application/json", **self.headers, **extra
+        )
+
+    def get(self, path: str) -> Any:
+        return self.call("get", path)
+
+
+def _leaks(response: Any) -> list[str]:
+    text = response.content.decode("utf-8", "replace")
+    return [s for s in (FAMILY, SSN, SSN_DIGITS, "MCD-77123") if s in text]
+
+
+def test_every_operation_is_classified() -> None:
+    unknown = [
+        (m, p)
+        for m, p in operations()
+        if "{" not in p and p not in SELF_SCOPED and (m, p) not in BODY_ID
+    ]
+    assert unknown == [], f"classify these operations in {__name__}: {unknown}"
+
+
+OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p]
+
+
+@pytest.mark.parametrize(("method", "path"), OBJECT_OPERATIONS, ids=lambda v: str(v))
+def test_object_operations_refuse_everyone_but_their_owner(
+    method: str,
+    path: str,
+    world: World,
+    intruders: dict[str, User | None],
+    request: pytest.FixtureRequest,
+) -> None:
+    owner = request.getfixturevalue(OWNERS.get(path, "cm_health"))
+    owner_api = Api(owner)
+    url = _fill(path, world)
+    body = _body(method, path, world, owner_api)
+    if_match = {"HTTP_IF_MATCH": "*"} if method in UNSAFE else {}
+    for who, user in intruders.items():
+        response = Api(user).call(method, url, body, **if_match)
+        expected = {401} if user is None else {403, 404}
+        assert response.status_code in expected, (who, method, url, response.content[:300])
+        assert _leaks(response) == [], (who, method, url)
+    if method in UNSAFE:
+        refused = Api(owner, read_only=True).call(method, url, body, **if_match)
+        assert refused.status_code == 403, (method, url, refused.content[:300])
+    current = owner_api.get(url) if method == "patch" else None
+    if current is not None and current.has_header("ETag"):
+        if_match = {"HTTP_IF_MATCH": current["ETag"]}
+    answered = owner_api.call(method, url, body, **if_match)
+    assert answered.status_code not in (401, 403, 404), (method, url, answered.content[:300])
+    assert answered.status_code < 500
+
+
+@pytest.mark.parametrize("who", ["other_agency_admin", "other_agency_cm", "partner"])
+def test_body_ids_of_another_tenant_are_refused(
+    who: str, world: World, intruders: dict[str, User | None]
+) -> None:
+    caller = Api(intruders[who])
+    attempts = [
+        ("/emergency-access", {"client_id": world.client.pk, "reason": "x" * 20}),
+        ("/enrollments", {"client_id": world.client.pk, "program_id": world.program.pk}),
+        ("/clients", {"given_name": "A", "family_name": "B", "program_id": world.program.pk}),
+    ]
+    for path, body in attempts:
+        response = caller.call("post", path, body)
+        assert response.status_code in (403, 404, 422), (who, path, response.content[:300])
+        assert _leaks(response) == []
