@@ -4,7 +4,9 @@
 accounts) education, licences or certifications, positions, supervised hours and CE, some
 expiring within 90 days; gives the caseload-only healthcare case managers an RN licence in
 bulk (one of them lapsed, so a supervisor sees clients to reassign); and makes the
-healthcare program require an RN or LSW licence in its state. Safe to call twice.
+healthcare program require an RN or LSW licence in its state. Jordan Reyes, a healthcare
+case manager whose RN lapsed three days ago, holds two clients for the supervisor to
+reassign. Safe to call twice.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def seed_workforce(organization: Organization, seed: int = 1) -> dict[str, int]:
             _named_record(membership, rng, today, admin)
         bulk = _bulk_rn_licences(organization, members, named, today)
         if admin is not None:
+            _lapsed_case_manager(organization, admin, today)
             _require_licence(organization, admin)
     return {"staff": len(named), "bulk_licences": bulk}
 
@@ -198,6 +201,40 @@ def _bulk_rn_licences(
             details={"rn_licences_added": len(rows), "reason": "demo staff"},
         )
     return len(rows)
+
+
+LAPSED_EMAIL = "jordan.reyes@riverside.example.org"
+
+
+def _lapsed_case_manager(organization: Organization, admin: User, today: date) -> None:
+    """A caseload-only healthcare case manager who took two clients and then let their RN
+    lapse: the supervisor's dashboard lists those clients for reassignment."""
+    from casework.accounts import services as accounts
+    from casework.clients.models import Enrollment
+    from casework.clients.services import enrollment_update
+
+    program = organization.programs.filter(practice_area=PracticeArea.HEALTHCARE).first()
+    if program is None or User.objects.filter(email=LAPSED_EMAIL).exists():
+        return
+    user = accounts.user_create(actor=admin, email=LAPSED_EMAIL, full_name="Jordan Reyes")
+    licence = _add(
+        user,
+        Licence,
+        kind="RN",
+        jurisdiction=program.state or "NY",
+        number="RN4410297",
+        issued_on=today - timedelta(days=730),
+        expires_on=today + timedelta(days=1),
+    )
+    accounts.membership_grant(actor=admin, user=user, role=Role.CASE_MANAGER, program=program)
+    for enrollment in Enrollment.objects.open().filter(program=program).order_by("pk")[:2]:
+        enrollment_update(
+            actor=admin,
+            enrollment=enrollment,
+            expected_version=enrollment.version,
+            data={"primary_case_manager": user},
+        )
+    services.entry_update(actor=user, entry=licence, data={"expires_on": today - timedelta(days=3)})
 
 
 def _require_licence(organization: Organization, admin: User) -> None:

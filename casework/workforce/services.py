@@ -486,6 +486,11 @@ def _alert(credential: Licence | Certification, day: date) -> int:
             dedupe_key=key,
             title=f"{staff}'s {what} {when}",
             url="/credentials/supervision/",
-            body="Clients who need reassigning are listed on your supervision page.",
+            body=(
+                "Where their program requires it, the clients to reassign are listed on your "
+                "supervision page."
+                if threshold == "expired"
+                else "Credentials expiring soon are listed on your supervision page."
+            ),
         )
     return len(sent)
