@@ -64,11 +64,14 @@ test: test-start setup lint typecheck migrations-check test-sqlite test-postgres
 test-start:
 	@rm -f test-artifacts/pytest-summary.txt
 
+# All three checks run, so one run reports every kind of lint failure.
 lint: setup
 	@echo "==> lint: ruff check, ruff format --check, import-linter"
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports --no-cache
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	$(BIN)/lint-imports --no-cache || status=1; \
+	exit $$status
 
 typecheck: setup
 	@echo "==> types: mypy"
