@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -328,8 +328,6 @@ def memberships_in_scope(actor: User) -> Any:
 
 def expiring(users: Iterable[User], *, today: date, days: int = 90) -> list[dict[str, Any]]:
     """Licences and certifications of ``users`` expired or expiring within ``days``."""
-    from datetime import timedelta
-
     by_id = {user.pk: user for user in users}
     horizon = today + timedelta(days=days)
     due = {"user_id__in": list(by_id), "expires_on__lte": horizon}
@@ -349,33 +347,50 @@ def expiring(users: Iterable[User], *, today: date, days: int = 90) -> list[dict
     return rows
 
 
+def _finding(
+    user: User, finding: str, detail: str, program: str = "", clients: str = ""
+) -> dict[str, str]:
+    return {
+        "staff": user.full_name,
+        "email": user.email,
+        "program": program,
+        "finding": finding,
+        "detail": detail,
+        "affected_clients": clients,
+    }
+
+
 def compliance_rows(actor: User, *, today: date) -> list[dict[str, str]]:
-    """Who in the actor's scope is out of compliance, and why (one row per finding)."""
+    """Who in the actor's scope is out of compliance, and why (one row per finding): a
+    required credential missing, a credential expired, or a renewal due within 90 days
+    with its continuing education incomplete."""
     memberships = list(memberships_in_scope(actor))
     rows = [
-        {
-            "staff": gap.staff.full_name,
-            "email": gap.staff.email,
-            "program": gap.program.name,
-            "finding": "Missing required credential",
-            "detail": gap.reason,
-            "affected_clients": str(len(gap.enrollments)),
-        }
+        _finding(
+            gap.staff,
+            "Missing required credential",
+            gap.reason,
+            gap.program.name,
+            str(len(gap.enrollments)),
+        )
         for gap in gaps(memberships, today=today)
     ]
     staff = {m.user_id: m.user for m in memberships}.values()
-    for item in expiring(staff, today=today, days=-1):
-        credential = item["credential"]
-        rows.append(
-            {
-                "staff": item["staff"].full_name,
-                "email": item["staff"].email,
-                "program": "",
-                "finding": "Expired credential",
-                "detail": f"{credential} expired on {credential.expires_on}",
-                "affected_clients": "",
-            }
-        )
+    due_soon: dict[int, User] = {}
+    for item in expiring(staff, today=today):
+        credential, user = item["credential"], item["staff"]
+        if item["days_left"] < 0:
+            detail = f"{credential} expired on {credential.expires_on}"
+            rows.append(_finding(user, "Expired credential", detail))
+        else:
+            due_soon[user.pk] = user
+    for user in due_soon.values():  # only those renewing soon: a few, not the whole staff
+        for renewal in renewals_for(user, staff_record(user), today=today):
+            if renewal["missing"] and date.fromisoformat(renewal["deadline"]) <= today + timedelta(
+                days=90
+            ):
+                detail = f"{renewal['name']}: " + "; ".join(renewal["missing"])
+                rows.append(_finding(user, "Renewal CE incomplete", detail))
     return sorted(rows, key=lambda r: (r["staff"], r["finding"]))
 
 

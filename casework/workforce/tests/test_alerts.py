@@ -195,3 +195,29 @@ def test_dashboard_tag_query_count_does_not_grow_with_staff(
     second, html = render_counting()
     assert "New 4" in html
     assert second <= first  # the first render also computed the supervisor's access
+
+
+def test_compliance_lists_a_renewal_due_soon_with_ce_incomplete(
+    cm_health: User, org_admin: User
+) -> None:
+    deadline = timezone.localdate() + timedelta(days=40)
+    add_certification(
+        cm_health, "CCM", issued_on=deadline - timedelta(days=5 * 365), expires_on=deadline
+    )
+    http = HttpClient()
+    http.force_login(org_admin)
+    page = http.get("/credentials/compliance/").content.decode()
+    assert "Renewal CE incomplete" in page
+    assert f"80 more CE hours before {deadline}" in page
+    services.continuing_education_create(
+        actor=cm_health,
+        user=cm_health,
+        data={
+            "provider": "CCMC",
+            "course": "Ethics",
+            "completed_on": timezone.localdate(),
+            "hours": 80,
+            "category": "ethics",
+        },
+    )
+    assert "Renewal CE incomplete" not in http.get("/credentials/compliance/").content.decode()
