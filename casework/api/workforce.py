@@ -54,6 +54,7 @@ class CredentialOut(Schema):
     cannot_tell: list[str]
     requirements: list[dict[str, Any]]
     rule_version: int
+    agency_override: bool
     source: str
     source_url: str
     marker: str

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from casework.accounts.models import Program, Role
+from casework.accounts.models import Organization, Program, Role
 from casework.core.models import TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -394,6 +394,10 @@ class ContinuingEducation(TimeStampedModel):
 class RuleSet(models.Model):
     """One version of a rule (a credential's requirements, a pathway, labour-market figures).
 
+    The published rule (no organization) is the default; an agency may override it with
+    its own versions (DOMAIN.md: "the published rule is the default and the agency can
+    override it"), which then apply to that agency's staff.
+
     Rows are never changed: an edit inserts the next version, so every evaluation can say
     which version and source it used. ``origin`` says whether the data file or an admin
     wrote it; the newest version of a code is the one in force.
@@ -409,6 +413,14 @@ class RuleSet(models.Model):
         UNVERIFIED = "UNVERIFIED", "UNVERIFIED: not confirmed"
 
     code = models.CharField(max_length=40)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the published rule; set for one agency's override of it",
+    )
     kind = models.CharField(max_length=20)
     name = models.CharField(max_length=200)
     version = models.PositiveIntegerField()
@@ -426,7 +438,16 @@ class RuleSet(models.Model):
     class Meta:
         ordering = ["code", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="ruleset_unique_version"),
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                condition=Q(organization__isnull=True),
+                name="ruleset_unique_published_version",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "organization", "version"],
+                condition=Q(organization__isnull=False),
+                name="ruleset_unique_override_version",
+            ),
             models.CheckConstraint(
                 condition=Q(marker__in=["READ", "READ-2", "UNVERIFIED"]),
                 name="ruleset_marker_valid",

@@ -55,9 +55,41 @@ def can_manage_program(actor: Any, program: Program) -> bool:
     return program.organization_id in access_for(actor).admin_org_ids
 
 
-def can_edit_rules(actor: Any) -> bool:
-    """The rules are shared by every agency, so only platform administrators edit them."""
+def can_edit_rules(actor: Any, organization: Any = None) -> bool:
+    """Platform administrators edit the published rules every agency shares; an org admin
+    edits their own agency's override of them."""
+    if organization is not None:
+        return organization.pk in access_for(actor).admin_org_ids
     return bool(getattr(actor, "is_active", False) and getattr(actor, "is_superuser", False))
+
+
+def rule_scope(actor: Any) -> tuple[Any, bool]:
+    """Whose rules ``actor`` edits: (organization or None for the published rules, allowed).
+
+    An org admin edits their agency's overrides; a platform administrator who administers
+    no agency edits the published rules.
+    """
+    from casework.accounts.models import Organization
+
+    org_ids = sorted(access_for(actor).admin_org_ids)
+    if org_ids:
+        return Organization.objects.get(pk=org_ids[0]), True
+    return None, can_edit_rules(actor)
+
+
+def primary_organization_id(user: Any) -> int | None:
+    """The agency whose rule overrides apply to ``user`` (their first active membership)."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return None
+    row = (
+        Membership.objects.active()
+        .filter(user_id=pk)
+        .order_by("pk")
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    return row
 
 
 def can_see_compliance(actor: Any) -> bool:

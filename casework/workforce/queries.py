@@ -22,6 +22,7 @@ from casework.workforce.models import (
     Licence,
     RuleSet,
 )
+from casework.workforce.permissions import primary_organization_id
 from casework.workforce.rules import current_rules
 
 
@@ -86,6 +87,7 @@ def _fact(credential: Any) -> engine.CredentialFact:
 def rule_meta(rule: RuleSet) -> dict[str, Any]:
     return {
         "rule_version": rule.version,
+        "agency_override": rule.organization_id is not None,
         "source": rule.citation,
         "source_url": rule.source_url,
         "marker": rule.marker,
@@ -107,12 +109,17 @@ def credential_entry(result: engine.CredentialResult, rule: RuleSet) -> dict[str
 
 
 def evaluate_all(
-    record: engine.StaffRecord, *, today: date, codes: Iterable[str] | None = None
+    record: engine.StaffRecord,
+    *,
+    today: date,
+    codes: Iterable[str] | None = None,
+    organization_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Every certification and licence rule in force (or ``codes``), evaluated."""
+    """Every certification and licence rule in force (or ``codes``), evaluated; an agency's
+    overrides apply when ``organization_id`` is given."""
     wanted = set(codes) if codes is not None else None
     entries = []
-    for code, rule in current_rules().items():
+    for code, rule in current_rules(organization_id=organization_id).items():
         if rule.kind not in {"certification", "licence"}:
             continue
         if wanted is not None and code not in wanted:
@@ -124,7 +131,7 @@ def evaluate_all(
 
 def renewals_for(user: User, record: engine.StaffRecord, *, today: date) -> list[dict[str, Any]]:
     """CE progress in the current cycle of each held credential that has a renewal rule."""
-    rules = current_rules()
+    rules = current_rules(organization_id=primary_organization_id(user))
     out = []
     held: list[tuple[str, Any]] = [(c.kind, c) for c in user.certifications.all()]
     held += [(f"{lic.kind}-{lic.jurisdiction}", lic) for lic in user.licences.all()]
@@ -151,7 +158,9 @@ def credentials_report(user: User, *, today: date | None = None) -> dict[str, An
         "email": user.email,
         "name": user.full_name,
         "as_of": day.isoformat(),
-        "credentials": evaluate_all(record, today=day),
+        "credentials": evaluate_all(
+            record, today=day, organization_id=primary_organization_id(user)
+        ),
         "renewals": renewals_for(user, record, today=day),
     }
 

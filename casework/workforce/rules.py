@@ -1,12 +1,14 @@
 """The rule data: read the YAML files, keep them in ``RuleSet``, hand out the version in force.
 
-The files are the published defaults; an administrator's edit inserts a newer version (see
-``services.ruleset_edit``). A file whose version is newer than anything stored is loaded on
-the next ``casework credentials load-rules`` (also run after every ``migrate``).
+The files are the published defaults; a platform administrator's edit inserts a newer
+published version, an organization admin's edit a version that overrides it for their
+agency only (see ``services.ruleset_edit``). A file whose version is newer than anything
+published is loaded by ``casework credentials load-rules`` (also run after every migrate).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,8 +39,9 @@ def file_rules() -> tuple[dict[str, Any], ...]:
 
 
 def load_rules() -> list[RuleSet]:
-    """Insert each file rule whose version is newer than every stored version of its code."""
-    latest = dict(RuleSet.objects.values_list("code").annotate(v=Max("version")))
+    """Insert each file rule whose version is newer than every published version of its code."""
+    published = RuleSet.objects.filter(organization__isnull=True)
+    latest = dict(published.values_list("code").annotate(v=Max("version")))
     created = []
     for rule in file_rules():
         if rule["version"] <= latest.get(rule["code"], 0):
@@ -63,22 +66,32 @@ def load_rules() -> list[RuleSet]:
     return created
 
 
-def current_rules(kind: str | None = None) -> dict[str, RuleSet]:
-    """The version in force of every rule (of ``kind``), by code; loads the files if empty."""
+def _latest(rows: Iterable[RuleSet]) -> dict[str, RuleSet]:
+    found: dict[str, RuleSet] = {}
+    for row in rows:  # ordered by code, then newest version first
+        found.setdefault(row.code, row)
+    return found
+
+
+def current_rules(
+    kind: str | None = None, organization_id: int | None = None
+) -> dict[str, RuleSet]:
+    """The version in force of every rule (of ``kind``), by code: an agency's own override
+    where ``organization_id`` has one, else the published rule. Loads the files if empty."""
     qs = RuleSet.objects.order_by("code", "-version")
     if kind:
         qs = qs.filter(kind=kind)
-    rows: dict[str, RuleSet] = {}
-    for row in qs:
-        rows.setdefault(row.code, row)
+    rows = _latest(qs.filter(organization__isnull=True))
     if not rows and not RuleSet.objects.exists():
         load_rules()
-        return current_rules(kind)
+        return current_rules(kind, organization_id)
+    if organization_id is not None:
+        rows |= _latest(qs.filter(organization_id=organization_id))
     return rows
 
 
-def current_rule(code: str) -> RuleSet | None:
-    return current_rules().get(code)
+def current_rule(code: str, organization_id: int | None = None) -> RuleSet | None:
+    return current_rules(organization_id=organization_id).get(code)
 
 
 def validate_params(kind: str, params: Any) -> None:

@@ -15,9 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from casework.accounts.models import Program, Role, User
+from casework.accounts.models import Organization, Program, Role, User
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
 from casework.core.exceptions import PermissionDenied
@@ -391,19 +392,29 @@ def ruleset_edit(
     source_url: str,
     marker: str,
     note: str = "",
+    organization: Organization | None = None,
 ) -> RuleSet:
-    """Insert the next version of a rule; the old versions stay, so results stay explainable."""
-    if not permissions.can_edit_rules(actor):
-        raise PermissionDenied("Only a platform administrator edits the shared rules.")
-    current = current_rule(code)
+    """Insert the next version of a rule; the old versions stay, so results stay explainable.
+
+    Without ``organization`` this is the published rule (platform administrators); with
+    one, that agency's override (its org admins), which applies to its staff only.
+    """
+    if not permissions.can_edit_rules(actor, organization):
+        raise PermissionDenied("You cannot edit this rule.")
+    org_id = organization.pk if organization else None
+    current = current_rule(code, org_id)
     if current is None:
         raise ValidationError({"code": f"Unknown rule {code!r}."})
     validate_params(current.kind, params)
+    others = RuleSet.objects.filter(code=code).filter(
+        Q(organization__isnull=True) | Q(organization_id=org_id)
+    )
     rule = RuleSet(
         code=code,
+        organization=organization,
         kind=current.kind,
         name=current.name,
-        version=current.version + 1,
+        version=max(r.version for r in others) + 1,
         params=params,
         citation=citation.strip(),
         source_url=source_url.strip(),
@@ -418,6 +429,7 @@ def ruleset_edit(
         actor,
         AuditAction.UPDATE,
         rule,
+        organization_id=org_id,
         details={"code": code, "version": rule.version, "from_version": current.version},
     )
     return rule

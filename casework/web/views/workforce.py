@@ -415,21 +415,27 @@ def _apply(form: Any, call: Callable[[dict[str, Any]], Any]) -> bool:
 @login_required
 @require_http_methods(["GET"])
 def rules(request: HttpRequest) -> HttpResponse:
-    """Every rule in force with its version, source and marker (read by all staff)."""
-    return render(
-        request,
-        "workforce/rules.html",
-        {"rules": current_rules().values(), "can_edit": permissions.can_edit_rules(_me(request))},
-    )
+    """Every rule in force for the viewer's agency (its overrides, else the published rule)
+    with its version, source and marker; read by all staff."""
+    scope, can_edit = permissions.rule_scope(_me(request))
+    org_id = scope.pk if scope else permissions.primary_organization_id(_me(request))
+    context = {
+        "rules": current_rules(organization_id=org_id).values(),
+        "can_edit": can_edit,
+        "scope": scope,
+    }
+    return render(request, "workforce/rules.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @_gate
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if not permissions.can_edit_rules(_me(request)):
-        raise PermissionDenied("Only a platform administrator edits the shared rules.")
-    rule = current_rules().get(code)
+    """Org admins edit their agency's override; platform administrators the published rule."""
+    scope, can_edit = permissions.rule_scope(_me(request))
+    if not can_edit:
+        raise PermissionDenied("Only an administrator edits the rules.")
+    rule = current_rules(organization_id=scope.pk if scope else None).get(code)
     if rule is None:
         raise Http404("No such rule.")
     initial = {
@@ -442,12 +448,15 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     saved = (
         request.method == "POST"
         and form.is_valid()
-        and _apply(form, lambda d: services.ruleset_edit(actor=_me(request), code=code, **d))
+        and _apply(
+            form,
+            lambda d: services.ruleset_edit(actor=_me(request), code=code, organization=scope, **d),
+        )
     )
     if saved:
-        messages.success(request, f"Saved {code} as version {rule.version + 1}.")
+        messages.success(request, f"Saved a new version of {code}.")
         return redirect("web:workforce_rules")
-    return render(request, "workforce/rule_edit.html", {"form": form, "rule": rule})
+    return render(request, "workforce/rule_edit.html", {"form": form, "rule": rule, "scope": scope})
 
 
 @require_http_methods(["GET"])

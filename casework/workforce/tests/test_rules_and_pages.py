@@ -96,13 +96,71 @@ def test_rule_edit_refuses_bad_yaml_and_unknown_requirement_types(platform_admin
     assert current_rule("CCM").version == 1  # type: ignore[union-attr]  # loaded from the file
 
 
-def test_only_platform_admins_edit_rules(org_admin: User, cm_health: User) -> None:
-    assert login(org_admin).get("/credentials/rules/CCM/").status_code == 403
+def test_only_platform_admins_edit_the_published_rules(
+    org_admin: User, cm_health: User, other_agency_admin: User
+) -> None:
     with pytest.raises(PermissionDenied):
         services.ruleset_edit(
             actor=org_admin, code="CCM", params={}, citation="x", source_url="", marker="READ"
         )
+    agency = org_admin.memberships.get().organization
+    with pytest.raises(PermissionDenied):  # nor another agency's overrides
+        services.ruleset_edit(
+            actor=other_agency_admin,
+            code="CCM",
+            params={},
+            citation="x",
+            source_url="",
+            marker="READ",
+            organization=agency,
+        )
+    assert login(cm_health).get("/credentials/rules/CCM/").status_code == 403
     assert login(cm_health).get("/credentials/rules/").status_code == 200
+
+
+def test_an_agency_overrides_a_rule_for_its_own_staff_only(
+    org_admin: User, cm_health: User, other_agency_admin: User
+) -> None:
+    """DOMAIN.md: the published rule is the default and the agency can override it."""
+    add_certification(cm_health, "CCM", issued_on=date(2022, 3, 1), expires_on=date(2027, 3, 1))
+    lakeside = other_agency_admin.memberships.get().organization
+    outsider = accounts.user_create(actor=None, email="cm@lakeside.example.org", full_name="Lee")
+    program = accounts.program_create(
+        actor=None, organization=lakeside, name="Lakeside care", practice_area="healthcare"
+    )
+    accounts.membership_grant(actor=None, user=outsider, role="case_manager", program=program)
+    add_certification(outsider, "CCM", issued_on=date(2022, 3, 1), expires_on=date(2027, 3, 1))
+    ccm = current_rule("CCM")
+    assert ccm is not None
+    params = ccm.params | {
+        "renewal": {"cycle_years": 5, "ce_hours": 100, "categories": {"ethics": 8}}
+    }
+    http = login(org_admin)
+    assert "You cannot" not in http.get("/credentials/rules/CCM/").content.decode()
+    saved = http.post(
+        "/credentials/rules/CCM/",
+        {
+            "params": yaml.safe_dump(params),
+            "citation": "Riverside policy 2026-14: 100 CE hours",
+            "marker": "READ",
+            "note": "Agency policy is stricter than CCMC",
+        },
+    )
+    assert saved.status_code == 302
+    mine = login(cm_health).get("/api/v1/workforce/me/credentials").json()
+    ccm_renewal = next(r for r in mine["renewals"] if r["code"] == "CCM")
+    assert ccm_renewal["required_hours"] == 100
+    assert ccm_renewal["agency_override"] is True
+    theirs = login(outsider).get("/api/v1/workforce/me/credentials").json()
+    assert next(r for r in theirs["renewals"] if r["code"] == "CCM")["required_hours"] == 80
+    assert current_rule("CCM").version == 1  # type: ignore[union-attr]  # published unchanged
+    page = http.get("/credentials/rules/").content.decode()
+    assert "Agency override" in page
+    assert "Riverside policy 2026-14" in page
+    assert (
+        "Agency override"
+        not in login(other_agency_admin).get("/credentials/rules/").content.decode()
+    )
 
 
 def test_logging_ce_on_my_credentials_moves_the_ccm_renewal_progress(cm_health: User) -> None:
