@@ -58,8 +58,8 @@ for _name in (
     globals()[_name] = getattr(_PERSONAS, _name)
 
 FAMILY = "Abernathy"  # client_health's family name: must never reach an outsider
-SSN = "123-45-6789"
-SSN_DIGITS = "123456789"
+SSN = "234-56-7812"  # not the forms' example number
+SSN_DIGITS = "234567812"
 SECRET_STREET = "42 Sweetwater Hollow"  # the confidential address
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
