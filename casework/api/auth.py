@@ -72,7 +72,7 @@ class SessionCsrf(APIKeyCookie):
     """The signed-in web session; CSRF-checked on unsafe methods (as Django forms are)."""
 
     def __init__(self) -> None:
-        # Read at start-up, not import, so the documented cookie name follows the settings.
+        # From the settings (CASEWORK_* may rename the cookie), so the schema names the real one.
         self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)
 
