@@ -123,3 +123,11 @@ def test_run_the_matcher_queues_likely_pairs_with_reasons(admin, pair):
     assert {found.client_a_id, found.client_b_id} == {pair[0].pk, pair[1].pk}
     assert found.reasons
     assert 0 <= found.score <= 1
+    run = AuditEvent.objects.get(target_type="client_match_run")
+    assert run.actor_label == "admin@example.org"
+
+
+def test_case_managers_cannot_run_the_matcher(cm_health, pair):
+    http = signed_in(HttpClient(), cm_health)
+    assert http.post("/duplicates/run/").status_code == 403
+    assert not DuplicateCandidate.objects.exists()

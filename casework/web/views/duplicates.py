@@ -7,15 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casework.accounts.access import access_for
+from casework.audit.models import AuditAction
+from casework.audit.services import record
 from casework.clients import merge as merging
 from casework.clients.matching import pipeline
 from casework.clients.matching.compare import comparator
-from casework.clients.matching.database import people_by_organization, record_match_run
+from casework.clients.matching.database import people_by_organization
 from casework.clients.matching.model import Model, default_model
 from casework.clients.models import Client, ClientMerge, DuplicateCandidate
 from casework.clients.permissions import redact_confidential_addresses
@@ -151,7 +154,7 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:duplicate_queue")
 
 
-def find_duplicates(organization_id: int) -> list[tuple[int, int, float, list[str]]]:
+def find_duplicates(organization_id: int, *, actor: Any) -> list[tuple[int, int, float, list[str]]]:
     """Matcher pairs with plain-words reasons among one organization's active clients.
 
     ``casework.clients.matching`` has no public whole-database function returning reasons
@@ -172,7 +175,14 @@ def find_duplicates(organization_id: int) -> list[tuple[int, int, float, list[st
     for pair in found:
         reasons = model.reasons(gamma(by_id[pair.id_a], by_id[pair.id_b]))
         out.append((int(pair.id_a), int(pair.id_b), round(pair.score, 6), reasons))
-    record_match_run(organization_id=organization_id, clients=len(records), pairs=len(out))
+    # The run read every active client of the organization: one audit row says so, and who.
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target_type="client_match_run",
+        organization_id=organization_id,
+        details={"clients": len(records), "pairs": len(out), "channel": "duplicates page"},
+    )
     return out
 
 
@@ -182,7 +192,8 @@ def duplicate_run(request: HttpRequest) -> HttpResponse:
     """Run the matcher over the reviewer's organizations and queue what it finds."""
     added = 0
     for org_id in sorted(_reviewer_org_ids(request.user)):
-        pairs = find_duplicates(org_id)
-        added += merging.duplicate_candidates_record(organization_id=org_id, pairs=pairs)
+        with transaction.atomic():  # the queued pairs and the run's audit row go together
+            pairs = find_duplicates(org_id, actor=request.user)
+            added += merging.duplicate_candidates_record(organization_id=org_id, pairs=pairs)
     messages.success(request, f"The matcher queued {added} new pair(s) for review.")
     return redirect("web:duplicate_queue")
