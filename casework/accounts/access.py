@@ -22,6 +22,8 @@ class UserAccess:
     partner_org_ids: frozenset[int] = frozenset()
     program_roles: dict[int, frozenset[str]] = field(default_factory=dict)
     program_org: dict[int, int] = field(default_factory=dict)
+    #: per-request memo for facts other apps derive from this access (see clients)
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def org_wide_org_ids(self) -> frozenset[int]:

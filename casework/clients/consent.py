@@ -226,6 +226,7 @@ def break_glass_open(
     )
     grant.full_clean()
     grant.save()
+    access.memo.pop("glass", None)  # this request may read the client next
     record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -22,6 +22,7 @@ from casework.clients.models import (
     ConsentCategory,
     Enrollment,
 )
+from casework.clients.models.client import has_break_glass, has_consents_to
 from casework.core.exceptions import NotFound, PermissionDenied
 
 ALL_CATEGORIES = frozenset(ConsentCategory.values)
@@ -46,10 +47,15 @@ def access_basis(user: Any, client: Client) -> tuple[str, frozenset[str]]:
         ).exists()
     ):
         return "program", ALL_CATEGORIES
-    if BreakGlassAccess.objects.filter(
-        client_id=client.pk, user_id=access.user_id or 0, expires_at__gt=timezone.now()
-    ).exists():
+    if (
+        has_break_glass(access)
+        and BreakGlassAccess.objects.filter(
+            client_id=client.pk, user_id=access.user_id or 0, expires_at__gt=timezone.now()
+        ).exists()
+    ):
         return "break_glass", ALL_CATEGORIES
+    if access.is_empty or not has_consents_to(access):
+        return "none", frozenset()
     staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
     consents = (
         Consent.objects.in_force()
@@ -128,11 +134,13 @@ def access_client(
         pk = int(str(client_id))
     except ValueError:
         raise NotFound("client") from None
-    client = Client.objects.visible_to(user).select_related("organization").filter(pk=pk).first()
-    if client is None:
+    # One row by primary key, then the visibility rule decided step by step (the same rule
+    # as ``visible_to``; a test holds them together): cheaper than compiling visible_to.
+    client = Client.objects.select_related("organization").filter(pk=pk).first()
+    basis, categories = access_basis(user, client) if client is not None else ("none", frozenset())
+    if client is None or basis == "none":
         _deny(user, pk, "not visible")
         raise NotFound("client")
-    basis, categories = access_basis(user, client)
     client.access_basis = basis
     client.access_categories = categories
     if write:

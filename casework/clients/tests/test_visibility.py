@@ -50,3 +50,38 @@ def test_every_read_is_audited(cm_health, client_health):
     access_client(cm_health, client_health.pk)
     view = AuditEvent.objects.filter(action=AuditAction.VIEW, client_id=client_health.pk)
     assert view.filter(actor=cm_health).count() == 1
+
+
+def test_gate_and_visible_to_agree_for_every_persona(
+    cm_health,
+    cm_mental_health,
+    sup_health,
+    intake_health,
+    org_admin,
+    auditor,
+    partner,
+    other_agency_admin,
+    client_health,
+    make_client,
+):
+    """access_client decides visibility step by step; it must match the list query."""
+    other = make_client("mental_health", actor=cm_mental_health, given_name="Teddy")
+    personas = [
+        cm_health,
+        cm_mental_health,
+        sup_health,
+        intake_health,
+        org_admin,
+        auditor,
+        partner,
+        other_agency_admin,
+    ]
+    for user in personas:
+        listed = set(Client.objects.visible_to(user).values_list("pk", flat=True))
+        for client in (client_health, other):
+            try:
+                access_client(user, client.pk, audit=False)
+                opened = True
+            except NotFound:
+                opened = False
+            assert opened == (client.pk in listed), (user.email, client.pk)
