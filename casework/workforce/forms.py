@@ -23,6 +23,7 @@ from casework.workforce.models import (
     VerificationMethod,
 )
 from casework.workforce.pathway import CERTIFICATION_CODES, LICENCE_CODES
+from casework.workforce.services import EDITABLE
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -30,49 +31,28 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class EducationForm(forms.ModelForm):
     class Meta:
         model = Education
-        fields = [
-            "degree",
-            "level",
-            "field_of_study",
-            "institution",
-            "accreditation",
-            "completed_on",
-            "supervised_field_experience",
-        ]
+        fields = list(EDITABLE[Education])
         widgets = {"completed_on": DATE}
 
 
 class LicenceForm(forms.ModelForm):
     class Meta:
         model = Licence
-        fields = ["kind", "jurisdiction", "number", "issued_on", "expires_on", "status"]
+        fields = list(EDITABLE[Licence])
         widgets = {"issued_on": DATE, "expires_on": DATE}
 
 
 class CertificationForm(forms.ModelForm):
     class Meta:
         model = Certification
-        fields = ["kind", "number", "issued_on", "expires_on", "status"]
+        fields = list(EDITABLE[Certification])
         widgets = {"issued_on": DATE, "expires_on": DATE}
 
 
 class PositionForm(forms.ModelForm):
     class Meta:
         model = Position
-        fields = [
-            "employer",
-            "setting",
-            "role_title",
-            "case_management",
-            "supervises_case_managers",
-            "employment",
-            "hours_per_week",
-            "started_on",
-            "ended_on",
-            "supervised",
-            "supervisor_name",
-            "supervisor_credentials",
-        ]
+        fields = list(EDITABLE[Position])
         widgets = {"started_on": DATE, "ended_on": DATE}
 
 
@@ -85,21 +65,14 @@ class ContinuingEducationForm(forms.ModelForm):
 
     class Meta:
         model = ContinuingEducation
-        fields = ["provider", "course", "completed_on", "hours", "category"]
+        fields = list(EDITABLE[ContinuingEducation])
         widgets = {"completed_on": DATE}
 
 
 class PracticumForm(forms.ModelForm):
     class Meta:
         model = Practicum
-        fields = [
-            "school",
-            "placement_site",
-            "field_instructor",
-            "required_hours",
-            "started_on",
-            "ends_on",
-        ]
+        fields = list(EDITABLE[Practicum])
         widgets = {"started_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args: Any, supervisors: Any = None, **kwargs: Any) -> None:
@@ -140,7 +113,7 @@ class SupervisedHoursEditForm(forms.ModelForm):
 class ContinuingEducationEditForm(forms.ModelForm):
     class Meta:
         model = ContinuingEducation
-        fields = ["provider", "course", "completed_on", "hours", "category"]
+        fields = list(EDITABLE[ContinuingEducation])
         widgets = {"completed_on": DATE}
 
 
