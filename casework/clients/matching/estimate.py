@@ -28,6 +28,7 @@ U_SAMPLE = 15_000
 EM_MAX_ITERATIONS = 100
 EM_TOLERANCE = 1e-5
 EM_STARTS = (0.05, 0.3, 0.7)
+EM_PROBE_ITERATIONS = 15
 # EM learns m from a sample of each training block; more pairs barely move the estimates.
 SESSION_PAIRS = 60_000
 # (training rule, comparisons that rule fixes). Sex is fixed in the name session too: a
@@ -126,13 +127,14 @@ def em(
     learn: Sequence[int],
     m_start: Sequence[Sequence[float]],
     prior_start: float = 0.1,
+    max_iterations: int = EM_MAX_ITERATIONS,
 ) -> tuple[list[list[float]], float, int]:
     """EM for m and the in-block prior over comparison positions ``learn``; u is fixed."""
     m = [list(row) for row in m_start]
     prior = prior_start
     total = sum(patterns.values())
     iteration = 0
-    for iteration in range(1, EM_MAX_ITERATIONS + 1):  # noqa: B007  # reported to the caller
+    for iteration in range(1, max_iterations + 1):  # noqa: B007  # reported to the caller
         sums = [[0.0] * len(row) for row in m]
         matched = 0.0
         for pattern, count in patterns.items():
@@ -195,12 +197,15 @@ def em_best(
     """
     best: tuple[float, tuple[list[list[float]], float, int]] | None = None
     for start in EM_STARTS:
-        fit = em(patterns, u, learn, m_start, start)
+        # A short run from each start is enough to see which basin it falls into.
+        fit = em(patterns, u, learn, m_start, start, EM_PROBE_ITERATIONS)
         score = log_likelihood(patterns, fit[0], u, learn, fit[1])
         if best is None or score > best[0]:
             best = (score, fit)
     assert best is not None  # EM_STARTS is not empty
-    return best[1]
+    m, prior, probed = best[1]
+    m, prior, iterations = em(patterns, u, learn, m, prior)
+    return m, prior, probed + iterations
 
 
 def _session_patterns(
