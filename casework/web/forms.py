@@ -251,6 +251,10 @@ class ClientSearchForm(forms.Form):
         ],
     )
 
+    def sorts_by_name(self) -> bool:
+        """The default A-to-Z order, which a name search replaces by matched-name order."""
+        return (self.cleaned_data.get("sort") if self.is_valid() else "") in ("", "name", None)
+
     def ordering(self) -> tuple[str, ...]:
         sort = self.cleaned_data.get("sort") if self.is_valid() else ""
         return self.SORTS.get(sort or "name", self.SORTS["name"])

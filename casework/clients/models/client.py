@@ -7,6 +7,7 @@ by :meth:`ClientQuerySet.visible_to`; loading one client for display or change g
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,14 @@ def has_break_glass(access: UserAccess) -> bool:
     return bool(access.memo["glass"])
 
 
+NAME_ORDER = ("family_name_key", "given_name_key", "id")
+SEARCH_BRANCHES = (
+    ("family_name_key", "given_name_key"),
+    ("given_name_key", "family_name_key"),
+    ("preferred_name_key", "family_name_key"),
+)
+
+
 class ClientQuerySet(models.QuerySet["Client"]):
     def active(self) -> ClientQuerySet:
         return self.filter(is_active=True)
@@ -87,14 +96,6 @@ class ClientQuerySet(models.QuerySet["Client"]):
                 client_id=OuterRef("pk"), program_id__in=access.program_ids
             )
             condition |= Exists(enrolled)
-        if has_consents_to(access):
-            staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
-            consented = (
-                Consent.objects.in_force()
-                .filter(client_id=OuterRef("pk"))
-                .to_recipient(organization_ids=staff_orgs, program_ids=access.program_ids)
-            )
-            condition |= Exists(consented)
         if has_break_glass(access):
             glass = BreakGlassAccess.objects.filter(
                 client_id=OuterRef("pk"),
@@ -102,7 +103,19 @@ class ClientQuerySet(models.QuerySet["Client"]):
                 expires_at__gt=timezone.now(),
             )
             condition |= Exists(glass)
-        return self.filter(condition)
+        staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
+        if not has_consents_to(access):
+            # Without a consent, every client a staff member reaches is in one of their own
+            # organizations (an enrollment shares its program's organization; emergency
+            # access never crosses organizations). Saying so lets the database walk the
+            # (organization, name) indexes in order.
+            return self.filter(condition, organization_id__in=staff_orgs)
+        consented = (
+            Consent.objects.in_force()
+            .filter(client_id=OuterRef("pk"))
+            .to_recipient(organization_ids=staff_orgs, program_ids=access.program_ids)
+        )
+        return self.filter(condition | Exists(consented))
 
     def search(self, text: str = "", date_of_birth: date | None = None) -> ClientQuerySet:
         """Prefix search on family or given (legal or preferred) name, plus date of birth.
@@ -121,6 +134,35 @@ class ClientQuerySet(models.QuerySet["Client"]):
         if date_of_birth:
             qs = qs.filter(date_of_birth=date_of_birth)
         return qs
+
+    def search_page(
+        self, text: str, date_of_birth: date | None = None, *, offset: int = 0, limit: int = 25
+    ) -> list[Client]:
+        """One page of a name search, ordered by the name that matched.
+
+        The first word is looked up in each name index separately (family, given,
+        preferred), each branch read in index order and cut at the page; the branches are
+        merged in Python. One OR over three ranges would make the database fetch and sort
+        every match (tens of thousands for a common prefix at a million clients).
+        """
+        words = normalize_name(text).split()[:4]
+        if not words:
+            ordered = self.search("", date_of_birth).order_by(*NAME_ORDER)
+            return list(ordered[offset : offset + limit])
+        first, upper = words[0], words[0] + "\uffff"
+        base = self.search(" ".join(words[1:]), date_of_birth)
+        branches = []
+        for key, then in SEARCH_BRANCHES:
+            rows = base.filter(**{f"{key}__gte": first, f"{key}__lt": upper})
+            rows = rows.order_by(key, then, "id")[: offset + limit]
+            branches.append([((getattr(c, key), getattr(c, then), c.pk), c) for c in rows])
+        seen: set[int] = set()
+        merged: list[Client] = []
+        for (_, _, pk), client in heapq.merge(*branches, key=lambda row: row[0]):
+            if pk not in seen:
+                seen.add(pk)
+                merged.append(client)
+        return merged[offset : offset + limit]
 
 
 class Client(VersionedModel):
@@ -242,13 +284,25 @@ class Client(VersionedModel):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [
-            models.Index(fields=["organization", "family_name_key"], name="client_org_family"),
-            models.Index(fields=["organization", "given_name_key"], name="client_org_given"),
+            # Name search reads these in order and stops at the page (search_page).
             models.Index(
-                fields=["organization", "preferred_name_key"], name="client_org_preferred"
+                fields=["organization", "family_name_key", "given_name_key", "id"],
+                name="client_org_family_order",
             ),
-            models.Index(fields=["family_name_key"], name="client_family"),
-            models.Index(fields=["given_name_key"], name="client_given"),
+            models.Index(
+                fields=["organization", "given_name_key", "family_name_key", "id"],
+                name="client_org_given_order",
+            ),
+            models.Index(
+                fields=["organization", "preferred_name_key", "family_name_key", "id"],
+                name="client_org_preferred_order",
+            ),
+            models.Index(
+                fields=["family_name_key", "given_name_key", "id"], name="client_family_order"
+            ),
+            models.Index(
+                fields=["given_name_key", "family_name_key", "id"], name="client_given_order"
+            ),
             models.Index(fields=["date_of_birth"], name="client_dob"),
         ]
         constraints = [

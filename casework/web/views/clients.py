@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -33,7 +33,7 @@ from casework.web.forms import (
     add_service_errors,
 )
 from casework.web.gates import load_client
-from casework.web.paging import paginate
+from casework.web.paging import Page, page_number, paginate
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
@@ -57,13 +57,22 @@ def client_list(request: HttpRequest) -> HttpResponse:
     text = form.cleaned_data.get("q", "") if valid else ""
     dob = form.cleaned_data.get("dob") if valid else None
     open_enrollments = visible_enrollments(request.user).open().select_related("program")
-    rows = (
-        Client.objects.visible_to(request.user)
-        .search(text, dob)
-        .order_by(*form.ordering())
-        .prefetch_related(Prefetch("enrollments", queryset=open_enrollments))
-    )
-    page = paginate(request, rows, size=PAGE_SIZE)
+    visible = Client.objects.visible_to(request.user)
+    if text.strip() and form.sorts_by_name():
+        # Ordered by the name that matched, read from the name indexes a page at a time.
+        number = page_number(request)
+        found = visible.search_page(text, dob, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+        prefetch_related_objects(found, Prefetch("enrollments", queryset=open_enrollments))
+        page = Page(
+            items=found[:PAGE_SIZE], number=number, size=PAGE_SIZE, has_next=len(found) > PAGE_SIZE
+        )
+    else:
+        rows = (
+            visible.search(text, dob)
+            .order_by(*form.ordering())
+            .prefetch_related(Prefetch("enrollments", queryset=open_enrollments))
+        )
+        page = paginate(request, rows, size=PAGE_SIZE)
     redact_confidential_addresses(request.user, page.items)
     query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
     clients.client_list_record(actor=request.user, clients=page.items, query=query)
