@@ -307,6 +307,19 @@ def test_partners_have_no_emergency_access_page(partner):
     assert http.get("/emergency-access/").status_code == 404
 
 
-def test_client_404_page_offers_no_emergency_link(client_health, cm_mental_health):
+def test_client_404_page_is_the_same_for_hidden_and_missing_clients(
+    client_health, cm_mental_health
+):
+    """No leak and no per-client offer: emergency access is a separate page."""
     http = signed_in(HttpClient(), cm_mental_health)
-    assert "emergency" not in text(http.get(f"/clients/{client_health.pk}/")).lower()
+
+    def main(response):
+        body = text(response)
+        return body[body.index("<main") : body.index("</main>")]
+
+    hidden = http.get(f"/clients/{client_health.pk}/")
+    missing = http.get("/clients/999999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert main(hidden) == main(missing)
+    assert "Abernathy" not in text(hidden)
+    assert f"client={client_health.pk}" not in text(hidden)
