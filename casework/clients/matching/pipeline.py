@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -126,7 +125,3 @@ def link(
     model = model or fit(left, right)
     pairs = blocking.link_pairs(left, right)
     return _scored(model, pairs, left, right, threshold, progress), model
-
-
-def stderr() -> TextIO:
-    return sys.stderr
