@@ -58,7 +58,8 @@ SELF_SCOPED = frozenset(
     }
 )
 
-# Shared by every agency and changed only by platform administrators (superusers).
+# Credential rules: platform administrators edit the published ones, org admins their
+# own agency's override (the scope comes from the caller, never from the URL).
 GLOBAL_ADMIN = frozenset({"workforce_rule_edit"})
 
 
