@@ -53,7 +53,12 @@ from casework.clients.models import (
     NoYesReasons,
     Race,
 )
-from casework.clients.permissions import access_client, access_enrollment, in_care_team
+from casework.clients.permissions import (
+    access_client,
+    access_consent,
+    access_enrollment,
+    in_care_team,
+)
 from casework.clients.services import client_update, enrollment_transition
 from casework.core.exceptions import NotFound
 
@@ -420,11 +425,7 @@ def consent_post(
 @router.post("/consents/{consent_id}/revoke", response=ConsentOut, summary="Revoke a consent")
 def consent_revoke(request: HttpRequest, consent_id: Id, payload: RevokeIn) -> Consent:
     """Revocation takes effect at once: the access the consent gave ends."""
-    client_id = Consent.objects.filter(pk=consent_id).values_list("client_id", flat=True).first()
-    if client_id is None:
-        raise NotFound("consent")
-    client = access_client(request.user, client_id, write=True)
-    consent = client.consents.get(pk=consent_id)
+    consent = access_consent(request.user, consent_id, write=True)
     return consents.consent_revoke(actor=request.user, consent=consent, reason=payload.reason)
 
 

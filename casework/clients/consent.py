@@ -328,3 +328,30 @@ def consent_expiry_sweep(*, within_days: int = 30) -> int:
         )
         sent += len(created)
     return sent
+
+
+EMERGENCY_SEARCH_LIMIT = 20
+
+
+def client_emergency_search(*, actor: Any, text: str) -> list[dict[str, Any]]:
+    """Name and date of birth of active clients in the actor's own organizations, for
+    choosing whom to open in an emergency; audited with the ids shown."""
+    access = access_for(actor)
+    org_ids = access.org_wide_org_ids | frozenset(access.program_org.values())
+    if not org_ids or not text.strip():
+        return []
+    found = [
+        dict(row)
+        for row in Client.objects.filter(organization_id__in=org_ids, is_active=True)
+        .search(text)
+        .order_by("family_name", "given_name", "pk")
+        .values("pk", "given_name", "family_name", "date_of_birth")[:EMERGENCY_SEARCH_LIMIT]
+    ]
+    record(
+        actor=actor,
+        action=AuditAction.SEARCH,
+        target_type="emergency_access_search",
+        organization_id=next(iter(org_ids)) if len(org_ids) == 1 else None,
+        details={"query": text, "client_ids": [r["pk"] for r in found]},
+    )
+    return found

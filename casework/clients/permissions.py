@@ -192,3 +192,19 @@ def programs_for_new_client(user: Any) -> list[int]:
             ).values_list("pk", flat=True)
         )
     return sorted(ids)
+
+
+def access_consent(user: Any, consent_id: object, *, write: bool = False) -> Consent:
+    """A consent, reachable only through its client's gate; ``consent.client`` is the loaded
+    client. Missing and hidden consents are both :class:`NotFound`."""
+    try:
+        pk = int(str(consent_id))
+    except ValueError:
+        raise NotFound("consent") from None
+    client_id = Consent.objects.filter(pk=pk).values_list("client_id", flat=True).first()
+    if client_id is None:
+        raise NotFound("consent")
+    client = access_client(user, client_id, write=write, audit=False)
+    consent = Consent.objects.get(pk=pk)
+    consent.client = client
+    return consent

@@ -159,6 +159,10 @@ def enrollment_create(
     )
     if start_date is not None:
         enrollment.start_date = start_date
+    if status == EnrollmentStatus.WAITLISTED:
+        from django.utils import timezone
+
+        enrollment.waitlisted_at = timezone.now()
     enrollment.full_clean()
     enrollment.save()
     record(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients import consent as consents
 from casework.clients.models import Client, Consent
-from casework.clients.permissions import can_write_client
+from casework.clients.permissions import access_consent, can_write_client
 from casework.core import exceptions as domain
 from casework.web.forms import add_service_errors
 from casework.web.forms_record import (
@@ -44,15 +44,14 @@ def _status(consent: Consent) -> str:
 
 def _load_consent(user: Any, consent_id: int, *, write: bool = False) -> tuple[Client, Consent]:
     """The consent, only through its client's gate (staff who see the whole record)."""
-    client_id = Consent.objects.filter(pk=consent_id).values_list("client_id", flat=True).first()
-    if client_id is None:
-        raise Http404("No such consent.")
-    client = load_client(user, client_id, write=write, audit=False)
-    full_reader(client)
-    consent = client.consents.filter(pk=consent_id).first()
-    if consent is None:
-        raise Http404("No such consent.")
-    return client, consent
+    try:
+        consent = access_consent(user, consent_id, write=write)
+    except domain.NotFound:
+        raise Http404("No such consent.") from None
+    except domain.PermissionDenied as denied:
+        raise PermissionDenied(str(denied)) from None
+    full_reader(consent.client)
+    return consent.client, consent
 
 
 @login_required
@@ -159,22 +158,7 @@ def _emergency_search(request: HttpRequest, form: EmergencySearchForm) -> list[d
     """Name and date of birth only, across the user's own organizations; audited."""
     if not form.is_valid():
         return []
-    org_ids = _staff_org_ids(request.user)
-    found: list[dict[str, Any]] = [
-        dict(row)
-        for row in Client.objects.filter(organization_id__in=org_ids, is_active=True)
-        .search(form.cleaned_data["q"])
-        .order_by("family_name", "given_name", "pk")
-        .values("pk", "given_name", "family_name", "date_of_birth")[:EMERGENCY_SEARCH_LIMIT]
-    ]
-    record(
-        actor=request.user,
-        action=AuditAction.SEARCH,
-        target_type="emergency_access_search",
-        organization_id=next(iter(org_ids)) if len(org_ids) == 1 else None,
-        details={"query": form.cleaned_data["q"], "client_ids": [r["pk"] for r in found]},
-    )
-    return found
+    return consents.client_emergency_search(actor=request.user, text=form.cleaned_data["q"])
 
 
 @login_required
