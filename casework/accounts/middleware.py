@@ -112,6 +112,8 @@ class TwoFactorRequiredMiddleware:
                         "title": "Two-factor sign-in required",
                         "status": 403,
                         "detail": "Finish two-factor sign-in in the web UI first.",
+                        "instance": request.path,
+                        "errors": [],
                     },
                     status=403,
                     content_type="application/problem+json",

@@ -227,3 +227,17 @@ def test_consent_is_audited(lakeside_cm, client_health, cm_health):
     consent = _consent_to(lakeside_cm, client_health, cm_health)
     assert AuditEvent.objects.filter(target_type="consent", target_id=str(consent.pk)).exists()
     assert Consent.objects.in_force().count() == 1
+
+
+def test_sweep_command_notifies_once(lakeside_cm, client_health, cm_health):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _consent_to(
+        lakeside_cm, client_health, cm_health, expiry_date=timezone.localdate() + timedelta(days=10)
+    )
+    out = StringIO()
+    call_command("sweep_consents", stdout=out)
+    call_command("sweep_consents", stdout=out)
+    assert out.getvalue().splitlines() == ["1 notification(s) sent.", "0 notification(s) sent."]
