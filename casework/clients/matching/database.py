@@ -98,3 +98,25 @@ def record_match_run(*, organization_id: int, clients: int, pairs: int) -> None:
             organization_id=organization_id,
             details={"clients": clients, "pairs": pairs},
         )
+
+
+def queue_pairs(*, organization_id: int, records: list[Any], pairs: list[Any], model: Any) -> int:
+    """Put scored pairs, with their plain-words reasons, into the duplicates review queue.
+
+    Pairs a supervisor already decided stay decided. Returns how many pairs are new.
+    """
+    from casework.clients.matching.compare import comparator
+    from casework.clients.merge import duplicate_candidates_record
+
+    by_id = {record.id: record for record in records}
+    gamma = comparator(model.comparisons)
+    rows = [
+        (
+            int(pair.id_a),
+            int(pair.id_b),
+            round(pair.score, 6),
+            model.reasons(gamma(by_id[pair.id_a], by_id[pair.id_b])),
+        )
+        for pair in pairs
+    ]
+    return duplicate_candidates_record(organization_id=organization_id, pairs=rows)

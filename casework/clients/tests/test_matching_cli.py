@@ -166,6 +166,22 @@ def test_match_without_files_scans_the_database_and_audits_the_read(twins_and_a_
 
 
 @pytest.mark.django_db
+def test_match_without_files_fills_the_review_queue_once(twins_and_a_duplicate):
+    from casework.clients.models import DuplicateCandidate
+
+    katherine, kathy, _, _ = twins_and_a_duplicate
+    run("--threshold", "0.5")
+    run("--threshold", "0.5")
+    queued = DuplicateCandidate.objects.get(
+        client_a=min(katherine.pk, kathy.pk), client_b=max(katherine.pk, kathy.pk)
+    )
+    assert queued.reasons
+    assert DuplicateCandidate.objects.count() == len(
+        {(c.client_a_id, c.client_b_id) for c in DuplicateCandidate.objects.all()}
+    )
+
+
+@pytest.mark.django_db
 def test_intake_search_ranks_the_existing_person_first_with_reasons(twins_and_a_duplicate):
     katherine, kathy, twin, _ = twins_and_a_duplicate
     incoming = Person(id="new", first_name="Cathy", last_name="Okafor", dob=dt.date(1988, 9, 4))

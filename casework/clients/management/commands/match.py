@@ -89,8 +89,12 @@ def _run(
 def _run_database(
     model: Model | None, threshold: float, progress: TextIO | None
 ) -> tuple[list[ScoredPair], Model]:
-    # Until the duplicates review queue exists, the pairs go to stdout/--output.
-    from casework.clients.matching.database import people_by_organization, record_match_run
+    # Pairs go to the duplicates review queue (per organization) and to stdout/--output.
+    from casework.clients.matching.database import (
+        people_by_organization,
+        queue_pairs,
+        record_match_run,
+    )
 
     groups = {
         org: pipeline.to_features(people, progress)
@@ -105,6 +109,9 @@ def _run_database(
     for org, records in groups.items():
         found, _ = pipeline.dedupe(records, model=model, threshold=threshold, progress=progress)
         record_match_run(organization_id=org, clients=len(records), pairs=len(found))
+        added = queue_pairs(organization_id=org, records=records, pairs=found, model=model)
+        if progress is not None:
+            progress.write(f"organization {org}: {len(found)} pair(s), {added} new in the queue\n")
         pairs.extend(found)
     pairs.sort(key=lambda p: (-p.score, p.id_a, p.id_b))
     return pairs, model
