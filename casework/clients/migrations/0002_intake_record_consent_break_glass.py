@@ -7,144 +7,379 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('clients', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("clients", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='additional_race_ethnicity',
+            model_name="client",
+            name="additional_race_ethnicity",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='client',
-            name='address_confidential',
-            field=models.BooleanField(default=False, help_text="Hide the address from everyone outside the client's care team.", verbose_name='confidential address'),
+            model_name="client",
+            name="address_confidential",
+            field=models.BooleanField(
+                default=False,
+                help_text="Hide the address from everyone outside the client's care team.",
+                verbose_name="confidential address",
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='dob_data_quality',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'Full'), (2, 'Partial or approximate'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], default=99),
+            model_name="client",
+            name="dob_data_quality",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (1, "Full"),
+                    (2, "Partial or approximate"),
+                    (8, "Client doesn't know"),
+                    (9, "Client prefers not to answer"),
+                    (99, "Data not collected"),
+                ],
+                default=99,
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='interpreter_needed',
+            model_name="client",
+            name="interpreter_needed",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='client',
-            name='name_data_quality',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'Full'), (2, 'Partial or approximate'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], default=1),
+            model_name="client",
+            name="name_data_quality",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (1, "Full"),
+                    (2, "Partial or approximate"),
+                    (8, "Client doesn't know"),
+                    (9, "Client prefers not to answer"),
+                    (99, "Data not collected"),
+                ],
+                default=1,
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='preferred_contact_method',
-            field=models.CharField(blank=True, choices=[('phone', 'Phone call'), ('text', 'Text message'), ('email', 'Email'), ('mail', 'Mail'), ('in_person', 'In person only')], max_length=10),
+            model_name="client",
+            name="preferred_contact_method",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("phone", "Phone call"),
+                    ("text", "Text message"),
+                    ("email", "Email"),
+                    ("mail", "Mail"),
+                    ("in_person", "In person only"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='primary_language',
+            model_name="client",
+            name="primary_language",
             field=models.CharField(blank=True, max_length=50),
         ),
         migrations.AddField(
-            model_name='client',
-            name='pronouns',
+            model_name="client",
+            name="pronouns",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='client',
-            name='race_ethnicity',
+            model_name="client",
+            name="race_ethnicity",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='client',
-            name='race_none',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], null=True),
+            model_name="client",
+            name="race_none",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (8, "Client doesn't know"),
+                    (9, "Client prefers not to answer"),
+                    (99, "Data not collected"),
+                ],
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='safe_contact_times',
+            model_name="client",
+            name="safe_contact_times",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='client',
-            name='ssn_data_quality',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'Full'), (2, 'Partial or approximate'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], default=99),
+            model_name="client",
+            name="ssn_data_quality",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (1, "Full"),
+                    (2, "Partial or approximate"),
+                    (8, "Client doesn't know"),
+                    (9, "Client prefers not to answer"),
+                    (99, "Data not collected"),
+                ],
+                default=99,
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='ssn_encrypted',
+            model_name="client",
+            name="ssn_encrypted",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='client',
-            name='ssn_last4',
+            model_name="client",
+            name="ssn_last4",
             field=models.CharField(blank=True, editable=False, max_length=4),
         ),
         migrations.AddField(
-            model_name='client',
-            name='veteran_status',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'No'), (1, 'Yes'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], default=99),
+            model_name="client",
+            name="veteran_status",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (0, "No"),
+                    (1, "Yes"),
+                    (8, "Client doesn't know"),
+                    (9, "Client prefers not to answer"),
+                    (99, "Data not collected"),
+                ],
+                default=99,
+            ),
         ),
         migrations.CreateModel(
-            name='BreakGlassAccess',
+            name="BreakGlassAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass', to='clients.client')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("opened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
-                'indexes': [models.Index(fields=['user', 'client', 'expires_at'], name='breakglass_lookup')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='breakglass_reason_required'), models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('opened_at'))), name='breakglass_expires_later')],
+                "ordering": ["-opened_at"],
+                "indexes": [
+                    models.Index(fields=["user", "client", "expires_at"], name="breakglass_lookup")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="breakglass_reason_required",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("opened_at"))),
+                        name="breakglass_expires_later",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('recipient_name', models.CharField(blank=True, help_text='A named person or class of persons.', max_length=200)),
-                ('categories', models.JSONField(default=list)),
-                ('information_description', models.TextField(blank=True, help_text='A specific and meaningful description of the information.')),
-                ('purpose', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('single_purpose', 'Single purpose'), ('tpo', 'Treatment, payment and health care operations'), ('counseling_notes', 'SUD counseling notes')], default='single_purpose', max_length=20)),
-                ('effective_date', models.DateField(default=django.utils.timezone.localdate)),
-                ('expiry_date', models.DateField(blank=True, null=True)),
-                ('expiry_event', models.CharField(blank=True, help_text='An expiry event, e.g. "end of treatment".', max_length=200)),
-                ('signature_method', models.CharField(choices=[('typed', 'Typed signature'), ('drawn', 'Drawn signature'), ('uploaded', 'Uploaded signed form')], max_length=10)),
-                ('signed_by_name', models.CharField(max_length=200)),
-                ('signer_authority', models.CharField(blank=True, help_text='If not the client: guardian, representative, ...', max_length=200)),
-                ('signed_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('signature_image', models.TextField(blank=True, help_text='A drawn signature as an SVG path.')),
-                ('signed_form', models.FileField(blank=True, upload_to='consents/%Y/%m/')),
-                ('revocation_right_acknowledged', models.BooleanField(default=False)),
-                ('redisclosure_notice', models.TextField(blank=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revocation_reason', models.CharField(blank=True, max_length=300)),
-                ('expiry_notified_at', models.DateTimeField(blank=True, null=True)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='clients.client')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('disclosing_program', models.ForeignKey(blank=True, help_text='Leave empty when the whole organization may disclose.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.program')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization')),
-                ('recipient_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consents_received', to='accounts.organization')),
-                ('recipient_program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consents_received', to='accounts.program')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "recipient_name",
+                    models.CharField(
+                        blank=True, help_text="A named person or class of persons.", max_length=200
+                    ),
+                ),
+                ("categories", models.JSONField(default=list)),
+                (
+                    "information_description",
+                    models.TextField(
+                        blank=True,
+                        help_text="A specific and meaningful description of the information.",
+                    ),
+                ),
+                ("purpose", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single_purpose", "Single purpose"),
+                            ("tpo", "Treatment, payment and health care operations"),
+                            ("counseling_notes", "SUD counseling notes"),
+                        ],
+                        default="single_purpose",
+                        max_length=20,
+                    ),
+                ),
+                ("effective_date", models.DateField(default=django.utils.timezone.localdate)),
+                ("expiry_date", models.DateField(blank=True, null=True)),
+                (
+                    "expiry_event",
+                    models.CharField(
+                        blank=True,
+                        help_text='An expiry event, e.g. "end of treatment".',
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "signature_method",
+                    models.CharField(
+                        choices=[
+                            ("typed", "Typed signature"),
+                            ("drawn", "Drawn signature"),
+                            ("uploaded", "Uploaded signed form"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("signed_by_name", models.CharField(max_length=200)),
+                (
+                    "signer_authority",
+                    models.CharField(
+                        blank=True,
+                        help_text="If not the client: guardian, representative, ...",
+                        max_length=200,
+                    ),
+                ),
+                ("signed_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "signature_image",
+                    models.TextField(blank=True, help_text="A drawn signature as an SVG path."),
+                ),
+                ("signed_form", models.FileField(blank=True, upload_to="consents/%Y/%m/")),
+                ("revocation_right_acknowledged", models.BooleanField(default=False)),
+                ("redisclosure_notice", models.TextField(blank=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revocation_reason", models.CharField(blank=True, max_length=300)),
+                ("expiry_notified_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "disclosing_program",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty when the whole organization may disclose.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.program",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "recipient_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents_received",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "recipient_program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents_received",
+                        to="accounts.program",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-effective_date', '-id'],
-                'indexes': [models.Index(fields=['client', 'revoked_at'], name='consent_client'), models.Index(fields=['recipient_organization', 'revoked_at'], name='consent_recipient_org'), models.Index(fields=['recipient_program', 'revoked_at'], name='consent_recipient_program')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('recipient_organization__isnull', False), ('recipient_program__isnull', False), models.Q(('recipient_name', ''), _negated=True), _connector='OR'), name='consent_has_recipient'), models.CheckConstraint(condition=models.Q(('expiry_date__isnull', True), ('expiry_date__gte', models.F('effective_date')), _connector='OR'), name='consent_expiry_after_effective')],
+                "ordering": ["-effective_date", "-id"],
+                "indexes": [
+                    models.Index(fields=["client", "revoked_at"], name="consent_client"),
+                    models.Index(
+                        fields=["recipient_organization", "revoked_at"],
+                        name="consent_recipient_org",
+                    ),
+                    models.Index(
+                        fields=["recipient_program", "revoked_at"], name="consent_recipient_program"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("recipient_organization__isnull", False),
+                            ("recipient_program__isnull", False),
+                            models.Q(("recipient_name", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="consent_has_recipient",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("expiry_date__isnull", True),
+                            ("expiry_date__gte", models.F("effective_date")),
+                            _connector="OR",
+                        ),
+                        name="consent_expiry_after_effective",
+                    ),
+                ],
             },
         ),
     ]

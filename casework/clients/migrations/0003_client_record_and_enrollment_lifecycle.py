@@ -7,310 +7,652 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('clients', '0002_intake_record_consent_break_glass'),
+        ("accounts", "0001_initial"),
+        ("clients", "0002_intake_record_consent_break_glass"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClientAddress',
+            name="ClientAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('use', models.CharField(choices=[('current', 'Current'), ('previous', 'Previous'), ('mailing', 'Mailing')], default='current', max_length=8)),
-                ('line1', models.CharField(max_length=200, verbose_name='street address')),
-                ('line2', models.CharField(blank=True, max_length=200, verbose_name='apartment, suite, unit')),
-                ('city', models.CharField(max_length=100)),
-                ('county', models.CharField(blank=True, max_length=100)),
-                ('state', models.CharField(max_length=2)),
-                ('postal_code', models.CharField(blank=True, max_length=10)),
-                ('valid_from', models.DateField(default=django.utils.timezone.localdate)),
-                ('valid_to', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[
+                            ("current", "Current"),
+                            ("previous", "Previous"),
+                            ("mailing", "Mailing"),
+                        ],
+                        default="current",
+                        max_length=8,
+                    ),
+                ),
+                ("line1", models.CharField(max_length=200, verbose_name="street address")),
+                (
+                    "line2",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="apartment, suite, unit"
+                    ),
+                ),
+                ("city", models.CharField(max_length=100)),
+                ("county", models.CharField(blank=True, max_length=100)),
+                ("state", models.CharField(max_length=2)),
+                ("postal_code", models.CharField(blank=True, max_length=10)),
+                ("valid_from", models.DateField(default=django.utils.timezone.localdate)),
+                ("valid_to", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['use', '-valid_from'],
+                "ordering": ["use", "-valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='ClientIdentifier',
+            name="ClientIdentifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('kind', models.CharField(choices=[('medicaid', 'Medicaid ID'), ('medicare', 'Medicare ID (MBI)'), ('mrn', 'Medical record number'), ('agency', 'Agency client ID'), ('hmis', 'HMIS PersonalID'), ('other', 'Other')], max_length=10)),
-                ('issuer', models.CharField(blank=True, help_text='State, hospital, system', max_length=100)),
-                ('value', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("medicaid", "Medicaid ID"),
+                            ("medicare", "Medicare ID (MBI)"),
+                            ("mrn", "Medical record number"),
+                            ("agency", "Agency client ID"),
+                            ("hmis", "HMIS PersonalID"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.CharField(
+                        blank=True, help_text="State, hospital, system", max_length=100
+                    ),
+                ),
+                ("value", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ['kind', 'issuer'],
+                "ordering": ["kind", "issuer"],
             },
         ),
         migrations.CreateModel(
-            name='ClientName',
+            name="ClientName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('kind', models.CharField(choices=[('alias', 'Alias / also known as'), ('previous', 'Previous legal name'), ('nickname', 'Nickname'), ('merged', 'Name from a merged record')], default='alias', max_length=10)),
-                ('given_name', models.CharField(blank=True, max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('note', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("alias", "Alias / also known as"),
+                            ("previous", "Previous legal name"),
+                            ("nickname", "Nickname"),
+                            ("merged", "Name from a merged record"),
+                        ],
+                        default="alias",
+                        max_length=10,
+                    ),
+                ),
+                ("given_name", models.CharField(blank=True, max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("note", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'ordering': ['kind', 'family_name', 'given_name'],
+                "ordering": ["kind", "family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='ContactPoint',
+            name="ContactPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('system', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email')], max_length=5)),
-                ('use', models.CharField(choices=[('mobile', 'Mobile'), ('home', 'Home'), ('work', 'Work'), ('other', 'Other')], default='mobile', max_length=6)),
-                ('value', models.CharField(max_length=254)),
-                ('is_primary', models.BooleanField(default=False)),
-                ('safe_to_leave_message', models.BooleanField(default=False)),
-                ('ended_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "system",
+                    models.CharField(
+                        choices=[("phone", "Phone"), ("email", "Email")], max_length=5
+                    ),
+                ),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[
+                            ("mobile", "Mobile"),
+                            ("home", "Home"),
+                            ("work", "Work"),
+                            ("other", "Other"),
+                        ],
+                        default="mobile",
+                        max_length=6,
+                    ),
+                ),
+                ("value", models.CharField(max_length=254)),
+                ("is_primary", models.BooleanField(default=False)),
+                ("safe_to_leave_message", models.BooleanField(default=False)),
+                ("ended_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['ended_on', '-is_primary', 'system'],
+                "ordering": ["ended_on", "-is_primary", "system"],
             },
         ),
         migrations.CreateModel(
-            name='Disability',
+            name="Disability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('disability_type', models.PositiveSmallIntegerField(choices=[(5, 'Physical disability'), (6, 'Developmental disability'), (7, 'Chronic health condition'), (8, 'HIV/AIDS'), (9, 'Mental health disorder'), (10, 'Substance use disorder')])),
-                ('response', models.PositiveSmallIntegerField(choices=[(0, 'No'), (1, 'Yes'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], default=1)),
-                ('substance_use', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'No'), (1, 'Alcohol use disorder'), (2, 'Drug use disorder'), (3, 'Both alcohol and drug use disorders'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], help_text='HMIS 4.10.2, for substance use disorder only', null=True)),
-                ('indefinite_and_impairs', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'No'), (1, 'Yes'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], help_text='Expected to be of long-continued and indefinite duration and to impair independent living', null=True)),
-                ('information_date', models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "disability_type",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "Physical disability"),
+                            (6, "Developmental disability"),
+                            (7, "Chronic health condition"),
+                            (8, "HIV/AIDS"),
+                            (9, "Mental health disorder"),
+                            (10, "Substance use disorder"),
+                        ]
+                    ),
+                ),
+                (
+                    "response",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "No"),
+                            (1, "Yes"),
+                            (8, "Client doesn't know"),
+                            (9, "Client prefers not to answer"),
+                            (99, "Data not collected"),
+                        ],
+                        default=1,
+                    ),
+                ),
+                (
+                    "substance_use",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (0, "No"),
+                            (1, "Alcohol use disorder"),
+                            (2, "Drug use disorder"),
+                            (3, "Both alcohol and drug use disorders"),
+                            (8, "Client doesn't know"),
+                            (9, "Client prefers not to answer"),
+                            (99, "Data not collected"),
+                        ],
+                        help_text="HMIS 4.10.2, for substance use disorder only",
+                        null=True,
+                    ),
+                ),
+                (
+                    "indefinite_and_impairs",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (0, "No"),
+                            (1, "Yes"),
+                            (8, "Client doesn't know"),
+                            (9, "Client prefers not to answer"),
+                            (99, "Data not collected"),
+                        ],
+                        help_text="Expected to be of long-continued and indefinite duration and to impair independent living",
+                        null=True,
+                    ),
+                ),
+                ("information_date", models.DateField(default=django.utils.timezone.localdate)),
             ],
             options={
-                'ordering': ['disability_type', '-information_date'],
+                "ordering": ["disability_type", "-information_date"],
             },
         ),
         migrations.CreateModel(
-            name='EmergencyContact',
+            name="EmergencyContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(blank=True, max_length=100)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('notes', models.CharField(blank=True, max_length=300)),
-                ('ended_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                ("relationship", models.CharField(blank=True, max_length=100)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("notes", models.CharField(blank=True, max_length=300)),
+                ("ended_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['ended_on', 'name'],
+                "ordering": ["ended_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdMember',
+            name="HouseholdMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('relationship', models.PositiveSmallIntegerField(choices=[(1, 'Self (head of household)'), (2, "Head of household's child"), (3, "Head of household's spouse or partner"), (4, "Head of household's other relation member"), (5, 'Other: non-relation member'), (99, 'Data not collected')], help_text='HMIS 3.15, relationship to the head of household')),
-                ('ended_on', models.DateField(blank=True, help_text='Left the household on', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "relationship",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Self (head of household)"),
+                            (2, "Head of household's child"),
+                            (3, "Head of household's spouse or partner"),
+                            (4, "Head of household's other relation member"),
+                            (5, "Other: non-relation member"),
+                            (99, "Data not collected"),
+                        ],
+                        help_text="HMIS 3.15, relationship to the head of household",
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(blank=True, help_text="Left the household on", null=True),
+                ),
             ],
             options={
-                'ordering': ['relationship', 'given_name'],
+                "ordering": ["relationship", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='InsuranceCoverage',
+            name="InsuranceCoverage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('payer', models.CharField(max_length=200)),
-                ('plan_name', models.CharField(blank=True, max_length=200)),
-                ('member_id', models.CharField(max_length=64)),
-                ('group_number', models.CharField(blank=True, max_length=64)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('is_primary', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("payer", models.CharField(max_length=200)),
+                ("plan_name", models.CharField(blank=True, max_length=200)),
+                ("member_id", models.CharField(max_length=64)),
+                ("group_number", models.CharField(blank=True, max_length=64)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("is_primary", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-is_primary', '-start_date'],
+                "ordering": ["-is_primary", "-start_date"],
             },
         ),
         migrations.AddField(
-            model_name='client',
-            name='pcp_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='primary care provider'),
+            model_name="client",
+            name="pcp_name",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="primary care provider"
+            ),
         ),
         migrations.AddField(
-            model_name='client',
-            name='pcp_phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name='primary care phone'),
+            model_name="client",
+            name="pcp_phone",
+            field=models.CharField(blank=True, max_length=30, verbose_name="primary care phone"),
         ),
         migrations.AddField(
-            model_name='client',
-            name='pcp_practice',
-            field=models.CharField(blank=True, max_length=200, verbose_name='primary care practice'),
+            model_name="client",
+            name="pcp_practice",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="primary care practice"
+            ),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='closure_note',
+            model_name="enrollment",
+            name="closure_note",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='closure_reason',
-            field=models.CharField(blank=True, choices=[('goals_met', 'Goals met'), ('moved', 'Moved'), ('declined_services', 'Declined services'), ('lost_contact', 'Lost contact'), ('deceased', 'Deceased'), ('transferred', 'Transferred'), ('other', 'Other')], max_length=20),
+            model_name="enrollment",
+            name="closure_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("goals_met", "Goals met"),
+                    ("moved", "Moved"),
+                    ("declined_services", "Declined services"),
+                    ("lost_contact", "Lost contact"),
+                    ("deceased", "Deceased"),
+                    ("transferred", "Transferred"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='destination',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(101, 'Emergency shelter, incl. hotel/motel paid for with ES voucher'), (116, 'Place not meant for habitation'), (118, 'Safe Haven'), (204, 'Psychiatric hospital or other psychiatric facility'), (205, 'Substance abuse treatment facility or detox center'), (206, 'Hospital or other residential non-psychiatric medical facility'), (207, 'Jail, prison, or juvenile detention facility'), (215, 'Foster care home or foster care group home'), (225, 'Long-term care facility or nursing home'), (302, 'Transitional housing for homeless persons'), (312, 'Staying or living with family, temporary tenure'), (313, 'Staying or living with friends, temporary tenure'), (314, 'Hotel or motel paid for without emergency shelter voucher'), (327, 'Moved from one HOPWA funded project to HOPWA TH'), (329, 'Residential project or halfway house with no homeless criteria'), (332, 'Host Home (non-crisis)'), (410, 'Rental by client, no ongoing housing subsidy'), (411, 'Owned by client, no ongoing housing subsidy'), (421, 'Owned by client, with ongoing housing subsidy'), (422, 'Staying or living with family, permanent tenure'), (423, 'Staying or living with friends, permanent tenure'), (426, 'Moved from one HOPWA funded project to HOPWA PH'), (435, 'Rental by client, with ongoing housing subsidy'), (24, 'Deceased'), (30, 'No exit interview completed'), (17, 'Other'), (8, "Client doesn't know"), (9, 'Client prefers not to answer'), (99, 'Data not collected')], help_text='HMIS 3.12, at exit', null=True),
+            model_name="enrollment",
+            name="destination",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (101, "Emergency shelter, incl. hotel/motel paid for with ES voucher"),
+                    (116, "Place not meant for habitation"),
+                    (118, "Safe Haven"),
+                    (204, "Psychiatric hospital or other psychiatric facility"),
+                    (205, "Substance abuse treatment facility or detox center"),
+                    (206, "Hospital or other residential non-psychiatric medical facility"),
+                    (207, "Jail, prison, or juvenile detention facility"),
+                    (215, "Foster care home or foster care group home"),
+                    (225, "Long-term care facility or nursing home"),
+                    (302, "Transitional housing for homeless persons"),
+                    (312, "Staying or living with family, temporary tenure"),
+                    (313, "Staying or living with friends, temporary tenure"),
+                    (314, "Hotel or motel paid for without emergency shelter voucher"),
+                    (327, "Moved from one HOPWA funded project to HOPWA TH"),
+                    (329, "Residential project or halfway house with no homeless criteria"),
+                    (332, "Host Home (non-crisis)"),
+                    (410, "Rental by client, no ongoing housing subsidy"),
+                    (411, "Owned by client, no ongoing housing subsidy"),
+                    (421, "Owned by client, with ongoing housing subsidy"),
+                    (422, "Staying or living with family, permanent tenure"),
+                    (423, "Staying or living with friends, permanent tenure"),
+                    (426, "Moved from one HOPWA funded project to HOPWA PH"),
+                    (435, "Rental by client, with ongoing housing subsidy"),
+                    (24, "Deceased"),
+                    (30, "No exit interview completed"),
+                    (17, "Other"),
+                    (8, "Client doesn't know"),
+                    (9, "Client prefers not to answer"),
+                    (99, "Data not collected"),
+                ],
+                help_text="HMIS 3.12, at exit",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='waitlisted_at',
+            model_name="enrollment",
+            name="waitlisted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'closed'), models.Q(('closure_reason', ''), ('destination__isnull', True)), _connector='OR'), name='enrollment_closure_only_when_closed'),
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "closed"),
+                    models.Q(("closure_reason", ""), ("destination__isnull", True)),
+                    _connector="OR",
+                ),
+                name="enrollment_closure_only_when_closed",
+            ),
         ),
         migrations.AddField(
-            model_name='clientaddress',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addresses', to='clients.client'),
+            model_name="clientaddress",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="addresses",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='clientaddress',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="clientaddress",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='clientidentifier',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='identifiers', to='clients.client'),
+            model_name="clientidentifier",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="identifiers",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='clientidentifier',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="clientidentifier",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='clientname',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='other_names', to='clients.client'),
+            model_name="clientname",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="other_names",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='clientname',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="clientname",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='contactpoint',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_points', to='clients.client'),
+            model_name="contactpoint",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contact_points",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='contactpoint',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="contactpoint",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='disability',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disabilities', to='clients.client'),
+            model_name="disability",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="disabilities",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='disability',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="disability",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='emergencycontact',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_contacts', to='clients.client'),
+            model_name="emergencycontact",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="emergency_contacts",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='emergencycontact',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="emergencycontact",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='householdmember',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='household', to='clients.client'),
+            model_name="householdmember",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="household",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='householdmember',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="householdmember",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='householdmember',
-            name='related_client',
-            field=models.ForeignKey(blank=True, help_text='When the member is also a client.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client'),
+            model_name="householdmember",
+            name="related_client",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="When the member is also a client.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='insurancecoverage',
-            name='client',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='insurance', to='clients.client'),
+            model_name="insurancecoverage",
+            name="client",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="insurance",
+                to="clients.client",
+            ),
         ),
         migrations.AddField(
-            model_name='insurancecoverage',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization'),
+            model_name="insurancecoverage",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clientaddress',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='clientaddress_period'),
+            model_name="clientaddress",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="clientaddress_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clientidentifier',
-            constraint=models.UniqueConstraint(fields=('organization', 'kind', 'issuer', 'value'), name='clientidentifier_unique_in_org'),
+            model_name="clientidentifier",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "kind", "issuer", "value"),
+                name="clientidentifier_unique_in_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clientidentifier',
-            constraint=models.CheckConstraint(condition=models.Q(('value', ''), _negated=True), name='clientidentifier_value'),
+            model_name="clientidentifier",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value", ""), _negated=True), name="clientidentifier_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clientname',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('given_name', ''), _negated=True), models.Q(('family_name', ''), _negated=True), _connector='OR'), name='clientname_not_blank'),
+            model_name="clientname",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("given_name", ""), _negated=True),
+                    models.Q(("family_name", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="clientname_not_blank",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactpoint',
-            constraint=models.CheckConstraint(condition=models.Q(('value', ''), _negated=True), name='contactpoint_value'),
+            model_name="contactpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value", ""), _negated=True), name="contactpoint_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='disability',
-            constraint=models.CheckConstraint(condition=models.Q(('disability_type', 10), ('substance_use__isnull', True), _connector='OR'), name='disability_substance_detail_only_for_sud'),
+            model_name="disability",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("disability_type", 10), ("substance_use__isnull", True), _connector="OR"
+                ),
+                name="disability_substance_detail_only_for_sud",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emergencycontact',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('phone', ''), _negated=True), models.Q(('email', ''), _negated=True), _connector='OR'), name='emergencycontact_reachable'),
+            model_name="emergencycontact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("phone", ""), _negated=True),
+                    models.Q(("email", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="emergencycontact_reachable",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='insurancecoverage',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='insurance_period'),
+            model_name="insurancecoverage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="insurance_period",
+            ),
         ),
     ]

@@ -5,52 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('clients', '0004_duplicates_queue_and_merges'),
+        ("accounts", "0001_initial"),
+        ("clients", "0004_duplicates_queue_and_merges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='client',
-            name='client_org_family',
+            model_name="client",
+            name="client_org_family",
         ),
         migrations.RemoveIndex(
-            model_name='client',
-            name='client_org_given',
+            model_name="client",
+            name="client_org_given",
         ),
         migrations.RemoveIndex(
-            model_name='client',
-            name='client_org_preferred',
+            model_name="client",
+            name="client_org_preferred",
         ),
         migrations.RemoveIndex(
-            model_name='client',
-            name='client_family',
+            model_name="client",
+            name="client_family",
         ),
         migrations.RemoveIndex(
-            model_name='client',
-            name='client_given',
+            model_name="client",
+            name="client_given",
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'family_name_key', 'given_name_key', 'id'], name='client_org_family_order'),
+            model_name="client",
+            index=models.Index(
+                fields=["organization", "family_name_key", "given_name_key", "id"],
+                name="client_org_family_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'given_name_key', 'family_name_key', 'id'], name='client_org_given_order'),
+            model_name="client",
+            index=models.Index(
+                fields=["organization", "given_name_key", "family_name_key", "id"],
+                name="client_org_given_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['organization', 'preferred_name_key', 'family_name_key', 'id'], name='client_org_preferred_order'),
+            model_name="client",
+            index=models.Index(
+                fields=["organization", "preferred_name_key", "family_name_key", "id"],
+                name="client_org_preferred_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['family_name_key', 'given_name_key', 'id'], name='client_family_order'),
+            model_name="client",
+            index=models.Index(
+                fields=["family_name_key", "given_name_key", "id"], name="client_family_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['given_name_key', 'family_name_key', 'id'], name='client_given_order'),
+            model_name="client",
+            index=models.Index(
+                fields=["given_name_key", "family_name_key", "id"], name="client_given_order"
+            ),
         ),
     ]
