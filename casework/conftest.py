@@ -23,6 +23,9 @@ PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test personas only
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise otherwise indexes every static file (USWDS ships thousands) for each new
+    # test client; autorefresh looks files up on demand instead.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def make_user(email: str, full_name: str = "") -> User:
