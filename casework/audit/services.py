@@ -28,12 +28,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose values differ; protected ones redacted."""
     changes: dict[str, list[Any]] = {}
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
-        if old == new:
+        if old == new or (_empty(old) and _empty(new)):
             continue
         if name in REDACTED_FIELDS:
             changes[name] = ["[redacted]", "[redacted]"]
