@@ -27,7 +27,7 @@ SQLITE_ENV := $(TEST_ENV) CASEWORK_DATABASE_URL=sqlite:///$(CURDIR)/var/test/cas
 PG_ENV := $(TEST_ENV) CASEWORK_DATABASE_URL=$(PG_URL) CASEWORK_DB_POOL=false
 
 .PHONY: help setup demo test test-start lint typecheck migrations-check test-sqlite test-postgres \
-        test-browser chromium bench serve clean openapi
+        test-browser chromium bench bench-setup serve clean openapi
 
 help:
 	@echo "make demo   - set up, migrate, load demo data and serve on http://127.0.0.1:$(CASEWORK_PORT)"
@@ -111,8 +111,12 @@ test-browser: setup
 chromium:
 	bash scripts/require-chromium.sh
 
-bench: setup
+bench: setup bench-setup
 	bash scripts/bench.sh
+
+# Benchmark-only packages (splink for the linkage comparison), from their own lock file.
+bench-setup: setup
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/bench-lock.txt
 
 openapi: setup
 	$(PY) manage.py export_openapi > docs/api/openapi.json

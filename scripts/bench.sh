@@ -45,12 +45,12 @@ for engine in $engines; do
   fi
   if wants queries; then
     echo "==> bench: queries on $engine ($runs runs)"
-    "$PY" benchmarks/queries.py --engine "$engine" --runs "$runs"
+    "$PY" benchmarks/queries.py --engine "$engine" --clients "$clients" --runs "$runs"
   fi
   if wants api; then
     need_wrk
     echo "==> bench: API load on $engine ($runs runs of ${seconds}s)"
-    "$PY" benchmarks/api_load.py --engine "$engine" --runs "$runs" --seconds "$seconds"
+    "$PY" benchmarks/api_load.py --engine "$engine" --clients "$clients" --runs "$runs" --seconds "$seconds"
   fi
 done
 
