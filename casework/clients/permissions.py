@@ -208,3 +208,20 @@ def access_consent(user: Any, consent_id: object, *, write: bool = False) -> Con
     consent = Consent.objects.get(pk=pk)
     consent.client = client
     return consent
+
+
+STAFF_BASES = frozenset({"program", "organization"})
+
+
+def check_can_take_in(user: Any, client: Client) -> None:
+    """Refuse to enroll or screen an existing client reached only through a consent or
+    emergency access: enrolling would turn read-only or time-limited access into lasting
+    full access. A brand-new client (no enrollment yet) is the creator's to enroll."""
+    if not Enrollment.objects.filter(client_id=client.pk).exists():
+        return
+    basis, _ = access_basis(user, client)
+    if basis not in STAFF_BASES:
+        raise PermissionDenied(
+            "You reach this client through a consent or emergency access; ask the client's "
+            "program to make the referral."
+        )

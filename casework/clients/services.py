@@ -15,6 +15,7 @@ from casework.accounts.policies import assignment_refusals
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
+from casework.clients.permissions import check_can_take_in
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
 
@@ -146,6 +147,7 @@ def enrollment_create(
     _check_program_write(actor, program)
     if program.organization_id != client.organization_id:
         raise ValidationError({"program": "The program belongs to another organization."})
+    check_can_take_in(actor, client)
     _check_case_manager(program, primary_case_manager)
     if Enrollment.objects.open().filter(client=client, program=program).exists():
         raise ValidationError({"program": f"The client is already enrolled in {program.name}."})

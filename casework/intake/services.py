@@ -20,6 +20,7 @@ from casework.accounts.models import Program
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record
 from casework.clients.models import Client, Enrollment, EnrollmentStatus
+from casework.clients.permissions import check_can_take_in
 from casework.clients.services import enrollment_create, enrollment_update
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied, StaleVersion
@@ -180,6 +181,7 @@ def _check_screening_target(actor: Any, client: Client, program: Program) -> Non
         raise PermissionDenied(f"You cannot take clients into {program.name}.")
     if client.organization_id != program.organization_id:
         raise ValidationError({"program": "The program belongs to another organization."})
+    check_can_take_in(actor, client)
 
 
 def _outcome_rows(outcomes: list[eligibility.RuleOutcome]) -> list[dict[str, str]]:

@@ -249,7 +249,9 @@ def test_api_answers_are_not_cached_or_sniffed(world: World) -> None:
 # --- CSRF and sessions ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("route", [r for r in OBJECT_ROUTES if "post" in r.methods], ids=str)
+@pytest.mark.parametrize(
+    "route", [r for r in OBJECT_ROUTES if "post" in r.methods], ids=lambda route: route.name
+)
 def test_unsafe_web_routes_need_the_csrf_token(
     route: Any, world: World, request: pytest.FixtureRequest
 ) -> None:

@@ -99,11 +99,18 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("program", "primary_case_manager")
         .order_by("-start_date", "-id")
     )
+    # Staff names and which parts of the record exist are not for consent recipients: in a
+    # substance-use program, who looked can itself disclose treatment.
+    staff_reader = client.access_basis in ("program", "organization", "break_glass")
     accesses = AuditEvent.objects.for_client(client.pk).select_related("actor")
     context = {
         "client": client,
         "enrollments": list(enrollments),
-        "access_page": paginate(request, accesses, size=ACCESS_LOG_PAGE_SIZE, param="access_page"),
+        "access_page": (
+            paginate(request, accesses, size=ACCESS_LOG_PAGE_SIZE, param="access_page")
+            if staff_reader
+            else None
+        ),
         "can_edit": can_write_client(request.user, client),
     }
     context |= client_sections_context(request.user, client)
