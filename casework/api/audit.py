@@ -23,6 +23,7 @@ from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import Id, InputSchema, Text254
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
+from casework.clients.permissions import redact_audit_addresses
 from casework.core.exceptions import PermissionDenied
 
 router = Router(tags=["audit"])
@@ -106,6 +107,7 @@ def audit_events_list(request: HttpRequest, filters: Query[AuditEventFilters]) -
         )
         raise PermissionDenied("Only auditors and organization admins may read the audit trail.")
     page = paginate(request, _filtered(organization_ids, filters), filters)
+    redact_audit_addresses(request.user, list(page["results"]))
     query = filters.model_dump(exclude_defaults=True, mode="json")
     record(
         actor=request.user,

@@ -225,3 +225,33 @@ def check_can_take_in(user: Any, client: Client) -> None:
             "You reach this client through a consent or emergency access; ask the client's "
             "program to make the referral."
         )
+
+
+# Keys under which an address can sit in audit changes or a merge's pre-merge snapshot.
+_AUDIT_ADDRESS_KEYS = frozenset(Client.ADDRESS_FIELDS) | {"line1", "line2", "county"}
+HIDDEN = "[hidden: confidential address]"
+
+
+def redact_audit_addresses(user: Any, events: list[Any]) -> None:
+    """Hide address values in audit rows about confidential-address clients from readers
+    outside the care team (org admins and auditors included), as the pages do."""
+    client_ids = {e.client_id for e in events if e.client_id}
+    if not client_ids:
+        return
+    confidential = set(
+        Client.objects.filter(pk__in=client_ids, address_confidential=True).values_list(
+            "pk", flat=True
+        )
+    )
+    hidden = {pk for pk in confidential if not in_care_team(user, Client(pk=pk))}
+    for event in events:
+        if event.client_id not in hidden:
+            continue
+        event.changes = {
+            key: [HIDDEN, HIDDEN] if key in _AUDIT_ADDRESS_KEYS else value
+            for key, value in (event.changes or {}).items()
+        }
+        pre = (event.details or {}).get("pre_merge")
+        if isinstance(pre, dict):
+            masked = {k: HIDDEN if k in _AUDIT_ADDRESS_KEYS else v for k, v in pre.items()}
+            event.details = {**event.details, "pre_merge": masked}

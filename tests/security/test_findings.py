@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from casework.clients.models import BreakGlassAccess, ConsentCategory
 from tests.security.conftest import signed_in
 from tests.security.test_api_authorization import Api
+from tests.security.test_confidential_address import _shown, cm_health_2, hidden  # noqa: F401
 from tests.security.test_data_exposure import _consent_to
 
 
@@ -80,3 +82,17 @@ def test_intake_screening_needs_more_than_emergency_access(world, cm_mental_heal
         {"client_id": world.client.pk, "answers": {"state": "NY"}},
     )
     assert screened.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("who", ["org_admin", "auditor"])
+def test_audit_csv_export_hides_the_confidential_address(who, hidden, request):
+    response = signed_in(request.getfixturevalue(who)).get(f"/audit/export.csv?client={hidden.pk}")
+    assert response.status_code == 200
+    assert _shown(response) == []
+
+
+@pytest.mark.parametrize("who", ["org_admin", "auditor"])
+def test_audit_api_hides_the_confidential_address(who, hidden, request):
+    response = Api(request.getfixturevalue(who)).get(f"/audit-events?client={hidden.pk}")
+    assert response.status_code == 200
+    assert _shown(response) == []

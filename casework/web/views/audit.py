@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from casework.accounts.models import Membership
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
+from casework.clients.permissions import redact_audit_addresses
 from casework.web.forms import AuditFilterForm
 from casework.web.gates import audit_org_ids
 from casework.web.paging import paginate
@@ -86,6 +87,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     rows = filtered_events(org_ids, filters).select_related("actor")
     page = paginate(request, rows, size=PAGE_SIZE)
+    redact_audit_addresses(request.user, list(page.items))
     _record_read(request, AuditAction.LIST, filters, page=page.number)
     context = {"form": form, "page": page, "query": request.GET.urlencode()}
     return render(request, "web/audit/list.html", context)
@@ -102,10 +104,22 @@ def _safe_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_rows(rows: QuerySet[AuditEvent]) -> Iterator[str]:
+def _redacted(rows: QuerySet[AuditEvent], user: Any, size: int = 2000) -> Iterator[AuditEvent]:
+    batch: list[AuditEvent] = []
+    for event in rows.iterator(chunk_size=size):
+        batch.append(event)
+        if len(batch) == size:
+            redact_audit_addresses(user, batch)
+            yield from batch
+            batch = []
+    redact_audit_addresses(user, batch)
+    yield from batch
+
+
+def _csv_rows(rows: QuerySet[AuditEvent], user: Any) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
-    for event in rows.iterator(chunk_size=2000):
+    for event in _redacted(rows, user):
         yield writer.writerow(
             [
                 event.occurred_at.isoformat(),
@@ -136,6 +150,8 @@ def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _record_read(request, AuditAction.EXPORT, filters, format="csv")
     rows = filtered_events(org_ids, filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_csv_rows(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_rows(rows, request.user), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="casework-audit-{stamp}.csv"'
     return response
