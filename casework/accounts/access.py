@@ -6,6 +6,8 @@ import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from casework.accounts.models import Membership, Role
 
 WRITE_PROGRAM_ROLES = frozenset(
@@ -93,8 +95,14 @@ def compute_access(user: object) -> UserAccess:
     partner: set[int] = set()
     programs: dict[int, set[str]] = defaultdict(set)
     program_org: dict[int, int] = {}
-    rows = Membership.objects.active().filter(user_id=int(user_id))
-    rows = rows.filter(program__isnull=True) | rows.filter(program__is_active=True)
+    # The user is known to be active (checked above), so one join to the organization and
+    # one to the program suffice; this runs on every request.
+    rows = Membership.objects.filter(
+        Q(program__isnull=True) | Q(program__is_active=True),
+        user_id=int(user_id),
+        is_active=True,
+        organization__is_active=True,
+    )
     for org_id, program_id, role in rows.values_list("organization_id", "program_id", "role"):
         if program_id is not None:
             programs[program_id].add(role)
