@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -43,7 +44,7 @@ def _to_login(request: HttpRequest, *, expired: bool) -> HttpResponse:
 class SessionLifetimeMiddleware:
     """End sessions older than ``CASEWORK_SESSION_ABSOLUTE_HOURS`` (ASVS 7.3.2).
 
-    The idle timeout (7.3.1) is the session cookie age, renewed on every request. When a
+    The idle timeout (7.3.1) is the session cookie age, renewed at most once a minute. When a
     request brings a session cookie whose session is gone (idle timeout), the redirect to
     sign in says so with ``?expired=1``.
     """
@@ -59,12 +60,28 @@ class SessionLifetimeMiddleware:
             if started and timezone.now() - datetime.fromisoformat(started) > limit:
                 logout(request)
                 return _to_login(request, expired=True)
+            _touch(request)
             return self.get_response(request)
         ended = settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.is_empty()
         response = self.get_response(request)
         if response.status_code == 302:
             return _mark_login_redirect(request, response, expired=ended)
         return response
+
+
+SEEN_AT_KEY = "casework_seen_at"
+TOUCH_EVERY_SECONDS = 60
+
+
+def _touch(request: HttpRequest) -> None:
+    """Slide the idle timeout: re-save the session (and its expiry) at most once a minute.
+
+    Saving on every request would write the session row on every page and API call; the
+    idle limit then holds to within a minute.
+    """
+    now = int(time.time())
+    if now - int(request.session.get(SEEN_AT_KEY, 0)) >= TOUCH_EVERY_SECONDS:
+        request.session[SEEN_AT_KEY] = now
 
 
 def _mark_login_redirect(

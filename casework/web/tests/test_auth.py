@@ -90,9 +90,23 @@ def test_idle_session_expires(client, cm_health):
     assert "Your session expired" in text(client.get(response["Location"]))
 
 
-def test_idle_timeout_is_the_session_cookie_age(settings):
+def test_idle_timeout_is_the_session_cookie_age_slid_once_a_minute(client, cm_health, settings):
+    import time
+    from unittest import mock
+
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    signed_in(client, cm_health)
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    client.get("/")
+    assert Session.objects.get(pk=key).expire_date == first  # no write within the minute
+    later = time.time() + 61
+    with mock.patch("casework.accounts.middleware.time.time", return_value=later):
+        client.get("/")
+    assert Session.objects.get(pk=key).expire_date > first
 
 
 def test_session_ends_after_its_absolute_lifetime(client, cm_health, settings):
