@@ -102,7 +102,7 @@ def compute_access(user: object) -> UserAccess:
         user_id=int(user_id),
         is_active=True,
         organization__is_active=True,
-    )
+    ).order_by()  # no ORDER BY (Meta.ordering would join organization and program names)
     for org_id, program_id, role in rows.values_list("organization_id", "program_id", "role"):
         if program_id is not None:
             programs[program_id].add(role)

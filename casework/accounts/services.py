@@ -282,7 +282,8 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     """The usable token for ``raw``, or None. Refusals and (throttled) uses are audited."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    found = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).order_by()
+    token = next(iter(found), None)  # key_hash is unique: no ORDER BY needed
     if token is None or token.status != "active" or not token.user.is_active:
         record(
             actor=token.user if token else None,
