@@ -100,17 +100,15 @@ def record_match_run(*, organization_id: int, clients: int, pairs: int) -> None:
         )
 
 
-def queue_pairs(*, organization_id: int, records: list[Any], pairs: list[Any], model: Any) -> int:
-    """Put scored pairs, with their plain-words reasons, into the duplicates review queue.
-
-    Pairs a supervisor already decided stay decided. Returns how many pairs are new.
-    """
+def pairs_with_reasons(
+    *, records: list[Any], pairs: list[Any], model: Any
+) -> list[tuple[int, int, float, list[str]]]:
+    """``(id_a, id_b, score, reasons)`` for scored pairs, reasons in plain words."""
     from casework.clients.matching.compare import comparator
-    from casework.clients.merge import duplicate_candidates_record
 
     by_id = {record.id: record for record in records}
     gamma = comparator(model.comparisons)
-    rows = [
+    return [
         (
             int(pair.id_a),
             int(pair.id_b),
@@ -119,4 +117,14 @@ def queue_pairs(*, organization_id: int, records: list[Any], pairs: list[Any], m
         )
         for pair in pairs
     ]
+
+
+def queue_pairs(*, organization_id: int, records: list[Any], pairs: list[Any], model: Any) -> int:
+    """Put scored pairs, with their plain-words reasons, into the duplicates review queue.
+
+    Pairs a supervisor already decided stay decided. Returns how many pairs are new.
+    """
+    from casework.clients.merge import duplicate_candidates_record
+
+    rows = pairs_with_reasons(records=records, pairs=pairs, model=model)
     return duplicate_candidates_record(organization_id=organization_id, pairs=rows)

@@ -17,8 +17,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients import merge as merging
 from casework.clients.matching import pipeline
-from casework.clients.matching.compare import comparator
-from casework.clients.matching.database import people_by_organization
+from casework.clients.matching.database import pairs_with_reasons, people_by_organization
 from casework.clients.matching.model import Model, default_model
 from casework.clients.models import Client, ClientMerge, DuplicateCandidate
 from casework.clients.permissions import redact_confidential_addresses
@@ -169,12 +168,7 @@ def find_duplicates(organization_id: int, *, actor: Any) -> list[tuple[int, int,
     if len(records) >= FIT_MIN_CLIENTS or model is None:
         model = pipeline.fit(records)
     found, model = pipeline.dedupe(records, model=model)
-    by_id = {r.id: r for r in records}
-    gamma = comparator(model.comparisons)
-    out = []
-    for pair in found:
-        reasons = model.reasons(gamma(by_id[pair.id_a], by_id[pair.id_b]))
-        out.append((int(pair.id_a), int(pair.id_b), round(pair.score, 6), reasons))
+    out = pairs_with_reasons(records=records, pairs=found, model=model)
     # The run read every active client of the organization: one audit row says so, and who.
     record(
         actor=actor,
