@@ -27,7 +27,7 @@ from casework.clients.models import (
 )
 from casework.core import crypto
 from casework.core.concurrency import save_versioned
-from casework.core.exceptions import NotFound
+from casework.core.exceptions import NotFound, PermissionDenied
 from casework.notifications.services import notify
 
 # 42 CFR 2.32 notice to accompany each disclosure of Part 2 records (DOMAIN.md §5.4 marks the
@@ -285,9 +285,25 @@ def client_set_ssn(*, actor: Any, client: Client, ssn: str, expected_version: in
     return client
 
 
-@transaction.atomic
 def client_reveal_ssn(*, actor: Any, client: Client) -> str:
-    """The full SSN, for a deliberate, audited click (the page shows only the last four)."""
+    """The full SSN, for a deliberate, audited click (the page shows only the last four).
+
+    ``client`` comes from ``access_client``. Emergency (break-the-glass) access is for
+    reaching and caring for the client in a crisis; the SSN is not needed for that, so
+    under it the number stays masked (HIPAA minimum necessary) and the attempt is audited.
+    """
+    if getattr(client, "access_basis", None) == "break_glass":
+        record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            target_type="client",
+            target_id=client.pk,
+            client_id=client.pk,
+            organization_id=client.organization_id,
+            details={"reason": "SSN reveal under emergency access", "field": "ssn"},
+        )
+        # Not inside a transaction: the refusal stays in the trail.
+        raise PermissionDenied("Emergency access does not include the full Social Security number.")
     record(
         actor=actor,
         action=AuditAction.REVEAL,

@@ -295,6 +295,17 @@ def test_emergency_access_needs_a_reason_and_is_time_limited(
     assert_problem(other.get(base(client_health)), 404)
 
 
+def test_emergency_access_does_not_reveal_the_ssn(api_as, cm, cm_mental_health, client_health):
+    cm.post(f"{base(client_health)}/ssn", {"ssn": "234567891"}, HTTP_IF_MATCH='"1"')
+    other = api_as(cm_mental_health)
+    reason = "Unconscious in the lobby; need medication list"
+    other.post("emergency-access", {"client_id": client_health.pk, "reason": reason})
+    assert other.get(base(client_health)).json()["access_basis"] == "break_glass"
+    problem = assert_problem(other.post(f"{base(client_health)}/ssn/reveal"), 403)
+    assert "Emergency access" in problem["detail"]
+    assert not AuditEvent.objects.filter(action=AuditAction.REVEAL).exists()
+
+
 def test_emergency_access_never_crosses_organizations(api_as, lakeside_cm, client_health):
     lake = api_as(lakeside_cm)
     reason = "Unconscious in the lobby; need medication list"

@@ -14,7 +14,7 @@ from casework.audit.models import AuditAction, AuditEvent
 from casework.clients import consent as consents
 from casework.clients.models import Client, Consent
 from casework.clients.permissions import access_client
-from casework.core.exceptions import NotFound
+from casework.core.exceptions import NotFound, PermissionDenied
 from casework.notifications.models import Notification
 
 TYPED = {"signature_method": "typed", "signed_by_name": "Dolores Abernathy"}
@@ -168,6 +168,24 @@ def test_ssn_is_encrypted_masked_and_revealed_with_an_audit(cm_health, client_he
     assert consents.client_reveal_ssn(actor=cm_health, client=stored) == "123-45-6789"
     assert AuditEvent.objects.filter(action=AuditAction.REVEAL, client_id=stored.pk).count() == 1
     assert "123" not in str(AuditEvent.objects.filter(client_id=stored.pk).values_list("changes"))
+
+
+def test_emergency_access_keeps_the_ssn_masked_and_audits_the_attempt(
+    cm_health, cm_mental_health, client_health
+):
+    consents.client_set_ssn(
+        actor=cm_health, client=client_health, ssn="123-45-6789", expected_version=1
+    )
+    reason = "Client in crisis at the ER, need medication list"
+    consents.break_glass_open(actor=cm_mental_health, client_id=client_health.pk, reason=reason)
+    seen = access_client(cm_mental_health, client_health.pk, audit=False)
+    assert seen.ssn_masked == "***-**-6789"
+    with pytest.raises(PermissionDenied):
+        consents.client_reveal_ssn(actor=cm_mental_health, client=seen)
+    assert not AuditEvent.objects.filter(action=AuditAction.REVEAL).exists()
+    refusal = AuditEvent.objects.get(action=AuditAction.DENIED, actor=cm_mental_health)
+    assert refusal.client_id == client_health.pk
+    assert refusal.details["field"] == "ssn"
 
 
 @pytest.mark.parametrize(

@@ -280,6 +280,24 @@ def test_emergency_access_opens_for_a_limited_time_and_alerts_supervisors(
     assert http.get(f"/clients/{client_health.pk}/").status_code == 404
 
 
+def test_emergency_access_shows_the_ssn_masked_and_refuses_the_reveal(
+    client_health, cm_health, cm_mental_health
+):
+    from casework.clients import consent as consents
+
+    consents.client_set_ssn(
+        actor=cm_health, client=client_health, ssn="123-45-6789", expected_version=1
+    )
+    http = signed_in(HttpClient(), cm_mental_health)
+    reason = "Client collapsed in our lobby; need allergies"
+    http.post("/emergency-access/", {"client_id": client_health.pk, "reason": reason})
+    assert "***-**-6789" in text(http.get(f"/clients/{client_health.pk}/sections/"))
+    refused = http.post(f"/clients/{client_health.pk}/ssn/reveal/")
+    assert refused.status_code == 403
+    assert "6789" not in refused.content.decode().replace("***-**-6789", "")
+    assert not AuditEvent.objects.filter(action=AuditAction.REVEAL).exists()
+
+
 def test_emergency_access_is_never_across_organizations(client_health, lakeside_cm):
     http = signed_in(HttpClient(), lakeside_cm)
     reason = "Client collapsed in our lobby; need allergies"

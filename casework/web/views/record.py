@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -401,7 +401,10 @@ def ssn_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full SSN once, after a deliberate click; audited by the service."""
     client = load_client(request.user, pk, audit=False)
     full_reader(client)
-    revealed = consents.client_reveal_ssn(actor=request.user, client=client)
+    try:
+        revealed = consents.client_reveal_ssn(actor=request.user, client=client)
+    except domain.PermissionDenied as denied:
+        raise PermissionDenied(str(denied)) from None
     context = {"client": client, "revealed": revealed or "Not recorded"}
     htmx = getattr(request, "htmx", None)
     if htmx:
