@@ -92,7 +92,7 @@ def _location(loc: Iterable[Any]) -> str:
     An error about the body as a whole (``("body", "payload")``) has the empty field ``""``.
     """
     parts = [str(part) for part in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         source, parts = parts[0], parts[1:]
         # A body schema is passed as one named argument; its name is not a field the client sent.
         if source == "body":

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import File, Form, Header, Query, Router, Schema, UploadedFile
 from ninja.orm import create_schema
 from pydantic import Field, field_validator
 
@@ -353,7 +353,9 @@ class ConsentOut(Schema):
         return obj.in_force_on()
 
 
-class ConsentIn(InputSchema):
+class ConsentTermsIn(InputSchema):
+    """What a consent releases, to whom, for what and until when, and who signed it."""
+
     recipient_organization_id: Id | None = None
     recipient_program_id: Id | None = None
     recipient_name: Text200 = ""
@@ -364,21 +366,24 @@ class ConsentIn(InputSchema):
     effective_date: date | None = None
     expiry_date: date | None = None
     expiry_event: Text200 = ""
-    signature_method: Literal["typed", "drawn"] = Field(
-        description="Uploaded signed forms are recorded through the web page."
-    )
     signed_by_name: Text200 = Field(min_length=1)
     signer_authority: Text200 = ""
     signed_on: date | None = None
-    signature_image: str = Field("", max_length=60_000, pattern=r"^[MLml0-9 .,\-]*$")
     revocation_right_acknowledged: bool = False
+
+
+class ConsentIn(ConsentTermsIn):
+    signature_method: Literal["typed", "drawn"] = Field(
+        description="A scanned, signed form is sent to the `consents/signed-form` operation."
+    )
+    signature_image: str = Field("", max_length=60_000, pattern=r"^[MLml0-9 .,\-]*$")
 
 
 class RevokeIn(InputSchema):
     reason: Text300 = Field(min_length=1)
 
 
-def _consent_data(payload: ConsentIn) -> dict[str, Any]:
+def _consent_data(payload: ConsentTermsIn) -> dict[str, Any]:
     data = payload.model_dump(
         exclude={"signature_image", "recipient_organization_id", "recipient_program_id"},
         exclude_none=True,
@@ -420,6 +425,55 @@ def consent_post(
     )
     set_etag(response, consent)
     return consent
+
+
+@router.post(
+    "/clients/{client_id}/consents/signed-form",
+    response={201: ConsentOut},
+    summary="Record a consent with its scanned, signed form",
+)
+def consent_post_signed_form(
+    request: HttpRequest,
+    client_id: Id,
+    payload: Form[ConsentTermsIn],
+    signed_form: File[UploadedFile],
+    response: HttpResponse,
+) -> Consent:
+    """``multipart/form-data``: the consent's fields (``categories`` repeated once per
+    category) and ``signed_form``, a PDF, PNG or JPEG judged by its content, not its name."""
+    client = access_client(request.user, client_id, write=True)
+    data = _consent_data(payload) | {"signature_method": Consent.SignatureMethod.UPLOADED}
+    consent = consents.consent_record(
+        actor=request.user,
+        client=client,
+        data=data,
+        signed_form=consents.accept_signed_form(signed_form),
+    )
+    set_etag(response, consent)
+    return consent
+
+
+@router.get(
+    "/consents/{consent_id}/signed-form",
+    response={200: None},
+    summary="Download a consent's signed form (audited)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The stored PDF, PNG or JPEG file.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def consent_signed_form(request: HttpRequest, consent_id: Id) -> FileResponse:
+    """Only for staff who see the whole record; every download is an audited export."""
+    consent = access_consent(request.user, consent_id)
+    _full_reader(consent.client)
+    handle, name = consents.signed_form_open(actor=request.user, consent=consent)
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @router.post("/consents/{consent_id}/revoke", response=ConsentOut, summary="Revoke a consent")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from casework.clients.models import (
     ConsentCategory,
     Enrollment,
 )
-from casework.core import crypto
+from casework.core import crypto, uploads
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import NotFound, PermissionDenied
 from casework.notifications.services import notify
@@ -119,6 +119,47 @@ def _validate_consent(consent: Consent) -> None:
         errors |= _part2_errors(consent)
     if errors:
         raise ValidationError(errors)
+
+
+def accept_signed_form(upload: Any) -> Any:
+    """Check an uploaded signed consent form (size, real file type) and give it a random name.
+
+    Raises a ValidationError on ``signed_form`` naming the problem.
+    """
+    if upload.size > uploads.upload_limit():
+        limit_kb = uploads.upload_limit() // 1024
+        raise ValidationError(
+            {"signed_form": f"The file is too large: at most {limit_kb} KB is accepted."}
+        )
+    kind = uploads.document_kind(upload)
+    if kind is None:
+        raise ValidationError({"signed_form": "Upload the signed form as a PDF, PNG or JPEG file."})
+    upload.name = uploads.random_name(kind)
+    return upload
+
+
+def signed_form_open(*, actor: Any, consent: Consent) -> tuple[IO[bytes], str]:
+    """The uploaded signed form and a download name; audited as an export.
+
+    ``consent`` comes from ``access_consent`` (so its client was gated); the caller also
+    checks that the reader sees the whole record. NotFound when there is no stored form.
+    """
+    if not consent.signed_form:
+        raise NotFound("signed form")
+    try:
+        handle = consent.signed_form.open("rb")
+    except FileNotFoundError:
+        raise NotFound("signed form") from None
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target_type="consent_form",
+        target_id=consent.pk,
+        client_id=consent.client_id,
+        organization_id=consent.organization_id,
+    )
+    name = consent.signed_form.name.rsplit("/", 1)[-1]
+    return handle, f"consent-{consent.pk}-{name}"
 
 
 @transaction.atomic

@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from casework.accounts.models import Organization, Program
+from casework.clients.consent import accept_signed_form
 from casework.clients.models import (
     RECORD_PARTS,
     Client,
@@ -27,24 +27,12 @@ from casework.clients.models import (
     Race,
 )
 from casework.clients.models.consent import Consent
+from casework.core.uploads import upload_limit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A drawn signature is an SVG path of move/line commands only: nothing that could script.
 SVG_PATH = re.compile(r"^[MLml0-9 .,\-]*$")
 SVG_PATH_MAX = 60_000
-# Signed consent forms: the file's first bytes decide its type, not its name.
-UPLOAD_SIGNATURES = {
-    b"%PDF-": "pdf",
-    b"\x89PNG\r\n\x1a\n": "png",
-    b"\xff\xd8\xff": "jpg",
-}
-
-
-def upload_limit() -> int:
-    """Largest accepted upload: the request-body limit, so one rule covers every upload."""
-    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-
-
 # --- Profile ------------------------------------------------------------------------------
 
 
@@ -255,20 +243,10 @@ class ConsentForm(forms.Form):
         upload = self.cleaned_data.get("signed_form")
         if not upload:
             return None
-        if upload.size > upload_limit():
-            raise ValidationError(
-                f"The file is too large: at most {upload_limit() // 1024} KB is accepted."
-            )
-        head = upload.read(8)
-        upload.seek(0)
-        kind = next((k for sig, k in UPLOAD_SIGNATURES.items() if head.startswith(sig)), None)
-        if kind is None:
-            raise ValidationError("Upload the signed form as a PDF, PNG or JPEG file.")
-        # A random name: the client's name must not end up in a file name on disk.
-        import secrets
-
-        upload.name = f"{secrets.token_hex(12)}.{kind}"
-        return upload
+        try:
+            return accept_signed_form(upload)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["signed_form"]) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

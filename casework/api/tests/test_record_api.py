@@ -7,6 +7,7 @@ import datetime
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework.accounts import services as accounts
@@ -214,6 +215,73 @@ def test_consent_gives_a_second_organization_only_its_categories_until_revoked(
     assert revoked.json()["revoked_at"] is not None
     assert_problem(lake.get(base(client_health)), 404)
     assert_problem(lake.get(f"{base(client_health)}/disabilities"), 404)
+
+
+def _upload_consent(api, client, signed_form, **fields):
+    """POST the multipart consent operation with the caller's token."""
+    data = {
+        "recipient_name": "Lakeside Housing Partners",
+        "categories": ["general", "mental_health"],
+        "purpose": "housing application",
+        "signed_by_name": "Dolores Abernathy",
+        "revocation_right_acknowledged": "true",
+    } | fields
+    if signed_form is not None:
+        data["signed_form"] = signed_form
+    return api.client.post(f"/api/v1/{base(client)}/consents/signed-form", data, **api.headers)
+
+
+def test_consent_with_an_uploaded_signed_form_through_the_api(
+    api_as, cm, client_health, lakeside_cm
+):
+    pdf = SimpleUploadedFile("Dolores signed.pdf", b"%PDF-1.4 signed by Dolores", "text/plain")
+    created = _upload_consent(cm, client_health, pdf)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["signature_method"] == "uploaded"
+    assert body["has_signed_form"] is True
+    assert body["categories"] == ["general", "mental_health"]
+    assert created["ETag"] == '"1"'
+    stored = Consent.objects.get(pk=body["id"])
+    assert "Dolores" not in stored.signed_form.name
+    assert stored.signed_form.name.endswith(".pdf")
+
+    download = cm.get(f"consents/{body['id']}/signed-form")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed by Dolores"
+    assert "attachment" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, target_type="consent_form", target_id=str(body["id"])
+    ).exists()
+    # A consent recipient reads what the consent releases, never the form itself.
+    _upload_consent(
+        cm,
+        client_health,
+        SimpleUploadedFile("b.pdf", b"%PDF-1.4", "application/pdf"),
+        recipient_organization_id=str(lakeside_org(lakeside_cm)),
+        recipient_name="",
+    )
+    assert_problem(api_as(lakeside_cm).get(f"consents/{body['id']}/signed-form"), 404)
+
+
+def test_uploaded_consent_form_is_checked_by_its_content(cm, client_health):
+    exe = SimpleUploadedFile("form.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    wrong = assert_problem(_upload_consent(cm, client_health, exe), 422)
+    assert wrong["errors"][0]["field"] == "signed_form"
+    missing = assert_problem(_upload_consent(cm, client_health, None), 422)
+    assert "signed_form" in {e["field"] for e in missing["errors"]}
+    no_category = SimpleUploadedFile("f.pdf", b"%PDF-1.4", "application/pdf")
+    empty = assert_problem(_upload_consent(cm, client_health, no_category, categories=[]), 422)
+    assert "categories" in {e["field"] for e in empty["errors"]}
+    assert not Consent.objects.exists()
+
+
+def test_typed_consent_has_no_signed_form_to_download(cm, client_health):
+    created = cm.post(
+        f"{base(client_health)}/consents",
+        {"recipient_name": "Shelter", "categories": ["general"], "purpose": "beds"} | TYPED,
+    )
+    assert_problem(cm.get(f"consents/{created.json()['id']}/signed-form"), 404)
 
 
 def test_expired_consent_gives_no_access(api_as, cm, client_health, lakeside_cm):

@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
-from casework.audit.models import AuditAction
-from casework.audit.services import record
 from casework.clients import consent as consents
 from casework.clients.models import Client, Consent
 from casework.clients.permissions import access_consent, can_write_client
@@ -127,23 +125,12 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
 @login_required
 def consent_form_download(request: HttpRequest, consent_id: int) -> FileResponse:
     """The uploaded signed form, only to staff who see the whole record; audited."""
-    client, consent = _load_consent(request.user, consent_id)
-    if not consent.signed_form:
-        raise Http404("No uploaded form.")
-    record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        target_type="consent_form",
-        target_id=consent.pk,
-        client_id=client.pk,
-        organization_id=client.organization_id,
-    )
-    name = consent.signed_form.name.rsplit("/", 1)[-1]
+    _client, consent = _load_consent(request.user, consent_id)
     try:
-        handle = consent.signed_form.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    return FileResponse(handle, as_attachment=True, filename=f"consent-{consent.pk}-{name}")
+        handle, name = consents.signed_form_open(actor=request.user, consent=consent)
+    except domain.NotFound:
+        raise Http404("No uploaded form.") from None
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 # --- Emergency (break-the-glass) access ------------------------------------------------------

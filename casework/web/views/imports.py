@@ -24,7 +24,8 @@ from casework.accounts.access import access_for
 from casework.accounts.models import Program, Role
 from casework.clients.importing import ImportFileError, ImportPlan, import_commit, import_parse
 from casework.core import exceptions as domain
-from casework.web.forms_record import ImportUploadForm, upload_limit
+from casework.core.uploads import upload_limit
+from casework.web.forms_record import ImportUploadForm
 
 IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.INTAKE_WORKER})
 _TOKEN_LENGTH = 24
