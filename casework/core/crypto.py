@@ -35,3 +35,15 @@ def decrypt(token: str) -> str:
         return _fernet(tuple(settings.CASEWORK_FIELD_KEYS)).decrypt(token.encode()).decode()
     except InvalidToken:
         raise DecryptionError("no configured field key decrypts this value") from None
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt a whole file's content (e.g. a staged import) with the newest field key."""
+    return _fernet(tuple(settings.CASEWORK_FIELD_KEYS)).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(tuple(settings.CASEWORK_FIELD_KEYS)).decrypt(token)
+    except InvalidToken:
+        raise DecryptionError("no configured field key decrypts this file") from None

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/import/", imports.import_upload, name="import_upload"),
     path("clients/import/<str:token>/", imports.import_status, name="import_status"),
     path("clients/import/<str:token>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("clients/import/<str:token>/cancel/", imports.import_cancel, name="import_cancel"),
     path("clients/<int:pk>/sections/", record.client_sections, name="record_sections"),
     path("clients/<int:pk>/profile/", record.profile_edit, name="record_profile"),
     path("clients/<int:pk>/ssn/", record.ssn_edit, name="record_ssn"),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client as HttpClient
 
 from casework.clients.models import Client
@@ -85,3 +89,53 @@ def test_malformed_and_oversize_files_get_clear_errors(programs, intake_health, 
 def test_case_managers_cannot_import(programs, cm_health):
     http = signed_in(HttpClient(), cm_health)
     assert http.get("/clients/import/").status_code == 403
+
+
+def _staged_files(tmp_path):
+    return sorted(p.name.split(".", 1)[1] for p in (tmp_path / "imports").iterdir())
+
+
+def test_the_waiting_upload_is_encrypted_and_deleted_once_imported(
+    programs, intake_health, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    token = upload(http, programs["healthcare"])["Location"].rstrip("/").rsplit("/", 1)[1]
+    assert _staged_files(tmp_path) == ["csv.enc", "json"]
+    on_disk = b"".join(p.read_bytes() for p in (tmp_path / "imports").iterdir())
+    assert b"Lovelace" not in on_disk
+    assert b"1945-12-10" not in on_disk
+    http.post(f"/clients/import/{token}/confirm/")
+    assert _staged_files(tmp_path) == ["json"]
+
+
+def test_cancel_deletes_the_upload_at_once(programs, intake_health, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    status_url = upload(http, programs["healthcare"])["Location"]
+    assert "Cancel and delete the file" in text(http.get(status_url))
+    cancelled = http.post(status_url + "cancel/", follow=True)
+    assert "Cancelled: people.csv was deleted." in text(cancelled)
+    assert _staged_files(tmp_path) == []
+    assert http.get(status_url).status_code == 404
+    assert http.post(status_url + "confirm/").status_code == 404
+    assert not Client.objects.exists()
+
+
+def test_abandoned_uploads_are_swept_after_a_day(programs, intake_health, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    old_url = upload(http, programs["healthcare"])["Location"]
+    day_ago = time.time() - 24 * 3600 - 60
+    for path in (tmp_path / "imports").iterdir():
+        os.utime(path, (day_ago, day_ago))
+    call_command("sweep_imports", stdout=io.StringIO())
+    assert _staged_files(tmp_path) == []
+    assert http.get(old_url).status_code == 404
+    # A new upload also sweeps what was abandoned, and keeps what is fresh.
+    fresh_url = upload(http, programs["healthcare"])["Location"]
+    for path in (tmp_path / "imports").iterdir():
+        os.utime(path, (day_ago, day_ago))
+    upload(http, programs["healthcare"])
+    assert http.get(fresh_url).status_code == 404
+    assert _staged_files(tmp_path) == ["csv.enc", "json"]

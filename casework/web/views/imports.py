@@ -1,17 +1,13 @@
 """Bulk CSV import of clients: upload, preview (nothing written), confirm, status (issue 3).
 
-The uploaded file waits under ``MEDIA_ROOT/imports/`` between the preview and the
-confirmation, with a small JSON status beside it; only the uploader can see or confirm it.
+Between the preview and the confirmation the upload waits in ``clients.staging``: encrypted,
+visible only to its uploader, deleted once imported or cancelled, swept after a day.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program, Role
+from casework.clients import staging
 from casework.clients.importing import ImportFileError, ImportPlan, import_commit, import_parse
 from casework.core import exceptions as domain
 from casework.core.uploads import upload_limit
 from casework.web.forms_record import ImportUploadForm
+from casework.web.gates import signed_in_user
 
 IMPORT_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.INTAKE_WORKER})
-_TOKEN_LENGTH = 24
 
 
 def import_program_ids(user: Any) -> list[int]:
@@ -44,27 +41,11 @@ def import_program_ids(user: Any) -> list[int]:
     return sorted(ids)
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _paths(token: str) -> tuple[Path, Path]:
-    if len(token) != _TOKEN_LENGTH * 2 or not all(c in "0123456789abcdef" for c in token):
+def _load(user: Any, token: str) -> staging.StagedImport:
+    staged = staging.load(user_id=user.pk, token=token)
+    if staged is None:
         raise Http404("No such import.")
-    return _folder() / f"{token}.csv", _folder() / f"{token}.json"
-
-
-def _load(user: Any, token: str) -> tuple[dict[str, Any], Path, Path]:
-    data_path, status_path = _paths(token)
-    try:
-        status = json.loads(status_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise Http404("No such import.") from None
-    if status.get("user_id") != user.pk:
-        raise Http404("No such import.")
-    return status, data_path, status_path
+    return staged
 
 
 def _program(user: Any, program_id: int) -> Program:
@@ -89,18 +70,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            token = secrets.token_hex(_TOKEN_LENGTH)
-            data_path, status_path = _paths(token)
-            data_path.write_bytes(raw)
-            status = {
-                "user_id": request.user.pk,
-                "program_id": program.pk,
-                "filename": str(upload.name)[:200],
-                "state": "previewed",
-                "uploaded_at": timezone.now().isoformat(),
-                "created": [],
-            }
-            status_path.write_text(json.dumps(status), encoding="utf-8")
+            staged = staging.stage(
+                user_id=signed_in_user(request).pk,
+                program_id=program.pk,
+                filename=str(upload.name),
+                raw=raw,
+            )
+            token = staged.token
             return redirect("web:import_status", token=token)
     status_code = 422 if form.errors else 200
     context = {"form": form, "limit_kb": upload_limit() // 1024}
@@ -110,13 +86,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_status(request: HttpRequest, token: str) -> HttpResponse:
     """The preview before confirming (every bad row and field), or the result after."""
-    status, data_path, _ = _load(request.user, token)
+    staged = _load(request.user, token)
+    status = staged.status
     program = _program(request.user, status["program_id"])
     plan: ImportPlan | None = None
     error = ""
     if status["state"] == "previewed":
         try:
-            plan = import_parse(data_path.read_bytes(), program=program, max_bytes=upload_limit())
+            plan = import_parse(staged.read(), program=program, max_bytes=upload_limit())
         except (OSError, ImportFileError) as problem:
             error = str(problem)
     context = {"status": status, "token": token, "program": program, "plan": plan, "error": error}
@@ -126,13 +103,14 @@ def import_status(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    status, data_path, status_path = _load(request.user, token)
+    staged = _load(request.user, token)
+    status = staged.status
     if status["state"] != "previewed":
         messages.info(request, "This file was already imported.")
         return redirect("web:import_status", token=token)
     program = _program(request.user, status["program_id"])
     try:
-        plan = import_parse(data_path.read_bytes(), program=program, max_bytes=upload_limit())
+        plan = import_parse(staged.read(), program=program, max_bytes=upload_limit())
         created = import_commit(
             actor=request.user, program=program, plan=plan, filename=status["filename"]
         )
@@ -140,13 +118,23 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         text = " ".join(getattr(error, "messages", [str(error)]))
         messages.error(request, f"Nothing was imported: {text}")
         return redirect("web:import_status", token=token)
-    status |= {
-        "state": "imported",
-        "created": created,
-        "already_on_file": len(plan.existing),
-        "imported_at": timezone.now().isoformat(),
-    }
-    status_path.write_text(json.dumps(status), encoding="utf-8")
-    data_path.unlink(missing_ok=True)  # the people are in the database now; keep no copy
+    staged.save_status(
+        state="imported",
+        created=created,
+        already_on_file=len(plan.existing),
+        imported_at=timezone.now().isoformat(),
+    )
+    staged.drop_data()  # the people are in the database now; keep no copy
     messages.success(request, f"Imported {len(created)} client(s) into {program.name}.")
     return redirect("web:import_status", token=token)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Drop a previewed upload at once rather than leave it for the sweep."""
+    staged = _load(request.user, token)
+    if staged.status["state"] == "previewed":
+        staged.discard()
+        messages.info(request, f"Cancelled: {staged.status['filename']} was deleted.")
+    return redirect("web:import_upload")
