@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from casework.accounts.models import Organization, Program
-from casework.clients.consent import accept_signed_form
+from casework.clients.consent import CONSENT_FIELDS, accept_signed_form
 from casework.clients.models import (
     RECORD_PARTS,
     Client,
@@ -262,23 +262,8 @@ class ConsentForm(forms.Form):
         return data
 
     def consent_data(self) -> dict[str, Any]:
-        names = (
-            "recipient_organization",
-            "recipient_program",
-            "recipient_name",
-            "categories",
-            "information_description",
-            "purpose",
-            "kind",
-            "effective_date",
-            "expiry_date",
-            "expiry_event",
-            "signature_method",
-            "signed_by_name",
-            "signer_authority",
-            "signed_on",
-            "revocation_right_acknowledged",
-        )
+        """The service's consent fields (``CONSENT_FIELDS``) this form collects."""
+        names = [f.removesuffix("_id") for f in CONSENT_FIELDS if f != "disclosing_program_id"]
         return {name: self.cleaned_data[name] for name in names}
 
 
