@@ -37,9 +37,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 from benchmarks.matching.generate import names_dob_only, without_ssn
 from casework.clients.matching import pipeline
 from casework.clients.matching.compare import clear_caches
-from casework.clients.matching.csvio import read_people, write_people
+from casework.clients.matching.csvio import read_columns, read_people, write_people
 from casework.clients.matching.records import features
 from casework.clients.matching.synth import generate
+from casework.clients.matching.table import FeatureTable
 
 Pairs = set[tuple[str, str]]
 
@@ -54,8 +55,8 @@ def prf(predicted: Pairs, truth: Pairs) -> dict[str, float]:
 
 def run_casework(path: Path) -> tuple[Pairs, list[tuple[str, str, float]]]:
     clear_caches()  # each run starts cold, like a fresh `casework match`
-    records = pipeline.to_features(read_people(path))
-    pairs, _ = pipeline.dedupe(records, threshold=0.01)
+    table = FeatureTable.from_columns(read_columns(path))
+    pairs, _ = pipeline.dedupe(table, threshold=0.01)
     scored = [(p.id_a, p.id_b, p.score) for p in pairs]
     default = {(a, b) for a, b, s in scored if s >= pipeline.DEFAULT_THRESHOLD}
     return default, scored

@@ -16,16 +16,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
-from casework.clients.matching import estimate, pipeline
+from casework.clients.matching import estimate
 from casework.clients.matching.compare import ALL_COMPARISONS
 from casework.clients.matching.model import DEFAULT_MODEL
 from casework.clients.matching.synth import generate
+from casework.clients.matching.table import FeatureTable
 
 
 def main() -> None:
-    records = pipeline.to_features(generate(100_000, seed=1).people)
+    table = FeatureTable.from_people(generate(100_000, seed=1).people)
     names = tuple(c.name for c in ALL_COMPARISONS)
-    model = estimate.train(names, records, seed=1)
+    model = estimate.train(names, table, seed=1)
     model.info = {**model.info, "trained_on": "synth.generate(100000, seed=1), all fields"}
     model.save(DEFAULT_MODEL)
     print(f"wrote {DEFAULT_MODEL}")

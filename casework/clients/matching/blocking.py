@@ -5,64 +5,83 @@ when it shares the key of at least one rule below. Each rule is cheap and select
 union catches the kinds of duplicate that one error leaves behind (a typo in the last name
 still shares the date of birth; a wrong date of birth still shares the sound of the last
 name and the birth year; a different name still shares the SSN or the phone).
+
+Keys are integers computed for whole columns of a :class:`~table.FeatureTable`; a block is
+a run of equal keys after sorting, and its pairs are generated as arrays.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-from casework.clients.matching.records import Features
+import numpy as np
 
-# A rule gives a record one key, several (it joins each of those blocks) or None.
-BlockingKey = Callable[[Features], str | tuple[str, ...] | None]
+from casework.clients.matching.table import Codes, FeatureTable
+
+# A rule gives each record at most one key per column of its result: (record, key) rows.
+Keys = tuple[Codes, Codes]
+BlockingKey = Callable[[FeatureTable], Keys]
+
+_DAYS = 100  # month and day are below 100, so year * 10000 + low * 100 + high is unique
+_CHARACTERS = 1 << 21  # every Unicode code point is below this
 
 
-def _dob(f: Features) -> str | None:
+def _rows(table: FeatureTable, present: np.ndarray, key: Codes) -> Keys:
+    rows = np.flatnonzero(present)
+    return rows, key[rows]
+
+
+def _dob_keys(table: FeatureTable) -> Codes:
     # Year plus the day and month in sorted order: the same block for 1990-03-07 and
     # 1990-07-03, so day/month transpositions are compared too.
-    if f.dob_ymd is None:
-        return None
-    year, month, day = f.dob_ymd
-    low, high = sorted((month, day))
-    return f"{year}|{low}|{high}"
+    year, month, day = table.ymd.T
+    low, high = np.minimum(month, day), np.maximum(month, day)
+    return (year * _DAYS + low) * _DAYS + high
 
 
-def _dob_initials(f: Features) -> tuple[str, ...] | None:
+def _dob(table: FeatureTable) -> Keys:
+    return _rows(table, table.dob > 0, _dob_keys(table))
+
+
+def _dob_initials(table: FeatureTable) -> Keys:
     # One key per initial (first and last name): pairs that share a birthday and either
     # initial in either place, so swapped names and a missing first name still meet.
-    key = _dob(f)
-    if not key:
-        return None
-    initials = sorted({name[0] for name in (f.first, f.last) if name})
-    return tuple(f"{key}|{initial}" for initial in initials) or None
+    initial = table.name_info.initial
+    dob = _dob_keys(table) * _CHARACTERS
+    first, last = initial[table.first], initial[table.last]
+    has_dob = table.dob > 0
+    by_first = _rows(table, has_dob & (first > 0), dob + first)
+    by_last = _rows(table, has_dob & (last > 0) & (last != first), dob + last)
+    return np.concatenate([by_first[0], by_last[0]]), np.concatenate([by_first[1], by_last[1]])
 
 
-def _last_sound_year(f: Features) -> str | None:
-    if not f.last_nysiis or not f.dob:
-        return None
-    return f"{f.last_nysiis}|{f.dob[:4]}"
+def _last_sound_year(table: FeatureTable) -> Keys:
+    sound = table.name_info.nysiis[table.last]
+    year = table.ymd[:, 0]
+    return _rows(table, (sound > 0) & (table.dob > 0), sound * 10_000 + year)
 
 
-def _first_sound_postcode(f: Features) -> str | None:
-    if not f.first_nysiis or not f.postcode:
-        return None
-    return f"{f.first_nysiis}|{f.postcode}"
+def _first_sound_postcode(table: FeatureTable) -> Keys:
+    sound = table.name_info.nysiis[table.first]
+    postcode = table.postcode
+    key = sound * (int(postcode.max(initial=0)) + 1) + postcode
+    return _rows(table, (sound > 0) & (postcode > 0), key)
 
 
-def _names_sound(f: Features) -> str | None:
+def _names_sound(table: FeatureTable) -> Keys:
     # Sorted, so that a first/last swap lands in the same block.
-    if not f.first_nysiis or not f.last_nysiis:
-        return None
-    return "|".join(sorted((f.first_nysiis, f.last_nysiis)))
+    info = table.name_info
+    first, last = info.nysiis[table.first], info.nysiis[table.last]
+    key = np.minimum(first, last) * info.nysiis_count + np.maximum(first, last)
+    return _rows(table, (first > 0) & (last > 0), key)
 
 
-def _phone(f: Features) -> str | None:
-    return f.phone[-7:] if f.phone else None
+def _phone(table: FeatureTable) -> Keys:
+    return _rows(table, table.phone > 0, table.phone)
 
 
-def _ssn(f: Features) -> str | None:
-    return f.ssn or None
+def _ssn(table: FeatureTable) -> Keys:
+    return _rows(table, table.ssn > 0, table.ssn)
 
 
 RULES: dict[str, BlockingKey] = {
@@ -93,63 +112,108 @@ PREDICTION_RULES = (
 # few true matches it could add, which other rules usually catch anyway.
 MAX_BLOCK = 2_000
 
-
-def _groups(records: Sequence[Features], key: BlockingKey) -> dict[str, list[int]]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, record in enumerate(records):
-        value = key(record)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            groups[value].append(index)
-        else:
-            for each in value:
-                groups[each].append(index)
-    return groups
+Pairs = tuple[Codes, Codes]
 
 
-def dedupe_pairs(
-    records: Sequence[Features], rules: Sequence[str] = PREDICTION_RULES
-) -> Iterator[tuple[int, int]]:
-    """Distinct index pairs (i < j) sharing at least one rule's key."""
-    seen: set[tuple[int, int]] = set()
+def _blocks(rows: Codes, keys: Codes) -> tuple[Codes, Codes, Codes, Codes]:
+    """Rows ordered by block, then the blocks' keys, starts and sizes.
+
+    Blocks come in the order of their key's first record (then rows ascending), the order
+    a scan over the records meets them in.
+    """
+    distinct, first_at, inverse, sizes = np.unique(
+        keys, return_index=True, return_inverse=True, return_counts=True
+    )
+    block_rank = np.empty(len(distinct), dtype=np.int64)
+    block_rank[np.argsort(rows[first_at], kind="stable")] = np.arange(len(distinct))
+    order = np.lexsort((rows, block_rank[inverse.reshape(-1)]))
+    ranked = np.argsort(block_rank)
+    starts = np.concatenate([[0], np.cumsum(sizes[ranked])[:-1]]).astype(np.int64)
+    return rows[order], distinct[ranked], starts, sizes[ranked]
+
+
+def _within(ordered: Codes, starts: Codes, sizes: Codes) -> Pairs:
+    """Every pair inside each block, block by block, each as (earlier row, later row)."""
+    keep = (sizes >= 2) & (sizes <= MAX_BLOCK)
+    starts, sizes = starts[keep], sizes[keep]
+    # Position p of a block [s, s + k) pairs with the k - 1 - (p - s) positions after it.
+    positions = np.repeat(starts, sizes) + _counting(sizes)
+    partners = np.repeat(starts + sizes, sizes) - positions - 1
+    left = np.repeat(positions, partners)
+    return ordered[left], ordered[left + 1 + _counting(partners)]
+
+
+def _counting(sizes: Codes) -> Codes:
+    """0, 1, ..., k - 1 for each k in ``sizes``, concatenated."""
+    ends = np.cumsum(sizes)
+    return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - sizes, sizes)
+
+
+def _rule_pairs(table: FeatureTable, rule: str) -> Pairs:
+    rows, keys = RULES[rule](table)
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ordered, _, starts, sizes = _blocks(rows, keys)
+    return _within(ordered, starts, sizes)
+
+
+def _distinct_pairs(parts: list[Pairs], size: int) -> Pairs:
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.unique(np.concatenate([i * size + j for i, j in parts]))
+    return codes // size, codes % size
+
+
+def dedupe_pairs(table: FeatureTable, rules: Sequence[str] = PREDICTION_RULES) -> Pairs:
+    """Distinct row pairs (i < j) sharing at least one rule's key."""
+    parts = []
     for rule in rules:
-        for members in _groups(records, RULES[rule]).values():
-            if len(members) < 2 or len(members) > MAX_BLOCK:
-                continue
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
-                    pair = (i, j)
-                    if pair not in seen:
-                        seen.add(pair)
-                        yield pair
+        i, j = _rule_pairs(table, rule)
+        parts.append((np.minimum(i, j), np.maximum(i, j)))
+    return _distinct_pairs(parts, len(table))
 
 
-def link_pairs(
-    left: Sequence[Features], right: Sequence[Features], rules: Sequence[str] = PREDICTION_RULES
-) -> Iterator[tuple[int, int]]:
-    """Distinct (left index, right index) pairs sharing at least one rule's key."""
-    seen: set[tuple[int, int]] = set()
+def link_pairs(table: FeatureTable, split: int, rules: Sequence[str] = PREDICTION_RULES) -> Pairs:
+    """Distinct (left row, right row) pairs sharing a key; rows from ``split`` on are right."""
+    parts = []
     for rule in rules:
-        right_groups = _groups(right, RULES[rule])
-        for value, members in _groups(left, RULES[rule]).items():
-            others = right_groups.get(value)
-            if not others or len(members) * len(others) > MAX_BLOCK * MAX_BLOCK // 2:
-                continue
-            for i in members:
-                for j in others:
-                    pair = (i, j)
-                    if pair not in seen:
-                        seen.add(pair)
-                        yield pair
+        rows, keys = RULES[rule](table)
+        is_left = rows < split
+        left_keys, left_counts = np.unique(keys[is_left], return_counts=True)
+        right_keys, right_counts = np.unique(keys[~is_left], return_counts=True)
+        shared, at_left, at_right = np.intersect1d(
+            left_keys, right_keys, assume_unique=True, return_indices=True
+        )
+        small = left_counts[at_left] * right_counts[at_right] <= MAX_BLOCK * MAX_BLOCK // 2
+        parts.append(_across(rows, keys, is_left, shared[small]))
+    return _distinct_pairs(parts, len(table))
 
 
-def rule_pairs(records: Sequence[Features], rule: str) -> Iterator[tuple[int, int]]:
-    """Pairs of one rule only: the training sample for one EM session."""
-    return dedupe_pairs(records, (rule,))
+def _across(rows: Codes, keys: Codes, is_left: np.ndarray, shared: Codes) -> Pairs:
+    """Every (left, right) pair of rows with the same key, for keys in ``shared``."""
+    wanted = np.isin(keys, shared)
+    left_rows, left_keys = rows[wanted & is_left], keys[wanted & is_left]
+    right_rows, right_keys = rows[wanted & ~is_left], keys[wanted & ~is_left]
+    order = np.argsort(right_keys, kind="stable")
+    right_rows, right_keys = right_rows[order], right_keys[order]
+    first = np.searchsorted(right_keys, left_keys, side="left")
+    count = np.searchsorted(right_keys, left_keys, side="right") - first
+    return np.repeat(left_rows, count), right_rows[np.repeat(first, count) + _counting(count)]
 
 
-def block_pairs(records: Sequence[Features], rule: str) -> int:
-    """How many pairs one rule's blocks hold (what :func:`rule_pairs` would yield)."""
-    sizes = (len(m) for m in _groups(records, RULES[rule]).values())
-    return sum(n * (n - 1) // 2 for n in sizes if 2 <= n <= MAX_BLOCK)
+def rule_pairs(table: FeatureTable, rule: str, limit: int) -> Pairs:
+    """The first ``limit`` pairs of one single-key rule: the sample for one EM session.
+
+    "First" in the order of a scan over the records: blocks by their first record, pairs
+    within a block by row. The sample is deterministic and independent of the other rules.
+    """
+    i, j = _rule_pairs(table, rule)
+    return i[:limit], j[:limit]
+
+
+def block_pairs(table: FeatureTable, rule: str) -> int:
+    """How many pairs one rule's blocks hold (what :func:`rule_pairs` draws from)."""
+    _, keys = RULES[rule](table)
+    sizes = np.unique(keys, return_counts=True)[1]
+    sizes = sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]
+    return int((sizes * (sizes - 1) // 2).sum())

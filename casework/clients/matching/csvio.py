@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from casework.clients.matching.pipeline import ScoredPair
-from casework.clients.matching.records import FIELDS, Person
+from casework.clients.matching.records import FIELDS, PeopleColumns, Person
 
 PAIR_COLUMNS = ("id_a", "id_b", "score")
 MAX_FIELD = 200
@@ -41,6 +41,11 @@ def _dob(path: Path, row: int, value: str) -> dt.date | None:
 
 def read_people(path: str | Path) -> list[Person]:
     """Every row as a :class:`Person`; raises :class:`InputError` on the first bad row."""
+    return read_columns(path).people()
+
+
+def read_columns(path: str | Path) -> PeopleColumns:
+    """Every row, column by column; raises :class:`InputError` on the first bad row."""
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -55,7 +60,7 @@ def read_people(path: str | Path) -> list[Person]:
             raise InputError(f"{path}: not valid CSV ({error})") from None
 
 
-def _read(path: Path, handle: TextIO) -> list[Person]:
+def _read(path: Path, handle: TextIO) -> PeopleColumns:
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
@@ -67,9 +72,43 @@ def _read(path: Path, handle: TextIO) -> list[Person]:
             f"{path}, row 1 (header): expected columns from {','.join(FIELDS)} including 'id', "
             f"each once; got {','.join(header)}"
         )
-    people: list[Person] = []
+    rows = list(reader)
+    people = _columns(header, [row for row in rows if "".join(row).strip()])
+    if people is None:  # something is wrong: find the first bad row, as a row-by-row read
+        _raise_first_error(path, header, rows)
+    assert people is not None  # _raise_first_error raised
+    return people
+
+
+def _columns(header: list[str], rows: list[list[str]]) -> PeopleColumns | None:
+    """The rows as columns, or None if any row is malformed (then the caller says where)."""
+    if any(len(row) != len(header) for row in rows):
+        return None
+    in_file = list(zip(*rows, strict=True)) if rows else [()] * len(header)
+    cells = {
+        name: list(map(str.strip, column)) for name, column in zip(header, in_file, strict=True)
+    }
+    ids = cells["id"]
+    if "" in ids or len(set(ids)) != len(ids):
+        return None
+    if any(max(map(len, column), default=0) > MAX_FIELD for column in cells.values()):
+        return None
+    dates = cells.pop("dob", None) or [""] * len(rows)
+    parsed: dict[str, dt.date | None] = {}
+    for value in dict.fromkeys(dates):
+        try:
+            parsed[value] = _dob(Path(), 0, value)
+        except InputError:
+            return None
+    blank = [""] * len(rows)
+    columns = {name: cells.get(name, blank) for name in FIELDS if name != "dob"}
+    return PeopleColumns(columns, list(map(parsed.__getitem__, dates)))
+
+
+def _raise_first_error(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Check row by row and raise :class:`InputError` for the first malformed row."""
     seen: set[str] = set()
-    for row_number, row in enumerate(reader, start=2):
+    for row_number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -77,11 +116,10 @@ def _read(path: Path, handle: TextIO) -> list[Person]:
                 f"{_where(path, row_number)}: {len(row)} fields, expected {len(header)}"
             )
         values = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        people.append(_person(path, row_number, values, seen))
-    return people
+        _check(path, row_number, values, seen)
 
 
-def _person(path: Path, row: int, values: dict[str, str], seen: set[str]) -> Person:
+def _check(path: Path, row: int, values: dict[str, str], seen: set[str]) -> None:
     identifier = values["id"]
     if not identifier:
         raise InputError(f"{_where(path, row, 'id')}: id is empty")
@@ -91,8 +129,7 @@ def _person(path: Path, row: int, values: dict[str, str], seen: set[str]) -> Per
     for name, value in values.items():
         if len(value) > MAX_FIELD:
             raise InputError(f"{_where(path, row, name)}: longer than {MAX_FIELD} characters")
-    fields = {name: values.get(name, "") for name in FIELDS if name not in ("id", "dob")}
-    return Person(id=identifier, dob=_dob(path, row, values.get("dob", "")), **fields)
+    _dob(path, row, values.get("dob", ""))
 
 
 def write_people(path: str | Path, people: Iterable[Person]) -> None:

@@ -19,10 +19,13 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
+
 from casework.clients.matching import blocking
-from casework.clients.matching.compare import Gamma, by_name, comparator
+from casework.clients.matching.compare import Gamma, by_name
 from casework.clients.matching.model import HOUSEHOLD_FIELDS, Model
 from casework.clients.matching.records import Features
+from casework.clients.matching.table import Codes, FeatureTable, Patterns, gamma_matrix
 
 U_SAMPLE = 15_000
 EM_MAX_ITERATIONS = 100
@@ -67,49 +70,72 @@ def present_comparisons(records: Iterable[Features], names: Sequence[str]) -> tu
     return tuple(name for name in names if name in present)
 
 
+_CODES: dict[str, Callable[[FeatureTable], Codes]] = {
+    "first_name": lambda t: t.first,
+    "last_name": lambda t: t.last,
+    "dob": lambda t: t.dob,
+    "sex": lambda t: t.sex,
+    "ssn": lambda t: t.ssn,
+    "phone": lambda t: t.phone,
+    "address": lambda t: t.street,
+}
+
+
+def present_in_table(table: FeatureTable, names: Sequence[str]) -> tuple[str, ...]:
+    """:func:`present_comparisons` of a whole table."""
+    return tuple(name for name in names if bool((_CODES[name](table) > 0).any()))
+
+
+def _sides(table: FeatureTable, split: int | None) -> tuple[range, range]:
+    """Row ranges of the left and right lists (the same range in a dedupe run)."""
+    if split is None:
+        return range(len(table)), range(len(table))
+    return range(split), range(split, len(table))
+
+
 def _random_pairs(
-    left: Sequence[Features], right: Sequence[Features] | None, size: int, seed: int
-) -> Iterable[tuple[Features, Features]]:
+    table: FeatureTable, split: int | None, size: int, seed: int
+) -> tuple[Codes, Codes]:
     rng = random.Random(seed)  # noqa: S311  # statistical sampling, not security
-    other = right if right is not None else left
-    if len(left) < 1 or len(other) < 1 or (right is None and len(left) < 2):
-        return
-    firsts = rng.choices(range(len(left)), k=size)
-    seconds = rng.choices(range(len(other)), k=size)
-    for i, j in zip(firsts, seconds, strict=True):
-        if right is None and i == j:
-            continue
-        yield left[i], other[j]
+    left, right = _sides(table, split)
+    if len(left) < 1 or len(right) < 1 or (split is None and len(left) < 2):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    firsts = np.array(rng.choices(left, k=size), dtype=np.int64)
+    seconds = np.array(rng.choices(right, k=size), dtype=np.int64)
+    if split is None:
+        distinct = firsts != seconds
+        return firsts[distinct], seconds[distinct]
+    return firsts, seconds
 
 
-def _exact_rate(name: str, left: Sequence[Features], right: Sequence[Features]) -> float:
-    key = _EXACT_KEY[name]
-    a = Counter(v for v in map(key, left) if v)
-    b = a if right is left else Counter(v for v in map(key, right) if v)
-    na, nb = sum(a.values()), sum(b.values())
+def _exact_rate(name: str, table: FeatureTable, split: int | None) -> float:
+    """The chance two random records agree exactly: sum over values of f_left * f_right."""
+    codes = _CODES[name](table)
+    left, right = _sides(table, split)
+    size = int(codes.max(initial=0)) + 1
+    a = np.bincount(codes[left.start : left.stop], minlength=size)[1:]
+    b = np.bincount(codes[right.start : right.stop], minlength=size)[1:]
+    na, nb = int(a.sum()), int(b.sum())
     if not na or not nb:
         return 0.0
-    return sum(count * b.get(value, 0) for value, count in a.items()) / (na * nb)
+    return int((a * b).sum()) / (na * nb)
 
 
 def estimate_u(
     names: Sequence[str],
-    left: Sequence[Features],
-    right: Sequence[Features] | None = None,
+    table: FeatureTable,
+    split: int | None = None,
     sample: int = U_SAMPLE,
     seed: int = 0,
 ) -> dict[str, list[float]]:
     specs = by_name(names)
-    gamma = comparator(names)
-    counts = [[0] * len(spec.levels) for spec in specs]
-    patterns = Counter(gamma(a, b) for a, b in _random_pairs(left, right, sample, seed))
-    for pattern, count in patterns.items():
-        for i, level in enumerate(pattern):
-            if level is not None:
-                counts[i][level] += count
+    i, j = _random_pairs(table, split, sample, seed)
+    matrix = gamma_matrix(table, names, i, j)
     u: dict[str, list[float]] = {}
-    for spec, row in zip(specs, counts, strict=True):
-        exact = max(_exact_rate(spec.name, left, right if right is not None else left), FLOOR)
+    for at, spec in enumerate(specs):
+        levels = matrix[:, at]
+        row = np.bincount(levels[levels >= 0], minlength=len(spec.levels)).tolist()
+        exact = max(_exact_rate(spec.name, table, split), FLOOR)
         rest = [count + 0.5 for count in row[1:]]  # +0.5: Jeffreys-style smoothing
         scale = (1 - exact) / sum(rest)
         u[spec.name] = [exact] + [max(value * scale, FLOOR) for value in rest]
@@ -209,24 +235,12 @@ def em_best(
 
 
 def _session_patterns(
-    names: Sequence[str],
-    records: Sequence[Features],
-    rule: str,
-    limit: int,
-    keep: dict[tuple[int, int], Gamma] | None,
+    names: Sequence[str], table: FeatureTable, rule: str, limit: int
 ) -> Counter[Gamma]:
-    gamma = comparator(names)
-    patterns: Counter[Gamma] = Counter()
-    for count, pair in enumerate(blocking.rule_pairs(records, rule)):
-        if count >= limit:
-            break
-        g = keep.get(pair) if keep is not None else None
-        if g is None:
-            g = gamma(records[pair[0]], records[pair[1]])
-            if keep is not None:
-                keep[pair] = g
-        patterns[g] += 1
-    return patterns
+    """Gamma vectors of the rule's first ``limit`` pairs, counted (in first-seen order)."""
+    i, j = blocking.rule_pairs(table, rule, limit)
+    patterns = Patterns.of(gamma_matrix(table, names, i, j))
+    return Counter(dict(zip(patterns.gammas, patterns.counts, strict=True)))
 
 
 def _without_household_echo(names: Sequence[str], patterns: Counter[Gamma]) -> Counter[Gamma]:
@@ -249,45 +263,41 @@ def _without_household_echo(names: Sequence[str], patterns: Counter[Gamma]) -> C
     return out
 
 
-def _total_pairs(left: Sequence[Features], right: Sequence[Features] | None) -> int:
-    if right is None:
-        return len(left) * (len(left) - 1) // 2
-    return len(left) * len(right)
+def _total_pairs(table: FeatureTable, split: int | None) -> int:
+    if split is None:
+        return len(table) * (len(table) - 1) // 2
+    return split * (len(table) - split)
 
 
 def train(
     names: Sequence[str],
-    left: Sequence[Features],
-    right: Sequence[Features] | None = None,
+    table: FeatureTable,
+    split: int | None = None,
     *,
     fallback: Model | None = None,
     seed: int = 0,
     session_limit: int = SESSION_PAIRS,
-    gammas: dict[tuple[int, int], Gamma] | None = None,
 ) -> Model:
     """Estimate u, then m and the prior by EM; ``fallback`` fills what the data cannot.
 
-    ``gammas``, in a dedupe run, collects the comparison vectors of the training pairs so
-    that scoring need not compute them again.
+    ``split`` makes a link run: rows before it are the left list, the rest the right one.
+    EM learns from within-table pairs: in a link run both lists are pooled for it.
     """
     names = tuple(names)
     specs = by_name(names)
-    u = estimate_u(names, left, right, seed=seed)
+    u = estimate_u(names, table, split, seed=seed)
     u_rows = [u[name] for name in names]
     start = [
         list(fallback.m[n]) if fallback and n in fallback.m else _initial_m(len(s.levels))
         for n, s in zip(names, specs, strict=True)
     ]
     learned: dict[str, list[list[float]]] = {name: [] for name in names}
-    info: dict[str, object] = {"records": len(left) + len(right or ()), "sessions": {}}
+    info: dict[str, object] = {"records": len(table), "sessions": {}}
     dob_block: tuple[float, int] | None = None
-    # EM learns from within-file pairs: in a link run both files are pooled for it.
-    pool = list(left) + list(right or ())
     for rule, fixed in SESSIONS:
         learn = [i for i, name in enumerate(names) if name not in fixed]
-        keep = gammas if right is None else None
         patterns = _without_household_echo(
-            names, _session_patterns(names, pool, rule, session_limit, keep)
+            names, _session_patterns(names, table, rule, session_limit)
         )
         if sum(patterns.values()) < 50 or not learn:
             continue
@@ -300,7 +310,7 @@ def train(
         for i in learn:
             learned[names[i]].append(m[i])
         if rule == "dob":
-            dob_block = (block_prior, blocking.block_pairs(pool, rule))
+            dob_block = (block_prior, blocking.block_pairs(table, rule))
     m_final: dict[str, list[float]] = {}
     for name, first in zip(names, start, strict=True):
         rows = learned[name]
@@ -308,19 +318,16 @@ def train(
             [sum(col) / len(rows) for col in zip(*rows, strict=True)] if rows else list(first)
         )
     if dob_block is not None and "dob" in names:
-        prior = _prior_from_dob_block(dob_block, sum(m_final["dob"][:2]), pool, left, right)
+        prior = _prior_from_dob_block(dob_block, sum(m_final["dob"][:2]), table, split)
     else:
-        prior = fallback.prior if fallback else 1 / max(len(left), 2)
+        left = len(table) if split is None else split
+        prior = fallback.prior if fallback else 1 / max(left, 2)
     info["prior_from"] = "dob block" if dob_block is not None else "fallback"
     return Model(names, m_final, u, prior, info)
 
 
 def _prior_from_dob_block(
-    dob_block: tuple[float, int],
-    m_dob_blocked: float,
-    pool: Sequence[Features],
-    left: Sequence[Features],
-    right: Sequence[Features] | None,
+    dob_block: tuple[float, int], m_dob_blocked: float, table: FeatureTable, split: int | None
 ) -> float:
     """All matches = matches in the dob block / the share of matches that block captures.
 
@@ -329,9 +336,9 @@ def _prior_from_dob_block(
     both are present.
     """
     block_prior, block_pairs = dob_block
-    have_dob = sum(1 for record in pool if record.dob) / max(len(pool), 1)
+    have_dob = int((table.dob > 0).sum()) / max(len(table), 1)
     captured = max(m_dob_blocked * have_dob * have_dob, 1e-3)
     matches = block_prior * block_pairs / captured
     # In a link run the pooled block's matches are mostly cross-file ones (the point of
     # linking two lists); within-file duplicates, if any, make this a slight overestimate.
-    return min(max(matches / max(_total_pairs(left, right), 1), 1e-12), 0.5)
+    return min(max(matches / max(_total_pairs(table, split), 1), 1e-12), 0.5)

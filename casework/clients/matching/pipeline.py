@@ -1,18 +1,25 @@
-"""Whole runs: features, training (unless a model is given), blocking, scoring."""
+"""Whole runs: features, training (unless a model is given), blocking, scoring.
+
+Runs work on a :class:`~table.FeatureTable` (whole columns at once); lists of
+:class:`~records.Features` are accepted and converted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+import numpy as np
+from numpy.typing import NDArray
 from tqdm import tqdm
 
-from casework.clients.matching import blocking
-from casework.clients.matching.compare import ALL_COMPARISONS, Gamma, comparator
-from casework.clients.matching.estimate import present_comparisons, train
+from casework.clients.matching import blocking, estimate
+from casework.clients.matching.compare import ALL_COMPARISONS
+from casework.clients.matching.estimate import present_in_table
 from casework.clients.matching.model import Model, default_model
 from casework.clients.matching.records import Features, Person, features
+from casework.clients.matching.table import Codes, FeatureTable, Patterns, gamma_matrix
 
 # Reported pairs are those the model finds more likely than not to be one person (the
 # Bayes decision at equal costs); on the development seed it was within 0.01 of the best
@@ -39,20 +46,24 @@ def to_features(people: Iterable[Person], progress: TextIO | None = None) -> lis
     return [features(person) for person in iterable]
 
 
-def fit(
-    left: Sequence[Features],
-    right: Sequence[Features] | None = None,
-    seed: int = 0,
-    gammas: dict[tuple[int, int], Gamma] | None = None,
-) -> Model:
-    """Estimate a model over the comparisons the data has values for."""
-    every = tuple(c.name for c in ALL_COMPARISONS)
-    pool = list(left) + list(right or ())
-    names = present_comparisons(pool, every)
+Records = Sequence[Features] | FeatureTable
+
+
+def as_table(records: Records) -> FeatureTable:
+    return records if isinstance(records, FeatureTable) else FeatureTable.from_features(records)
+
+
+def fit(records: Records, *, split: int | None = None, seed: int = 0) -> Model:
+    """Estimate a model over the comparisons the data has values for.
+
+    ``split``: a link run's table, whose rows from ``split`` on are the right-hand list.
+    """
+    table = as_table(records)
+    names = present_in_table(table, tuple(c.name for c in ALL_COMPARISONS))
     fallback = default_model()
-    if fallback is not None and len(pool) < MIN_TRAINING_RECORDS:
-        return rescaled(fallback.restricted(names), len(pool))
-    return train(names, left, right, fallback=fallback, seed=seed, gammas=gammas)
+    if fallback is not None and len(table) < MIN_TRAINING_RECORDS:
+        return rescaled(fallback.restricted(names), len(table))
+    return estimate.train(names, table, split, fallback=fallback, seed=seed)
 
 
 def rescaled(model: Model, records: int) -> Model:
@@ -69,48 +80,50 @@ def rescaled(model: Model, records: int) -> Model:
     return Model(model.comparisons, model.m, model.u, prior, info)
 
 
+def score_pairs(model: Model, table: FeatureTable, i: Codes, j: Codes) -> NDArray[np.float64]:
+    """Match probabilities of pairs (i[k], j[k]): one model evaluation per distinct gamma."""
+    patterns = Patterns.of(gamma_matrix(table, model.comparisons, i, j))
+    by_pattern = np.array([model.probability(g) for g in patterns.gammas], dtype=np.float64)
+    return by_pattern[patterns.of_pair] if len(i) else np.zeros(0, dtype=np.float64)
+
+
 def _scored(
     model: Model,
-    pairs: Iterator[tuple[int, int]],
-    left: Sequence[Features],
-    right: Sequence[Features],
+    table: FeatureTable,
+    pairs: tuple[Codes, Codes],
     threshold: float,
+    ordered_ids: bool,
     progress: TextIO | None,
-    known: dict[tuple[int, int], Gamma] | None = None,
 ) -> list[ScoredPair]:
-    gamma = comparator(model.comparisons)
-    known = known or {}
-    # Work in weights: probability is monotone in weight, so compare once per pattern.
-    cache: dict[tuple[int | None, ...], float] = {}
-    out: list[ScoredPair] = []
-    size = len(left) + (len(right) if right is not left else 0)
-    show = progress is not None and size >= PROGRESS_MIN_RECORDS
-    for i, j in tqdm(pairs, desc="comparing", file=progress, disable=not show, unit="pair"):
-        g = known.get((i, j)) or gamma(left[i], right[j])
-        score = cache.get(g)
-        if score is None:
-            score = cache[g] = model.probability(g)
-        if score >= threshold:
-            a, b = left[i].id, right[j].id
-            out.append(
-                ScoredPair(a, b, score) if a <= b or left is not right else ScoredPair(b, a, score)
-            )
+    """Pairs at or above ``threshold``, best first; ``ordered_ids``: id_a <= id_b."""
+    i, j = pairs
+    if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
+        progress.write(f"comparing {len(i):,} pairs\n")
+    scores = score_pairs(model, table, i, j)
+    kept = np.flatnonzero(scores >= threshold)
+    ids = table.ids
+    out = []
+    for a_row, b_row, score in zip(
+        i[kept].tolist(), j[kept].tolist(), scores[kept].tolist(), strict=True
+    ):
+        a, b = ids[a_row], ids[b_row]
+        out.append(ScoredPair(b, a, score) if ordered_ids and b < a else ScoredPair(a, b, score))
     out.sort(key=lambda p: (-p.score, p.id_a, p.id_b))
     return out
 
 
 def dedupe(
-    records: Sequence[Features],
+    records: Records,
     *,
     model: Model | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     progress: TextIO | None = None,
 ) -> tuple[list[ScoredPair], Model]:
     """Likely duplicate pairs within one list, best first."""
-    gammas: dict[tuple[int, int], Gamma] = {}
-    model = model or fit(records, gammas=gammas)
-    pairs = blocking.dedupe_pairs(records)
-    return _scored(model, pairs, records, records, threshold, progress, gammas), model
+    table = as_table(records)
+    model = model or fit(table)
+    pairs = blocking.dedupe_pairs(table)
+    return _scored(model, table, pairs, threshold, True, progress), model
 
 
 def link(
@@ -122,6 +135,19 @@ def link(
     progress: TextIO | None = None,
 ) -> tuple[list[ScoredPair], Model]:
     """Likely same-person pairs between two lists (``id_a`` from ``left``), best first."""
-    model = model or fit(left, right)
-    pairs = blocking.link_pairs(left, right)
-    return _scored(model, pairs, left, right, threshold, progress), model
+    table = FeatureTable.from_features([*left, *right])
+    return link_table(table, len(left), model=model, threshold=threshold, progress=progress)
+
+
+def link_table(
+    table: FeatureTable,
+    split: int,
+    *,
+    model: Model | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: TextIO | None = None,
+) -> tuple[list[ScoredPair], Model]:
+    """:func:`link` of a table whose rows from ``split`` on are the right-hand list."""
+    model = model or fit(table, split=split)
+    pairs = blocking.link_pairs(table, split)
+    return _scored(model, table, pairs, threshold, False, progress), model

@@ -10,9 +10,10 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.clients.matching import pipeline
-from casework.clients.matching.csvio import InputError, read_people, write_pairs
+from casework.clients.matching.csvio import InputError, read_columns, write_pairs
 from casework.clients.matching.model import Model
 from casework.clients.matching.pipeline import DEFAULT_THRESHOLD, ScoredPair
+from casework.clients.matching.table import FeatureTable
 
 
 class Command(BaseCommand):
@@ -77,12 +78,14 @@ def _run(
     files: list[str], model: Model | None, threshold: float, progress: TextIO | None
 ) -> tuple[list[ScoredPair], Model]:
     if len(files) == 2:
-        left = pipeline.to_features(read_people(files[0]), progress)
-        right = pipeline.to_features(read_people(files[1]), progress)
-        return pipeline.link(left, right, model=model, threshold=threshold, progress=progress)
+        left, right = read_columns(files[0]), read_columns(files[1])
+        table = FeatureTable.from_columns(left + right)
+        return pipeline.link_table(
+            table, len(left), model=model, threshold=threshold, progress=progress
+        )
     if len(files) == 1:
-        records = pipeline.to_features(read_people(files[0]), progress)
-        return pipeline.dedupe(records, model=model, threshold=threshold, progress=progress)
+        table = FeatureTable.from_columns(read_columns(files[0]))
+        return pipeline.dedupe(table, model=model, threshold=threshold, progress=progress)
     return _run_database(model, threshold, progress)
 
 

@@ -1,0 +1,211 @@
+"""The columnar matcher agrees with the scalar reference, pair for pair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import replace
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pytest
+
+from casework.clients.matching import blocking, compare
+from casework.clients.matching.csvio import read_columns, read_people, write_people
+from casework.clients.matching.records import Features, Person, features
+from casework.clients.matching.synth import generate
+from casework.clients.matching.table import FeatureTable, Patterns, gamma_matrix
+
+ALL = tuple(c.name for c in compare.ALL_COMPARISONS)
+
+
+def _edge_cases() -> list[Person]:
+    """People whose comparisons hit the rarer levels: swaps, parts, initials, blanks."""
+    base = Person(
+        id="e0",
+        first_name="Catherine",
+        last_name="Garcia-Lopez",
+        dob=dt.date(1980, 3, 7),
+        sex="F",
+        ssn="123-45-6780",
+        phone="518-555-0134",
+        street_number="12",
+        address_1="Main Street",
+        city="Albany",
+        state="NY",
+        postcode="12207",
+    )
+    variants: list[dict[str, Any]] = [
+        {"first_name": "Garcia-Lopez", "last_name": "Catherine"},
+        {"first_name": "Garcia", "last_name": "Cathy"},
+        {"first_name": "Cathy", "last_name": "Lopez"},
+        {"first_name": "C", "last_name": "Garsia-Lopez"},
+        {"first_name": "Catherine Anne", "last_name": "Garcia"},
+        {"first_name": "", "dob": None, "sex": "", "phone": ""},
+        {"last_name": "", "ssn": "123-45-6708", "street_number": "", "address_1": ""},
+        {"dob": dt.date(1980, 7, 3), "ssn": "123-45-6781", "address_1": "Main St"},
+        {"dob": dt.date(1981, 3, 7), "postcode": "", "city": "Albany", "address_1": "Elm Rd"},
+        {"dob": dt.date(1980, 3, 27), "state": "", "address_1": "Mian Street"},
+        {"first_name": "123", "last_name": "456", "ssn": "000-00-0000", "phone": "1111111"},
+        {"first_name": "Kathryn", "dob": dt.date(1980, 3, 9), "address_1": "", "city": ""},
+    ]
+    return [base, *(replace(base, id=f"e{k}", **v) for k, v in enumerate(variants, start=1))]
+
+
+@pytest.fixture(scope="module")
+def people() -> list[Person]:
+    return generate(1200, seed=13).people + _edge_cases()
+
+
+@pytest.fixture(scope="module")
+def records(people) -> list[Features]:
+    return [features(p) for p in people]
+
+
+@pytest.fixture(scope="module")
+def table(people) -> FeatureTable:
+    return FeatureTable.from_people(people)
+
+
+def _sample_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every blocked-looking pair is rare among random ones, so take both kinds."""
+    rng = random.Random(3)
+    edges = range(size - len(_edge_cases()), size)
+    pairs = set(combinations(edges, 2))
+    for _ in range(3000):
+        a, b = sorted(rng.sample(range(size), 2))
+        pairs.add((a, b))
+    i, j = zip(*sorted(pairs), strict=True)
+    return np.array(i), np.array(j)
+
+
+def test_gamma_matrix_equals_the_scalar_comparator(table, records):
+    block_i, block_j = blocking.dedupe_pairs(table)
+    some_i, some_j = _sample_pairs(len(records))
+    i, j = np.concatenate([block_i, some_i]), np.concatenate([block_j, some_j])
+    matrix = gamma_matrix(table, ALL, i, j)
+    gamma = compare.comparator(ALL)
+    mismatches = [
+        (records[a].id, records[b].id, row, gamma(records[a], records[b]))
+        for a, b, row in zip(i.tolist(), j.tolist(), matrix.tolist(), strict=True)
+        if tuple(None if level < 0 else level for level in row) != gamma(records[a], records[b])
+    ]
+    assert len(i) > 3000
+    assert mismatches == []
+    # The sample does reach every level of every comparison.
+    for at, spec in enumerate(compare.by_name(ALL)):
+        seen = set(matrix[:, at].tolist()) - {-1}
+        assert seen == set(range(len(spec.levels))), spec.name
+
+
+def test_gamma_matrix_keeps_the_order_of_the_names_asked_for(table):
+    i, j = _sample_pairs(len(table))
+    full = gamma_matrix(table, ALL, i, j)
+    some = gamma_matrix(table, ("dob", "first_name"), i, j)
+    assert np.array_equal(some, full[:, [ALL.index("dob"), ALL.index("first_name")]])
+    with pytest.raises(ValueError, match="unknown comparison"):
+        gamma_matrix(table, ("shoe_size",), i, j)
+
+
+def test_a_table_of_features_compares_like_a_table_of_people(table, records):
+    i, j = _sample_pairs(len(records))
+    from_features = FeatureTable.from_features(records)
+    assert from_features.ids == table.ids
+    assert np.array_equal(gamma_matrix(from_features, ALL, i, j), gamma_matrix(table, ALL, i, j))
+
+
+def _scalar_keys(record: Features) -> dict[str, set[str]]:
+    """Each rule's keys for one record, written directly from the rule descriptions."""
+    keys: dict[str, set[str]] = {rule: set() for rule in blocking.RULES}
+    if record.dob_ymd:
+        year, month, day = record.dob_ymd
+        dob = f"{year}|{min(month, day)}|{max(month, day)}"
+        keys["dob"].add(dob)
+        keys["dob+initial"] |= {f"{dob}|{name[0]}" for name in (record.first, record.last) if name}
+        if record.last_nysiis:
+            keys["last_name_sound+birth_year"].add(f"{record.last_nysiis}|{year}")
+    if record.first_nysiis and record.postcode:
+        keys["first_name_sound+postcode"].add(f"{record.first_nysiis}|{record.postcode}")
+    if record.first_nysiis and record.last_nysiis:
+        pair = sorted((record.first_nysiis, record.last_nysiis))
+        keys["first_and_last_name_sound"].add("|".join(pair))
+    if record.phone:
+        keys["phone"].add(record.phone[-7:])
+    if record.ssn:
+        keys["ssn"].add(record.ssn)
+    return keys
+
+
+def _reference_pairs(records, rules, left=None):
+    """All pairs sharing a key of one of ``rules`` (no block is near MAX_BLOCK here)."""
+    keys = [_scalar_keys(r) for r in records]
+    rows = range(len(records))
+    candidates = (
+        combinations(rows, 2)
+        if left is None
+        else ((a, b) for a in range(left) for b in range(left, len(records)))
+    )
+    return {(a, b) for a, b in candidates if any(keys[a][rule] & keys[b][rule] for rule in rules)}
+
+
+def test_dedupe_pairs_are_the_pairs_sharing_a_blocking_key(table, records):
+    i, j = blocking.dedupe_pairs(table)
+    found = list(zip(i.tolist(), j.tolist(), strict=True))
+    assert len(found) == len(set(found))
+    assert set(found) == _reference_pairs(records, blocking.PREDICTION_RULES)
+
+
+def test_link_pairs_cross_the_split_and_share_a_key(table, records):
+    split = 700
+    i, j = blocking.link_pairs(table, split)
+    found = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert found == _reference_pairs(records, blocking.PREDICTION_RULES, left=split)
+
+
+def test_rule_pairs_come_in_scan_order_and_stop_at_the_limit(table, records):
+    blocks: dict[str, list[int]] = {}
+    for row, record in enumerate(records):
+        for key in _scalar_keys(record)["dob"]:
+            blocks.setdefault(key, []).append(row)
+    expected = [pair for members in blocks.values() for pair in combinations(members, 2)]
+    i, j = blocking.rule_pairs(table, "dob", 50)
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected[:50]
+    assert blocking.block_pairs(table, "dob") == len(expected)
+
+
+def test_patterns_count_distinct_gammas_in_first_seen_order():
+    matrix = np.array([[0, -1], [1, 2], [0, -1], [1, 2], [0, 0]])
+    patterns = Patterns.of(matrix)
+    assert patterns.gammas == [(0, None), (1, 2), (0, 0)]
+    assert patterns.counts == [2, 2, 1]
+    assert patterns.of_pair.tolist() == [0, 1, 0, 1, 2]
+    counts = Counter(patterns.gammas[k] for k in patterns.of_pair.tolist())
+    assert counts == {(0, None): 2, (1, 2): 2, (0, 0): 1}
+
+
+def test_columns_read_from_csv_normalize_like_features(tmp_path, people):
+    path = tmp_path / "people.csv"
+    write_people(path, people)
+    columns = read_columns(path)
+    assert read_people(path) == people
+    from_csv = FeatureTable.from_columns(columns)
+    i, j = _sample_pairs(len(people))
+    expected = gamma_matrix(FeatureTable.from_people(people), ALL, i, j)
+    assert np.array_equal(gamma_matrix(from_csv, ALL, i, j), expected)
+
+
+def test_blank_lines_are_skipped_and_errors_count_them(tmp_path):
+    from casework.clients.matching.csvio import InputError
+
+    path = tmp_path / "blank.csv"
+    path.write_text("id,first_name,dob\n1, Ann ,1980-01-02\n\n , \n2,Bo,\n", encoding="utf-8")
+    columns = read_columns(path)
+    assert columns.columns["id"] == ["1", "2"]
+    assert columns.columns["first_name"] == ["Ann", "Bo"]
+    assert columns.columns["last_name"] == ["", ""]
+    assert columns.dates == [dt.date(1980, 1, 2), None]
+    path.write_text("id,first_name,dob\n1,Ann,\n\n2,Bo,1980-02-30\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 4, column 'dob'"):
+        read_columns(path)
