@@ -34,6 +34,7 @@ from casework.accounts.models import Membership, Organization, PracticeArea, Pro
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.models import Client, Enrollment, EnrollmentStatus, Sex, normalize_name
+from casework.clients.models.client import search_keys
 from casework.core.env import env_str
 
 DEMO_ORGANIZATION = "Riverside Community Services"
@@ -580,9 +581,7 @@ def _client_row(person: dict[str, Any], client_id: int, org_id: int, by: int) ->
         "id": client_id,
         "organization_id": org_id,
         "created_by_id": by,
-        "family_name_key": normalize_name(person["family_name"])[:100],
-        "given_name_key": normalize_name(person["given_name"])[:100],
-        "preferred_name_key": normalize_name(person["preferred_name"])[:100],
+        **search_keys(person["given_name"], person["family_name"], person["preferred_name"]),
     }
 
 

@@ -15,6 +15,7 @@ from casework.accounts.policies import assignment_refusals
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
+from casework.clients.models.client import SEARCH_KEY_FIELDS
 from casework.clients.permissions import check_can_take_in
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
@@ -120,7 +121,7 @@ def client_update(
     changes = diff(before, snapshot(client, CLIENT_FIELDS))
     if not changes:
         return client
-    fields = [*data.keys(), "family_name_key", "given_name_key", "preferred_name_key"]
+    fields = [*data.keys(), *SEARCH_KEY_FIELDS]
     save_versioned(client, expected_version=expected_version, fields=fields)
     record(
         actor=actor,

@@ -18,11 +18,22 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from casework.accounts.models import Organization
+from casework.clients.matching.records import phonetic
 from casework.clients.models.codes import ContactMethod, DataQuality, NoYesReasons, Race, Sex
 from casework.core.models import VersionedModel
 
 if TYPE_CHECKING:
     from casework.accounts.access import UserAccess
+
+SOUND_LENGTH = 100
+# Columns derived from the names for indexed search; see search_keys().
+SEARCH_KEY_FIELDS = (
+    "family_name_key",
+    "given_name_key",
+    "preferred_name_key",
+    "family_name_sound",
+    "given_name_sound",
+)
 
 
 def normalize_name(value: str) -> str:
@@ -31,6 +42,32 @@ def normalize_name(value: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = "".join(ch if ch.isalnum() else " " for ch in stripped.lower())
     return " ".join(cleaned.split())
+
+
+def name_sound(key: str) -> str:
+    """The NYSIIS code of a normalized name (``normalize_name``), as intake blocks on it.
+
+    The same code the matcher computes for an incoming name, so "Smyth" finds "Smith"
+    through an index instead of a fuzzy scan.
+    """
+    return phonetic(key)[:SOUND_LENGTH]
+
+
+def search_keys(given_name: str, family_name: str, preferred_name: str) -> dict[str, str]:
+    """The derived search columns of a client with these names (``SEARCH_KEY_FIELDS``).
+
+    ``Client.save()`` stores them; code that writes rows without ``save()`` (the demo
+    loader, benchmarks) must store the same values.
+    """
+    family_key = normalize_name(family_name)[:100]
+    given_key = normalize_name(given_name)[:100]
+    return {
+        "family_name_key": family_key,
+        "given_name_key": given_key,
+        "preferred_name_key": normalize_name(preferred_name)[:100],
+        "family_name_sound": name_sound(family_key),
+        "given_name_sound": name_sound(given_key),
+    }
 
 
 def has_consents_to(access: UserAccess) -> bool:
@@ -236,6 +273,9 @@ class Client(VersionedModel):
     family_name_key = models.CharField(max_length=100, editable=False, default="")
     given_name_key = models.CharField(max_length=100, editable=False, default="")
     preferred_name_key = models.CharField(max_length=100, editable=False, default="")
+    # Phonetic codes of the name keys (name_sound): intake's blocking keys for misspellings.
+    family_name_sound = models.CharField(max_length=SOUND_LENGTH, editable=False, default="")
+    given_name_sound = models.CharField(max_length=SOUND_LENGTH, editable=False, default="")
 
     objects = ClientQuerySet.as_manager()
 
@@ -303,7 +343,24 @@ class Client(VersionedModel):
             models.Index(
                 fields=["given_name_key", "family_name_key", "id"], name="client_given_order"
             ),
-            models.Index(fields=["date_of_birth"], name="client_dob"),
+            # Intake blocking (matching.intake.candidate_sql) reads only these: a birthday
+            # and the dates one keystroke away, with the names' first letters (covered, so
+            # no row is read to filter on them) or their sounds; both names sounding alike,
+            # born the same year.
+            models.Index(
+                fields=["date_of_birth", "family_name_key", "given_name_key"],
+                name="client_dob_names",
+            ),
+            models.Index(
+                fields=["family_name_sound", "date_of_birth"], name="client_family_sound_dob"
+            ),
+            models.Index(
+                fields=["given_name_sound", "date_of_birth"], name="client_given_sound_dob"
+            ),
+            models.Index(
+                fields=["given_name_sound", "family_name_sound", "date_of_birth"],
+                name="client_sounds_dob",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="client_sex_valid"),
@@ -325,9 +382,9 @@ class Client(VersionedModel):
         return f"{first} {self.family_name}".strip()
 
     def refresh_search_keys(self) -> None:
-        self.family_name_key = normalize_name(self.family_name)[:100]
-        self.given_name_key = normalize_name(self.given_name)[:100]
-        self.preferred_name_key = normalize_name(self.preferred_name)[:100]
+        keys = search_keys(self.given_name, self.family_name, self.preferred_name)
+        for name, value in keys.items():
+            setattr(self, name, value)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
