@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from casework.accounts.models import User
@@ -22,7 +22,12 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.workforce import pathway, queries, services
 from casework.workforce.models import HoursKind
-from casework.workforce.permissions import access_hours_to_sign, access_staff, staff_visible_to
+from casework.workforce.permissions import (
+    access_certificate,
+    access_hours_to_sign,
+    access_staff,
+    staff_visible_to,
+)
 
 router = Router(tags=["workforce"])
 
@@ -161,6 +166,62 @@ def me_ce_create(request: HttpRequest, payload: CeIn) -> Status:
         actor=_me(request), user=_me(request), data=payload.dict()
     )
     return Status(201, {"id": entry.pk, "hours": float(entry.hours), "category": entry.category})
+
+
+@router.post(
+    "/workforce/me/continuing-education/certificate",
+    response={201: dict[str, Any]},
+    summary="Log continuing education hours with the certificate",
+)
+def me_ce_create_with_certificate(
+    request: HttpRequest, payload: Form[CeIn], certificate: File[UploadedFile]
+) -> Status:
+    """``multipart/form-data``: the same fields as the JSON operation, and ``certificate``
+    (PDF, PNG or JPEG by its content, at most 5 MB)."""
+    entry = services.continuing_education_create(
+        actor=_me(request), user=_me(request), data=payload.dict(), certificate=certificate
+    )
+    return Status(
+        201,
+        {
+            "id": entry.pk,
+            "hours": float(entry.hours),
+            "category": entry.category,
+            "certificate_name": entry.certificate_name,
+        },
+    )
+
+
+@router.get(
+    "/workforce/continuing-education/{entry_id}/certificate",
+    response={200: None},
+    summary="Download a CE certificate (audited)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The stored PDF, PNG or JPEG file.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def ce_certificate(request: HttpRequest, entry_id: Id) -> FileResponse:
+    """Served to the staff member and to those who may read their record, as the web does."""
+    entry = access_certificate(request.user, entry_id)
+    record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        target_type="workforce.ce_certificate",
+        target_id=entry.pk,
+    )
+    return FileResponse(
+        entry.certificate.open("rb"),
+        as_attachment=True,
+        filename=entry.certificate_name or "certificate",
+        content_type=entry.certificate_type or "application/octet-stream",
+    )
 
 
 class HoursIn(InputSchema):

@@ -367,3 +367,41 @@ def test_api_token_reads_my_credentials_and_a_read_only_token_cannot_write(cm_he
     )
     assert created.status_code == 201
     assert ContinuingEducation.objects.get().user == cm_health
+
+
+def test_api_logs_ce_with_a_certificate_and_serves_it_only_to_readers_of_the_record(
+    cm_health: User, cm_mental_health: User, settings: object, tmp_path: object
+) -> None:
+    from casework.accounts.services import api_token_create
+
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]  # pytest-django settings fixture
+    _, raw = api_token_create(actor=cm_health, user=cm_health, name="script")
+    http = HttpClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    url = "/api/v1/workforce/me/continuing-education/certificate"
+    form = {
+        "provider": "CCMC",
+        "course": "Ethics in case management",
+        "completed_on": "2026-01-10",
+        "hours": "3",
+        "category": "ethics",
+    }
+    evil = SimpleUploadedFile("x.pdf", b"MZ\x90\x00evil", "application/pdf")
+    bad = http.post(url, form | {"certificate": evil})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "certificate"
+    assert not ContinuingEducation.objects.exists()
+    ok = http.post(url, form | {"certificate": SimpleUploadedFile("cert.pdf", PDF, "text/plain")})
+    assert ok.status_code == 201, ok.content
+    entry = ContinuingEducation.objects.get()
+    assert entry.user == cm_health
+    assert ok.json()["id"] == entry.pk
+    download = http.get(f"/api/v1/workforce/continuing-education/{entry.pk}/certificate")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]  # FileResponse
+    assert AuditEvent.objects.filter(
+        target_type="workforce.ce_certificate", target_id=str(entry.pk)
+    ).exists()
+    _, other = api_token_create(actor=cm_mental_health, user=cm_mental_health, name="other")
+    stranger = HttpClient(HTTP_AUTHORIZATION=f"Bearer {other}")
+    refused = stranger.get(f"/api/v1/workforce/continuing-education/{entry.pk}/certificate")
+    assert refused.status_code == 404
