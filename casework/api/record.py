@@ -25,6 +25,7 @@ from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.enrollments import EnrollmentOut
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import (
+    DOCUMENT_DOWNLOAD,
     Id,
     InputSchema,
     PatchSchema,
@@ -457,16 +458,7 @@ def consent_post_signed_form(
     "/consents/{consent_id}/signed-form",
     response={200: None},
     summary="Download a consent's signed form (audited)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The stored PDF, PNG or JPEG file.",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=DOCUMENT_DOWNLOAD,
 )
 def consent_signed_form(request: HttpRequest, consent_id: Id) -> FileResponse:
     """Only for staff who see the whole record; every download is an audited export."""

@@ -83,3 +83,16 @@ class PatchSchema(InputSchema):
         if value is None and info.field_name not in cls.NULLABLE:
             raise ValueError("This field may not be null.")
         return value
+
+
+# ``openapi_extra`` of an operation that answers with a stored document (a download).
+DOCUMENT_DOWNLOAD: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The stored PDF, PNG or JPEG file.",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    }
+}

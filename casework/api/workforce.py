@@ -17,7 +17,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from casework.accounts.models import User
-from casework.api.types import Id, InputSchema
+from casework.api.types import DOCUMENT_DOWNLOAD, Id, InputSchema
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.workforce import pathway, queries, services
@@ -196,16 +196,7 @@ def me_ce_create_with_certificate(
     "/workforce/continuing-education/{entry_id}/certificate",
     response={200: None},
     summary="Download a CE certificate (audited)",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "The stored PDF, PNG or JPEG file.",
-                "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                },
-            }
-        }
-    },
+    openapi_extra=DOCUMENT_DOWNLOAD,
 )
 def ce_certificate(request: HttpRequest, entry_id: Id) -> FileResponse:
     """Served to the staff member and to those who may read their record, as the web does."""
