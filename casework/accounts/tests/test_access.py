@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
-from casework.accounts.access import access_for, compute_access
-from casework.accounts.models import Role
+from casework.accounts import services as accounts
+from casework.accounts.access import _active_memberships, access_for, compute_access
+from casework.accounts.models import Membership, Role
 
 
 def test_case_manager_holds_a_role_only_in_their_program(cm_health, programs):
@@ -106,3 +108,42 @@ def test_access_is_computed_once_per_user_object(cm_health, django_assert_num_qu
     access_for(cm_health)
     with django_assert_num_queries(0):
         access_for(cm_health)
+
+
+def test_the_membership_query_keeps_the_orm_rule(cm_health, programs, agency):
+    """The hand-written per-request query grants exactly what the ORM rule grants."""
+    lakeside = accounts.organization_create(actor=None, name="Lakeside Health", state="NJ")
+    Membership.objects.create(user=cm_health, organization=agency, role=Role.AUDITOR)
+    Membership.objects.create(user=cm_health, organization=lakeside, role=Role.ORG_ADMIN)
+    Membership.objects.create(
+        user=cm_health, organization=agency, program=programs["mental_health"], role=Role.SUPERVISOR
+    )
+    Membership.objects.create(
+        user=cm_health,
+        organization=agency,
+        program=programs["social_services"],
+        role=Role.CASE_MANAGER,
+        is_active=False,
+    )
+    Membership.objects.create(
+        user=cm_health,
+        organization=agency,
+        program=programs["vocational_rehab"],
+        role=Role.INTAKE_WORKER,
+    )
+    programs["vocational_rehab"].is_active = False
+    programs["vocational_rehab"].save(update_fields=["is_active"])
+    lakeside.is_active = False
+    lakeside.save(update_fields=["is_active"])
+    by_orm = (
+        Membership.objects.active()
+        .filter(Q(program=None) | Q(program__is_active=True), user=cm_health)
+        .values_list("organization_id", "program_id", "role")
+    )
+    granted = sorted(_active_memberships(cm_health.pk), key=repr)
+    assert granted == sorted(by_orm, key=repr)
+    assert {role for _org, _program, role in granted} == {
+        Role.CASE_MANAGER,
+        Role.SUPERVISOR,
+        Role.AUDITOR,
+    }
