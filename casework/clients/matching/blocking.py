@@ -115,21 +115,26 @@ MAX_BLOCK = 2_000
 Pairs = tuple[Codes, Codes]
 
 
-def _blocks(rows: Codes, keys: Codes) -> tuple[Codes, Codes, Codes, Codes]:
-    """Rows ordered by block, then the blocks' keys, starts and sizes.
+def _blocks(rows: Codes, keys: Codes) -> tuple[Codes, Codes, Codes]:
+    """Rows ordered by block (in no particular block order), then the blocks' starts and sizes."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    sizes = np.diff(np.append(starts, len(keys)))
+    return rows[order], starts, sizes
 
-    Blocks come in the order of their key's first record (then rows ascending), the order
-    a scan over the records meets them in.
-    """
+
+def _blocks_in_scan_order(rows: Codes, keys: Codes) -> tuple[Codes, Codes, Codes]:
+    """:func:`_blocks` in the order a scan over the records meets them, rows ascending."""
     distinct, first_at, inverse, sizes = np.unique(
         keys, return_index=True, return_inverse=True, return_counts=True
     )
     block_rank = np.empty(len(distinct), dtype=np.int64)
     block_rank[np.argsort(rows[first_at], kind="stable")] = np.arange(len(distinct))
     order = np.lexsort((rows, block_rank[inverse.reshape(-1)]))
-    ranked = np.argsort(block_rank)
-    starts = np.concatenate([[0], np.cumsum(sizes[ranked])[:-1]]).astype(np.int64)
-    return rows[order], distinct[ranked], starts, sizes[ranked]
+    sizes = sizes[np.argsort(block_rank)]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    return rows[order], starts, sizes
 
 
 def _within(ordered: Codes, starts: Codes, sizes: Codes) -> Pairs:
@@ -149,18 +154,20 @@ def _counting(sizes: Codes) -> Codes:
     return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - sizes, sizes)
 
 
-def _rule_pairs(table: FeatureTable, rule: str) -> Pairs:
+def _rule_pairs(table: FeatureTable, rule: str, scan_order: bool = False) -> Pairs:
+    """The pairs within each of the rule's blocks (as they come, or in scan order)."""
     rows, keys = RULES[rule](table)
     if not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ordered, _, starts, sizes = _blocks(rows, keys)
-    return _within(ordered, starts, sizes)
+    blocks = _blocks_in_scan_order if scan_order else _blocks
+    return _within(*blocks(rows, keys))
 
 
 def _distinct_pairs(parts: list[Pairs], size: int) -> Pairs:
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    codes = np.unique(np.concatenate([i * size + j for i, j in parts]))
+    codes = np.sort(np.concatenate([i * size + j for i, j in parts]))
+    codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])] if len(codes) else codes
     return codes // size, codes % size
 
 
@@ -207,7 +214,7 @@ def rule_pairs(table: FeatureTable, rule: str, limit: int) -> Pairs:
     "First" in the order of a scan over the records: blocks by their first record, pairs
     within a block by row. The sample is deterministic and independent of the other rules.
     """
-    i, j = _rule_pairs(table, rule)
+    i, j = _rule_pairs(table, rule, scan_order=True)
     return i[:limit], j[:limit]
 
 

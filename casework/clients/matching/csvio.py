@@ -23,20 +23,26 @@ def _where(path: Path, row: int, column: str | None = None) -> str:
     return f"{path}, row {row}" + (f", column {column!r}" if column else "")
 
 
-def _dob(path: Path, row: int, value: str) -> dt.date | None:
+def _birth_date(value: str, today: dt.date) -> dt.date | None:
+    """The date in a dob cell (None if empty); ValueError says what is wrong with it."""
     if not value:
         return None
     try:
         parsed = dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(
-            f"{_where(path, row, 'dob')}: {value!r} is not a date in YYYY-MM-DD form"
-        ) from None
+        raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form") from None
     if len(value) != 10:
-        raise InputError(f"{_where(path, row, 'dob')}: {value!r} is not in YYYY-MM-DD form")
-    if parsed.year < 1900 or parsed > dt.date.today():  # a calendar day is enough
-        raise InputError(f"{_where(path, row, 'dob')}: {value} is not a plausible birth date")
+        raise ValueError(f"{value!r} is not in YYYY-MM-DD form")
+    if parsed.year < 1900 or parsed > today:  # a calendar day is enough
+        raise ValueError(f"{value} is not a plausible birth date")
     return parsed
+
+
+def _dob(path: Path, row: int, value: str) -> dt.date | None:
+    try:
+        return _birth_date(value, dt.date.today())
+    except ValueError as error:
+        raise InputError(f"{_where(path, row, 'dob')}: {error}") from None
 
 
 def read_people(path: str | Path) -> list[Person]:
@@ -73,8 +79,10 @@ def _read(path: Path, handle: TextIO) -> PeopleColumns:
             f"each once; got {','.join(header)}"
         )
     rows = list(reader)
-    people = _columns(header, [row for row in rows if "".join(row).strip()])
-    if people is None:  # something is wrong: find the first bad row, as a row-by-row read
+    # Blank lines are rare: a blank row shows up as a missing id or a short row, and only
+    # then are rows filtered; still wrong after that, a row-by-row pass says where.
+    people = _columns(header, rows) or _columns(header, [r for r in rows if "".join(r).strip()])
+    if people is None:
         _raise_first_error(path, header, rows)
     assert people is not None  # _raise_first_error raised
     return people
@@ -95,10 +103,11 @@ def _columns(header: list[str], rows: list[list[str]]) -> PeopleColumns | None:
         return None
     dates = cells.pop("dob", None) or [""] * len(rows)
     parsed: dict[str, dt.date | None] = {}
+    today = dt.date.today()
     for value in dict.fromkeys(dates):
         try:
-            parsed[value] = _dob(Path(), 0, value)
-        except InputError:
+            parsed[value] = _birth_date(value, today)
+        except ValueError:
             return None
     blank = [""] * len(rows)
     columns = {name: cells.get(name, blank) for name in FIELDS if name != "dob"}

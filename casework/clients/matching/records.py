@@ -163,13 +163,18 @@ class Features:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=100_000)
+def street_words(line: str) -> str:
+    """'Main Street' -> 'main st' (many people share a street, so this is memoised)."""
+    return " ".join(_STREET_WORDS.get(word, word) for word in normalize_text(line).split())
+
+
 def street_value(number: str, line: str) -> str:
     """'12', 'Main Street' -> '12 main st'; '' when there is no street line."""
-    words = [_STREET_WORDS.get(word, word) for word in normalize_text(line).split()]
-    number = normalize_text(number)
+    words = street_words(line)
     if not words:
         return ""
-    return f"{number} {' '.join(words)}".strip()
+    return f"{normalize_text(number)} {words}".strip()
 
 
 def ssn_value(raw: str) -> str:

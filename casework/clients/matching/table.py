@@ -46,30 +46,30 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.codes: dict[str, int] = {"": 0}
-        self.values: list[str] = [""]
 
-    def code(self, value: str) -> int:
-        found = self.codes.get(value)
-        if found is None:
-            found = self.codes[value] = len(self.values)
-            self.values.append(value)
-        return found
+    @property
+    def values(self) -> list[str]:
+        return list(self.codes)  # codes are given in insertion order
 
     def encode(self, values: Sequence[str]) -> Codes:
+        codes = self.codes
         for value in dict.fromkeys(values):
-            self.code(value)
-        return np.fromiter(map(self.codes.__getitem__, values), dtype=np.int64, count=len(values))
+            codes.setdefault(value, len(codes))
+        return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
     def encode_raw(self, raws: Sequence[Hashable], normalize: Callable[..., str]) -> Codes:
         """Codes of ``normalize(raw)`` (``normalize(*raw)`` for tuples), once per distinct raw."""
+        codes = self.codes
         lookup = {
-            raw: self.code(normalize(*raw) if isinstance(raw, tuple) else normalize(raw))
+            raw: codes.setdefault(
+                normalize(*raw) if isinstance(raw, tuple) else normalize(raw), len(codes)
+            )
             for raw in dict.fromkeys(raws)
         }
         return np.fromiter(map(lookup.__getitem__, raws), dtype=np.int64, count=len(raws))
 
     def array(self) -> NDArray[np.object_]:
-        out = np.empty(len(self.values), dtype=object)
+        out = np.empty(len(self.codes), dtype=object)
         out[:] = self.values
         return out
 
@@ -165,6 +165,13 @@ class FeatureTable:
     def name_info(self) -> NameInfo:
         return NameInfo.of(self.names.values)
 
+    @cached_property
+    def dob_digits(self) -> NDArray[np.int8]:
+        """The eight digits of YYYYMMDD per row (meaningful for years 1000 to 9999)."""
+        year, month, day = self.ymd.T
+        number = year * 10_000 + month * 100 + day
+        return ((number[:, None] // 10 ** np.arange(7, -1, -1)) % 10).astype(np.int8)
+
 
 def _phone7_raw(raw: str) -> str:
     return records.phone_value(raw)[-7:]
@@ -185,7 +192,8 @@ class NameInfo:
     several_parts: NDArray[np.bool_]
     nysiis: Codes  # codes of the NYSIIS and metaphone strings ('' compares equal to '')
     metaphone: Codes
-    nicknames: Codes  # sorted pair keys (a * size + b) of names linked as nicknames
+    nicknames: Codes  # pair keys (a * size + b) of names linked as nicknames
+    has_nicknames: NDArray[np.bool_]
     nysiis_count: int
 
     @classmethod
@@ -209,8 +217,9 @@ class NameInfo:
             several_parts=np.array([len(v.split()) > 1 for v in values], dtype=bool),
             nysiis=sounds.encode([records.phonetic(v) for v in values]),
             metaphone=metas.encode([records.metaphone(v) for v in values]),
-            nicknames=np.unique(np.array(nicknames, dtype=np.int64)),
-            nysiis_count=len(sounds.values),
+            nicknames=np.sort(np.array(nicknames, dtype=np.int64)),
+            has_nicknames=np.array([value in groups for value in values], dtype=bool),
+            nysiis_count=len(sounds.codes),
         )
 
 
@@ -224,11 +233,13 @@ def _strings(values: NDArray[np.object_], codes: Codes) -> list[str]:
     return values[codes].tolist()
 
 
-def _one_edit(a: list[str], b: list[str]) -> NDArray[np.bool_]:
-    """compare.one_edit over two equal-length lists."""
-    lengths = np.abs(_lengths(a) - _lengths(b)) <= 1
+def _one_edit(
+    a: list[str], b: list[str], lengths: tuple[Codes, Codes] | None = None
+) -> NDArray[np.bool_]:
+    """compare.one_edit over two equal-length lists (``lengths``: their strings' lengths)."""
+    len_a, len_b = lengths or (_lengths(a), _lengths(b))
     distance = cpdist(a, b, scorer=OSA.distance, score_cutoff=1, dtype=np.int64)
-    return lengths & (distance <= 1)
+    return (np.abs(len_a - len_b) <= 1) & (distance <= 1)
 
 
 def _lengths(values: list[str]) -> Codes:
@@ -240,10 +251,12 @@ def _jaro_winkler_typo(a: list[str], b: list[str]) -> NDArray[np.bool_]:
     return similarity >= JW_TYPO
 
 
-def _is_typo(a: list[str], b: list[str]) -> NDArray[np.bool_]:
-    """compare.is_typo over two equal-length lists."""
-    shortest = np.minimum(_lengths(a), _lengths(b))
-    return ((shortest >= 3) & _one_edit(a, b)) | _jaro_winkler_typo(a, b)
+def _name_typo(info: NameInfo, a: Codes, b: Codes) -> NDArray[np.bool_]:
+    """compare.is_typo of name codes."""
+    sa, sb = _strings(info.strings, a), _strings(info.strings, b)
+    len_a, len_b = info.length[a], info.length[b]
+    one_edit = (np.minimum(len_a, len_b) >= 3) & _one_edit(sa, sb, (len_a, len_b))
+    return one_edit | _jaro_winkler_typo(sa, sb)
 
 
 def _select(conditions: list[NDArray[np.bool_]], default: int) -> Codes:
@@ -256,16 +269,17 @@ class _NamePairs:
 
     def __init__(self, info: NameInfo, a: Codes, b: Codes) -> None:
         self.info, self.a, self.b = info, a, b
-        self.sa, self.sb = _strings(info.strings, a), _strings(info.strings, b)
         size = len(info.strings)
         self.nickname = np.isin(a * size + b, info.nicknames)
-        self.typo = _is_typo(self.sa, self.sb)
+        self.typo = _name_typo(info, a, b)
 
     def shares_part(self) -> NDArray[np.bool_]:
-        several = self.info.several_parts[self.a] | self.info.several_parts[self.b]
+        info = self.info
+        several = info.several_parts[self.a] | info.several_parts[self.b]
         out = np.zeros(len(self.a), dtype=bool)
-        for k in np.flatnonzero(several):
-            out[k] = bool(set(self.sa[k].split()) & set(self.sb[k].split()))
+        for k in np.flatnonzero(several).tolist():
+            a, b = info.strings[self.a[k]], info.strings[self.b[k]]
+            out[k] = bool(set(a.split()) & set(b.split()))
         return out
 
     def sounds_alike(self) -> NDArray[np.bool_]:
@@ -287,12 +301,6 @@ class _NamePairs:
         conditions = [self.a == self.b, self.shares_part(), self.typo, self.sounds_alike()]
         levels = _select(conditions, default=4)
         return np.where(levels == 0, 0, levels + 1)
-
-    def maybe_same(self) -> NDArray[np.bool_]:
-        """compare._maybe_same: same first letter or a nickname, then the same name."""
-        info, equal = self.info, self.a == self.b
-        gate = (info.initial[self.a] == info.initial[self.b]) | self.nickname
-        return gate & (equal | self.typo | self.nickname)
 
 
 def _name_pairs(info: NameInfo, a: Codes, b: Codes) -> tuple[_NamePairs, Codes]:
@@ -321,13 +329,28 @@ def _names(table: FeatureTable, i: Codes, j: Codes) -> tuple[Codes, Codes]:
 
 
 def _swapped(info: NameInfo, fa: Codes, la: Codes, fb: Codes, lb: Codes) -> NDArray[np.bool_]:
+    """compare._swapped: each first name may be the other record's last name."""
     out = (fa > 0) & (la > 0) & (fb > 0) & (lb > 0) & (fa != fb)
     for x, y in ((fa, lb), (la, fb)):
         rows = np.flatnonzero(out)
-        if not len(rows):
-            break
-        pairs, inverse = _name_pairs(info, x[rows], y[rows])
-        out[rows] = pairs.maybe_same()[inverse]
+        out[rows] = _maybe_same(info, x[rows], y[rows])
+    return out
+
+
+def _maybe_same(info: NameInfo, x: Codes, y: Codes) -> NDArray[np.bool_]:
+    """compare._maybe_same, deciding the cheap cases (most pairs) without string measures.
+
+    It is (same initial and (equal or a typo)) or a nickname.
+    """
+    size = len(info.strings)
+    out = np.zeros(len(x), dtype=bool)
+    may_be_nickname = np.flatnonzero(info.has_nicknames[x])
+    out[may_be_nickname] = np.isin(x[may_be_nickname] * size + y[may_be_nickname], info.nicknames)
+    same_initial = np.flatnonzero(~out & (info.initial[x] == info.initial[y]))
+    if len(same_initial):
+        a, b, inverse = _distinct(x[same_initial], y[same_initial], size)
+        same = (a == b) | _name_typo(info, a, b)
+        out[same_initial] = same[inverse]
     return out
 
 
@@ -343,14 +366,31 @@ def _dob(table: FeatureTable, i: Codes, j: Codes) -> Codes:
     (ay, am, ad), (by, bm, bd) = table.ymd[i].T, table.ymd[j].T
     one_edit = np.zeros(len(i), dtype=bool)
     differ = np.flatnonzero((a > 0) & (b > 0) & (a != b))
-    if len(differ):
-        sa, sb, inverse = _distinct_strings(table.dobs.array(), a[differ], b[differ])
-        one_edit[differ] = _one_edit(sa, sb)[inverse]
+    four_digit_years = (ay[differ] >= 1000) & (by[differ] >= 1000)
+    digits = differ[four_digit_years]  # YYYYMMDD: eight digits on both sides
+    one_edit[digits] = _one_edit_of_digits(table.dob_digits[i[digits]], table.dob_digits[j[digits]])
+    other = differ[~four_digit_years]
+    if len(other):
+        sa, sb, inverse = _distinct_strings(table.dobs.array(), a[other], b[other])
+        one_edit[other] = _one_edit(sa, sb)[inverse]
     levels = _select(
         [a == b, (ay == by) & (am == bd) & (ad == bm), one_edit, (ay == by) & (am == bm)],
         default=DOB.levels.index("different"),
     )
     return np.where((a > 0) & (b > 0), levels, MISSING)
+
+
+def _one_edit_of_digits(da: NDArray[np.int8], db: NDArray[np.int8]) -> NDArray[np.bool_]:
+    """compare.one_edit of equal-length digit strings (one per row), digit by digit.
+
+    With equal lengths one edit is one substituted digit or two neighbours swapped.
+    """
+    differs = da != db
+    count = differs.sum(axis=1)
+    swapped = (
+        differs[:, :-1] & differs[:, 1:] & (da[:, :-1] == db[:, 1:]) & (da[:, 1:] == db[:, :-1])
+    ).any(axis=1)
+    return (count <= 1) | ((count == 2) & swapped)
 
 
 def _sex(table: FeatureTable, i: Codes, j: Codes) -> Codes:
