@@ -15,6 +15,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
@@ -36,7 +37,7 @@ ADDRESS_FIELDS = (
 
 def names_dob_only(data: Synthetic) -> Synthetic:
     """The same people with only names, date of birth and sex (the 'no SSN, no address' set)."""
-    blank = dict.fromkeys(ADDRESS_FIELDS, "")
+    blank: dict[str, Any] = dict.fromkeys(ADDRESS_FIELDS, "")
     return Synthetic([replace(p, **blank) for p in data.people], data.entity, data.kind)
 
 

@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
@@ -43,6 +44,7 @@ from casework.clients.matching.synth import generate
 from casework.clients.matching.table import FeatureTable
 
 Pairs = set[tuple[str, str]]
+Scored = tuple[str, str, float]
 
 
 def prf(predicted: Pairs, truth: Pairs) -> dict[str, float]:
@@ -53,10 +55,16 @@ def prf(predicted: Pairs, truth: Pairs) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def run_casework(path: Path) -> tuple[Pairs, list[tuple[str, str, float]]]:
+def run_casework(path: Path) -> list[pipeline.ScoredPair]:
+    """The timed part: CSV file to scored pairs (down to 0.01, for the threshold sweep)."""
     clear_caches()  # each run starts cold, like a fresh `casework match`
     table = FeatureTable.from_columns(read_columns(path))
     pairs, _ = pipeline.dedupe(table, threshold=0.01)
+    return pairs
+
+
+def casework_results(pairs: list[pipeline.ScoredPair]) -> tuple[Pairs, list[Scored]]:
+    """(pairs at the default threshold, every scored pair): untimed bookkeeping."""
     scored = [(p.id_a, p.id_b, p.score) for p in pairs]
     default = {(a, b) for a, b, s in scored if s >= pipeline.DEFAULT_THRESHOLD}
     return default, scored
@@ -65,7 +73,7 @@ def run_casework(path: Path) -> tuple[Pairs, list[tuple[str, str, float]]]:
 def _splink_rows(path: Path) -> list[dict[str, object]]:
     # The same normalisation Casework applies (lower case, accents and punctuation off), so
     # that splink is not penalised for "O'Brien" vs "obrien".
-    rows = []
+    rows: list[dict[str, object]] = []
     for person in read_people(path):
         f = features(person)
         rows.append(
@@ -86,7 +94,8 @@ def _splink_rows(path: Path) -> list[dict[str, object]]:
     return rows
 
 
-def run_splink(path: Path, with_address: bool) -> list[tuple[str, str, float]]:
+def run_splink(path: Path, with_address: bool) -> list[dict[str, Any]]:
+    """The timed part: CSV file to splink's scored pairs, read back into Python."""
     import duckdb
     import pyarrow as pa
     import splink.comparison_library as cl
@@ -97,13 +106,17 @@ def run_splink(path: Path, with_address: bool) -> list[tuple[str, str, float]]:
     db_api = DuckDBAPI(connection=con)
     table = pa.Table.from_pylist(rows)
     df = db_api.register(table, table_name="people")
-    comparisons = [
+    comparisons: list[Any] = [
         cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
         cl.NameComparison("surname").configure(term_frequency_adjustments=True),
         cl.DateOfBirthComparison("dob", input_is_string=True),
         cl.ExactMatch("sex"),
     ]
-    rules = [block_on("dob"), block_on("surname", "birth_year"), block_on("first_name", "surname")]
+    rules: list[Any] = [
+        block_on("dob"),
+        block_on("surname", "birth_year"),
+        block_on("first_name", "surname"),
+    ]
     if with_address:
         comparisons += [cl.ExactMatch("phone"), cl.ExactMatch("address")]
         rules += [block_on("first_name", "postcode"), block_on("phone")]
@@ -123,15 +136,19 @@ def run_splink(path: Path, with_address: bool) -> list[tuple[str, str, float]]:
         block_on("first_name", "surname")
     )
     # Ranked by match weight: at these sizes many probabilities round to exactly 1.0.
-    predictions = linker.inference.predict(threshold_match_weight=-10)
+    return linker.inference.predict(threshold_match_weight=-10).as_record_list()
+
+
+def splink_results(rows: list[dict[str, Any]]) -> list[Scored]:
+    """splink's predictions as (id, id, match weight): untimed bookkeeping."""
     out = []
-    for row in predictions.as_record_list():
+    for row in rows:
         a, b = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
         out.append((a, b, float(row["match_weight"])))
     return out
 
 
-def best_threshold(scored: list[tuple[str, str, float]], truth: Pairs) -> dict[str, float]:
+def best_threshold(scored: list[Scored], truth: Pairs) -> dict[str, float]:
     """The F1-best cut over every distinct score (uses the truth: an upper bound)."""
     ranked = sorted(scored, key=lambda item: -item[2])
     best: dict[str, float] = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "threshold": 1.0}
@@ -179,10 +196,10 @@ def bench(records: int, seed: int, fieldset: str, runs: int, workdir: Path) -> d
     path = workdir / f"people-{records}-{fieldset}.csv"
     write_people(path, data.people)
     truth = data.true_pairs()
-    (default, scored), ours_time = timed(lambda: run_casework(path), runs)  # type: ignore[misc]  # tuple
-    splink_scored, splink_time = timed(
-        lambda: run_splink(path, fieldset == "names+dob+address"), runs
-    )
+    ours, ours_time = timed(lambda: run_casework(path), runs)
+    default, scored = casework_results(ours)  # type: ignore[arg-type]  # run_casework's list
+    theirs, splink_time = timed(lambda: run_splink(path, fieldset == "names+dob+address"), runs)
+    splink_scored = splink_results(theirs)  # type: ignore[arg-type]  # run_splink's list
     return {
         "records": records,
         "seed": seed,
@@ -191,7 +208,7 @@ def bench(records: int, seed: int, fieldset: str, runs: int, workdir: Path) -> d
         "casework_default": {**prf(default, truth), "threshold": pipeline.DEFAULT_THRESHOLD},
         "casework_best": best_threshold(scored, truth),
         "casework_seconds": ours_time,
-        "splink_best": best_threshold(splink_scored, truth),  # type: ignore[arg-type]  # list
+        "splink_best": best_threshold(splink_scored, truth),
         "splink_seconds": splink_time,
     }
 

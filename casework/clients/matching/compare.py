@@ -280,6 +280,5 @@ def clear_caches() -> None:
 
     for fn in (_first_level, _last_level, records.normalize_text, records.phonetic):
         fn.cache_clear()
-    records.street_words.cache_clear()
     records.metaphone.cache_clear()
     nickname_groups.cache_clear()

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from casework.clients.matching.pipeline import ScoredPair
 from casework.clients.matching.records import FIELDS, PeopleColumns, Person
+from casework.clients.matching.table import cyclic_gc_paused
 
 PAIR_COLUMNS = ("id_a", "id_b", "score")
 MAX_FIELD = 200
@@ -50,6 +51,7 @@ def read_people(path: str | Path) -> list[Person]:
     return read_columns(path).people()
 
 
+@cyclic_gc_paused()
 def read_columns(path: str | Path) -> PeopleColumns:
     """Every row, column by column; raises :class:`InputError` on the first bad row."""
     path = Path(path)

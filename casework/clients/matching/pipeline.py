@@ -19,7 +19,13 @@ from casework.clients.matching.compare import ALL_COMPARISONS
 from casework.clients.matching.estimate import present_in_table
 from casework.clients.matching.model import Model, default_model
 from casework.clients.matching.records import Features, Person, features
-from casework.clients.matching.table import Codes, FeatureTable, Patterns, gamma_matrix
+from casework.clients.matching.table import (
+    Codes,
+    FeatureTable,
+    Patterns,
+    cyclic_gc_paused,
+    gamma_matrix,
+)
 
 # Reported pairs are those the model finds more likely than not to be one person (the
 # Bayes decision at equal costs); on the development seed it was within 0.01 of the best
@@ -53,6 +59,7 @@ def as_table(records: Records) -> FeatureTable:
     return records if isinstance(records, FeatureTable) else FeatureTable.from_features(records)
 
 
+@cyclic_gc_paused()
 def fit(records: Records, *, split: int | None = None, seed: int = 0) -> Model:
     """Estimate a model over the comparisons the data has values for.
 
@@ -112,6 +119,7 @@ def _scored(
     return out
 
 
+@cyclic_gc_paused()
 def dedupe(
     records: Records,
     *,
@@ -139,6 +147,7 @@ def link(
     return link_table(table, len(left), model=model, threshold=threshold, progress=progress)
 
 
+@cyclic_gc_paused()
 def link_table(
     table: FeatureTable,
     split: int,

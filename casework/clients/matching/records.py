@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -75,6 +76,42 @@ def normalize_text(value: str | None) -> str:
 
 def digits(value: str | None) -> str:
     return _NON_DIGIT.sub("", value or "")
+
+
+# Many values at once (the columnar path normalizes each distinct value of a column): the
+# values are joined with NUL, which no rule below removes or adds, and the regular
+# expression runs once over the joined text. Identical to the one-value functions above.
+_JOIN = "\x00"
+_NOT_ALNUM_NOR_JOIN = re.compile(r"[^\w\x00]|_")
+_NON_DIGIT_NOR_JOIN = re.compile(r"[^0-9\x00]+")
+
+
+def _joinable(values: Sequence[str], ascii_only: bool) -> list[str]:
+    return [v for v in values if _JOIN not in v and (v.isascii() or not ascii_only)]
+
+
+def _each(values: Sequence[str], done: dict[str, str], one: Callable[[str], str]) -> list[str]:
+    get = done.get
+    return [found if (found := get(v)) is not None else one(v) for v in values]
+
+
+def normalize_texts(values: Sequence[str]) -> list[str]:
+    """:func:`normalize_text` of each value (ASCII ones in one pass over joined text)."""
+    plain = _joinable(values, ascii_only=True)
+    if not plain:
+        return [normalize_text(v) for v in values]
+    pieces = _NOT_ALNUM_NOR_JOIN.sub(" ", _JOIN.join(plain).lower()).split(_JOIN)
+    done = {raw: " ".join(piece.split()) for raw, piece in zip(plain, pieces, strict=True)}
+    return _each(values, done, normalize_text)
+
+
+def digit_strings(values: Sequence[str]) -> list[str]:
+    """:func:`digits` of each value, in one pass over the joined text."""
+    plain = _joinable(values, ascii_only=False)
+    if not plain:
+        return [digits(v) for v in values]
+    pieces = _NON_DIGIT_NOR_JOIN.sub("", _JOIN.join(plain)).split(_JOIN)
+    return _each(values, dict(zip(plain, pieces, strict=True)), digits)
 
 
 @lru_cache(maxsize=100_000)
@@ -163,38 +200,70 @@ class Features:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=100_000)
-def street_words(line: str) -> str:
-    """'Main Street' -> 'main st' (many people share a street, so this is memoised)."""
-    return " ".join(_STREET_WORDS.get(word, word) for word in normalize_text(line).split())
+def _abbreviated(normalized_line: str) -> str:
+    return " ".join(_STREET_WORDS.get(word, word) for word in normalized_line.split())
+
+
+def _street(normalized_number: str, words: str) -> str:
+    return f"{normalized_number} {words}".strip() if words else ""
 
 
 def street_value(number: str, line: str) -> str:
     """'12', 'Main Street' -> '12 main st'; '' when there is no street line."""
-    words = street_words(line)
-    if not words:
-        return ""
-    return f"{normalize_text(number)} {words}".strip()
+    return _street(normalize_text(number), _abbreviated(normalize_text(line)))
+
+
+def street_values(numbers_and_lines: Sequence[tuple[str, str]]) -> list[str]:
+    """:func:`street_value` of many (number, line) pairs; each distinct line once."""
+    numbers = normalize_texts([number for number, _ in numbers_and_lines])
+    lines = [line for _, line in numbers_and_lines]
+    distinct = list(dict.fromkeys(lines))
+    words = dict(zip(distinct, map(_abbreviated, normalize_texts(distinct)), strict=True))
+    return [_street(n, words[line]) for n, line in zip(numbers, lines, strict=True)]
+
+
+def _ssn(all_digits: str) -> str:
+    valid = len(all_digits) == 9 and all_digits not in _PLACEHOLDER_SSNS
+    return all_digits if valid else ""
 
 
 def ssn_value(raw: str) -> str:
     """Nine digits, or '' for a missing, malformed or placeholder SSN."""
-    ssn = digits(raw)
-    return "" if len(ssn) != 9 or ssn in _PLACEHOLDER_SSNS else ssn
+    return _ssn(digits(raw))
+
+
+def ssn_values(raws: Sequence[str]) -> list[str]:
+    return list(map(_ssn, digit_strings(raws)))
+
+
+def _phone(all_digits: str) -> str:
+    phone = all_digits[-10:]
+    return "" if len(phone) < 7 or len(set(phone)) == 1 else phone
 
 
 def phone_value(raw: str) -> str:
     """The last ten digits, or '' for fewer than seven digits or one repeated digit."""
-    phone = digits(raw)[-10:]
-    return "" if len(phone) < 7 or len(set(phone)) == 1 else phone
+    return _phone(digits(raw))
+
+
+def phone_values(raws: Sequence[str]) -> list[str]:
+    return list(map(_phone, digit_strings(raws)))
 
 
 def sex_value(raw: str) -> str:
     return _SEX_CODES.get(normalize_text(raw), "")
 
 
+def sex_values(raws: Sequence[str]) -> list[str]:
+    return [_SEX_CODES.get(value, "") for value in normalize_texts(raws)]
+
+
 def postcode_value(raw: str) -> str:
     return digits(raw)[:5]
+
+
+def postcode_values(raws: Sequence[str]) -> list[str]:
+    return [value[:5] for value in digit_strings(raws)]
 
 
 def dob_value(dob: dt.date | None) -> str:

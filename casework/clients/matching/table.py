@@ -13,9 +13,12 @@ reference (and the path of single-pair scoring at intake); the tests check the t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+import gc
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,8 +40,27 @@ from casework.clients.matching.compare import (
 from casework.clients.matching.records import Features, PeopleColumns, Person
 
 Codes = NDArray[np.int64]
+H = TypeVar("H", bound=Hashable)
 # A missing level in the gamma matrix (None in a scalar gamma vector).
 MISSING = -1
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector during a bulk step (a context manager or decorator).
+
+    Bulk steps allocate hundreds of thousands of short-lived containers (CSV rows, pair
+    tuples) and no reference cycles. Each allocation counts toward the collector's
+    thresholds, and every full collection walks all live objects again: about a quarter of
+    a 100,000-record run, measured. Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Vocabulary:
@@ -57,14 +79,13 @@ class Vocabulary:
             codes.setdefault(value, len(codes))
         return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
-    def encode_raw(self, raws: Sequence[Hashable], normalize: Callable[..., str]) -> Codes:
-        """Codes of ``normalize(raw)`` (``normalize(*raw)`` for tuples), once per distinct raw."""
+    def encode_raw(self, raws: Sequence[H], normalize: Callable[[list[H]], list[str]]) -> Codes:
+        """Codes of normalized raw values; ``normalize`` maps a list of distinct raw values."""
         codes = self.codes
+        distinct = list(dict.fromkeys(raws))
         lookup = {
-            raw: codes.setdefault(
-                normalize(*raw) if isinstance(raw, tuple) else normalize(raw), len(codes)
-            )
-            for raw in dict.fromkeys(raws)
+            raw: codes.setdefault(value, len(codes))
+            for raw, value in zip(distinct, normalize(distinct), strict=True)
         }
         return np.fromiter(map(lookup.__getitem__, raws), dtype=np.int64, count=len(raws))
 
@@ -110,6 +131,7 @@ class FeatureTable:
         return cls.from_columns(PeopleColumns(columns, [p.dob for p in people]))
 
     @classmethod
+    @cyclic_gc_paused()
     def from_columns(cls, people: PeopleColumns) -> FeatureTable:
         """From raw columns, as read from a CSV file (absent columns count as empty)."""
         dates = people.dates
@@ -119,26 +141,27 @@ class FeatureTable:
         return cls(
             ids=list(column["id"]),
             names=names,
-            first=names.encode_raw(column["first_name"], records.normalize_text),
-            last=names.encode_raw(column["last_name"], records.normalize_text),
+            first=names.encode_raw(column["first_name"], records.normalize_texts),
+            last=names.encode_raw(column["last_name"], records.normalize_texts),
             dobs=dobs,
-            dob=dobs.encode_raw(dates, records.dob_value),
+            dob=dobs.encode_raw(dates, _dob_values),
             ymd=_ymd(dates),
-            sex=others.encode_raw(column["sex"], records.sex_value),
+            sex=others.encode_raw(column["sex"], records.sex_values),
             ssns=ssns,
-            ssn=ssns.encode_raw(column["ssn"], records.ssn_value),
-            phone=others.encode_raw(column["phone"], _phone7_raw),
+            ssn=ssns.encode_raw(column["ssn"], records.ssn_values),
+            phone=others.encode_raw(column["phone"], _phone7_values),
             streets=streets,
             street=streets.encode_raw(
                 list(zip(column["street_number"], column["address_1"], strict=True)),
-                records.street_value,
+                records.street_values,
             ),
-            postcode=others.encode_raw(column["postcode"], records.postcode_value),
-            city=others.encode_raw(column["city"], records.normalize_text),
-            state=others.encode_raw(column["state"], records.normalize_text),
+            postcode=others.encode_raw(column["postcode"], records.postcode_values),
+            city=others.encode_raw(column["city"], records.normalize_texts),
+            state=others.encode_raw(column["state"], records.normalize_texts),
         )
 
     @classmethod
+    @cyclic_gc_paused()
     def from_features(cls, rows: Sequence[Features]) -> FeatureTable:
         """The same table from already normalized records (the duplicates page's path)."""
         names, dobs, ssns, streets, others = (Vocabulary() for _ in range(5))
@@ -173,8 +196,12 @@ class FeatureTable:
         return ((number[:, None] // 10 ** np.arange(7, -1, -1)) % 10).astype(np.int8)
 
 
-def _phone7_raw(raw: str) -> str:
-    return records.phone_value(raw)[-7:]
+def _phone7_values(raws: list[str]) -> list[str]:
+    return [phone[-7:] for phone in records.phone_values(raws)]
+
+
+def _dob_values(dates: list[dt.date | None]) -> list[str]:
+    return list(map(records.dob_value, dates))
 
 
 def _ymd(dates: Sequence[dt.date | None]) -> NDArray[np.int64]:
