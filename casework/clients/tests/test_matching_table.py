@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from casework.clients.matching import blocking, compare
+from casework.clients.matching import records as normalize
 from casework.clients.matching.csvio import read_columns, read_people, write_people
 from casework.clients.matching.records import Features, Person, features
 from casework.clients.matching.synth import generate
@@ -209,3 +210,33 @@ def test_blank_lines_are_skipped_and_errors_count_them(tmp_path):
     path.write_text("id,first_name,dob\n1,Ann,\n\n2,Bo,1980-02-30\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"row 4, column 'dob'"):
         read_columns(path)
+
+
+TRICKY = [
+    "",
+    "  O'Brien-Smith ",
+    "José  María",
+    "ÅNGSTRÖM",
+    "a\x00b",
+    "x\x1cy",
+    "snake_case",
+    "12 Main Street",
+    "(518) 555-0134",
+    "١٢٣ 45",
+    "123-45-6789",
+    "000-00-0000",
+    "apt #4",
+]
+
+
+def test_many_values_normalize_exactly_like_one_value():
+    assert normalize.normalize_texts(TRICKY) == list(map(normalize.normalize_text, TRICKY))
+    assert normalize.digit_strings(TRICKY) == list(map(normalize.digits, TRICKY))
+    assert normalize.ssn_values(TRICKY) == list(map(normalize.ssn_value, TRICKY))
+    assert normalize.phone_values(TRICKY) == list(map(normalize.phone_value, TRICKY))
+    assert normalize.sex_values(TRICKY) == list(map(normalize.sex_value, TRICKY))
+    assert normalize.postcode_values(TRICKY) == list(map(normalize.postcode_value, TRICKY))
+    pairs = [(number, line) for number in ("12", "", " 7b ") for line in TRICKY]
+    assert normalize.street_values(pairs) == [normalize.street_value(n, line) for n, line in pairs]
+    assert normalize.normalize_texts([]) == []
+    assert normalize.normalize_texts(["ÅNGSTRÖM"]) == ["angstrom"]
