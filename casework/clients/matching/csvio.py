@@ -92,7 +92,7 @@ def _read(path: Path, handle: TextIO) -> PeopleColumns:
 
 def _columns(header: list[str], rows: list[list[str]]) -> PeopleColumns | None:
     """The rows as columns, or None if any row is malformed (then the caller says where)."""
-    if any(len(row) != len(header) for row in rows):
+    if rows and set(map(len, rows)) != {len(header)}:
         return None
     in_file = list(zip(*rows, strict=True)) if rows else [()] * len(header)
     cells = {

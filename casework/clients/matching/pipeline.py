@@ -7,8 +7,7 @@ Runs work on a :class:`~table.FeatureTable` (whole columns at once); lists of
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,8 +37,9 @@ PROGRESS_MIN_RECORDS = 20_000
 MIN_TRAINING_RECORDS = 1_000
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredPair:
+class ScoredPair(NamedTuple):
+    """One reported pair (a named tuple: runs make hundreds of thousands of them)."""
+
     id_a: str
     id_b: str
     score: float
@@ -102,21 +102,31 @@ def _scored(
     ordered_ids: bool,
     progress: TextIO | None,
 ) -> list[ScoredPair]:
-    """Pairs at or above ``threshold``, best first; ``ordered_ids``: id_a <= id_b."""
+    """Pairs at or above ``threshold``, best first, then by ids; ``ordered_ids``: id_a <= id_b."""
     i, j = pairs
     if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
         progress.write(f"comparing {len(i):,} pairs\n")
     scores = score_pairs(model, table, i, j)
     kept = np.flatnonzero(scores >= threshold)
+    a, b, scores = i[kept], j[kept], scores[kept]
+    rank = _id_ranks(table.ids)
+    if ordered_ids:
+        a, b = np.where(rank[b] < rank[a], b, a), np.where(rank[b] < rank[a], a, b)
+    order = np.lexsort((rank[b], rank[a], -scores))
     ids = table.ids
-    out = []
-    for a_row, b_row, score in zip(
-        i[kept].tolist(), j[kept].tolist(), scores[kept].tolist(), strict=True
-    ):
-        a, b = ids[a_row], ids[b_row]
-        out.append(ScoredPair(b, a, score) if ordered_ids and b < a else ScoredPair(a, b, score))
-    out.sort(key=lambda p: (-p.score, p.id_a, p.id_b))
-    return out
+    return [
+        ScoredPair(ids[x], ids[y], score)
+        for x, y, score in zip(
+            a[order].tolist(), b[order].tolist(), scores[order].tolist(), strict=True
+        )
+    ]
+
+
+def _id_ranks(ids: list[str]) -> Codes:
+    """Each row's place in the sorted ids: ordering rows by it orders them by id."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    return rank
 
 
 @cyclic_gc_paused()
