@@ -214,12 +214,29 @@ def street_value(number: str, line: str) -> str:
 
 
 def street_values(numbers_and_lines: Sequence[tuple[str, str]]) -> list[str]:
-    """:func:`street_value` of many (number, line) pairs; each distinct line once."""
-    numbers = normalize_texts([number for number, _ in numbers_and_lines])
+    """:func:`street_value` of many (number, line) pairs; each distinct part once."""
+    numbers = [number for number, _ in numbers_and_lines]
     lines = [line for _, line in numbers_and_lines]
-    distinct = list(dict.fromkeys(lines))
-    words = dict(zip(distinct, map(_abbreviated, normalize_texts(distinct)), strict=True))
-    return [_street(n, words[line]) for n, line in zip(numbers, lines, strict=True)]
+    number = _many(numbers, normalize_texts)
+    words = _many(lines, _abbreviated_lines)
+    return [_street(number[n], words[line]) for n, line in zip(numbers, lines, strict=True)]
+
+
+def _many(values: list[str], each: Callable[[list[str]], list[str]]) -> dict[str, str]:
+    distinct = list(dict.fromkeys(values))
+    return dict(zip(distinct, each(distinct), strict=True))
+
+
+# A street word to abbreviate, as a whole word in normalized text (NUL-joined values).
+_STREET_WORD = re.compile(r"(?<![^ \x00])(?:" + "|".join(_STREET_WORDS) + r")(?![^ \x00])")
+
+
+def _abbreviated_lines(lines: list[str]) -> list[str]:
+    """:func:`_abbreviated` of each normalized line, in one pass over the joined text."""
+    if not lines:
+        return []
+    joined = _JOIN.join(normalize_texts(lines))
+    return _STREET_WORD.sub(lambda found: _STREET_WORDS[found.group()], joined).split(_JOIN)
 
 
 def _ssn(all_digits: str) -> str:

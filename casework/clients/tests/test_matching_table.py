@@ -226,6 +226,9 @@ TRICKY = [
     "123-45-6789",
     "000-00-0000",
     "apt #4",
+    "North Eastern  Avenue Suite 5",
+    "Streetly Road-Street East",
+    "unit UNIT  court",
 ]
 
 
