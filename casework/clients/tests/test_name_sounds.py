@@ -103,7 +103,9 @@ def test_migration_backfills_the_codes_of_existing_rows(make_client, cm_health):
         for given, family in (("Jon", "Smyth"), ("John", "Smith"), ("Ana", "O'Brien"))
     ]
     Client.objects.update(family_name_sound="", given_name_sound="")
-    migration = importlib.import_module("casework.clients.migrations.0006_phonetic_name_codes")
+    migration = importlib.import_module(
+        "casework.clients.migrations.0007_fill_and_index_name_codes"
+    )
     migration.fill_codes(apps, SimpleNamespace(connection=connection))
     assert_codes_match_names(*clients)
 
