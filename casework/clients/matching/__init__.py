@@ -2,6 +2,7 @@
 
 - :mod:`records`: a :class:`~records.Person` in, normalized :class:`~records.Features` out.
 - :mod:`compare`: per-field comparison levels (exact, nickname, typo, sounds alike, ...).
+- :mod:`table`: the same features and comparisons for whole columns at once (bulk runs).
 - :mod:`blocking`: which pairs are compared at all.
 - :mod:`estimate`: u from random pairs, m and the prior by EM; no labels needed.
 - :mod:`model`: weights, match probabilities, reasons; JSON save/load.
