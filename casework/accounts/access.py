@@ -1,19 +1,33 @@
-"""What a user may reach, computed once per request from their active memberships."""
+"""What a user may reach, computed from their active memberships.
+
+Every request needs it, so it is kept twice: on the user object for the rest of the request,
+and in a small process-wide cache keyed by the user and their ``access_stamp``. The stamp is
+read with the user on every request and replaced (``renew_access_stamps``, called by the
+signal receivers in ``accounts.signals``, in the same transaction) whenever a membership,
+organization or program changes. A request therefore never sees access older than its own
+read of the user row: a removed membership takes effect on the very next request, in every
+server process.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
+from django.db.models import QuerySet
 
-from casework.accounts.models import Role
+from casework.accounts.models import Role, User, new_access_stamp
 
 WRITE_PROGRAM_ROLES = frozenset(
     {Role.CASE_MANAGER, Role.SUPERVISOR, Role.INTAKE_WORKER, Role.PROGRAM_ADMIN}
 )
 _CACHE_ATTR = "_casework_access"
+# (user id, access stamp) -> access, shared by the threads of this process. Entries are
+# never wrong, only unused once a stamp is replaced, so a full cache is simply emptied.
+_SHARED: dict[tuple[int, int], UserAccess] = {}
+_SHARED_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -142,10 +156,44 @@ def access_for(user: object) -> UserAccess:
     """The user's access, cached on the user object for the rest of the request."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = compute_access(user)
+        cached = _shared_access(user)
         with contextlib.suppress(AttributeError):  # AnonymousUser and other slotted objects
             setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def _shared_access(user: object) -> UserAccess:
+    """From the process-wide cache when the user row was read with its stamp, else computed.
+
+    Each caller gets its own copy, with an empty per-request ``memo``.
+    """
+    # Only a stamp loaded with the row counts (a deferred one would be read afresh here).
+    if (
+        not isinstance(user, User)
+        or not user.is_active
+        or user.pk is None
+        or "access_stamp" in user.get_deferred_fields()
+    ):
+        return compute_access(user)
+    key = (user.pk, user.access_stamp)
+    shared = _SHARED.get(key)
+    if shared is None:
+        shared = compute_access(user)
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        _SHARED[key] = shared
+    return replace(shared, memo={})
+
+
+def renew_access_stamps(users: QuerySet[User]) -> None:
+    """Give these users a new access stamp: what they may reach is about to change.
+
+    Call it inside the transaction that makes the change, so the new stamp and the change
+    become visible together. This process's cache is emptied too, for user objects loaded
+    before the change (their stamp is the old one).
+    """
+    users.update(access_stamp=new_access_stamp())
+    _SHARED.clear()
 
 
 def forget_access(user: object) -> None:

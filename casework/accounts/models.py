@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -58,6 +59,11 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+def new_access_stamp() -> int:
+    """A fresh random ``User.access_stamp``: random, so no stamp ever comes back."""
+    return secrets.randbits(62)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. Identified by email; never shared, never deleted (disabled)."""
 
@@ -66,6 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    access_stamp = models.BigIntegerField(
+        default=new_access_stamp,
+        editable=False,
+        help_text="Replaced whenever what the user may reach could change (``accounts.access``).",
+    )
 
     objects = UserManager()
 

@@ -1,14 +1,24 @@
-"""Audit sign-ins, sign-outs and failed sign-ins (ASVS 16.3.1); note 2FA needs at sign-in."""
+"""Audit sign-ins, sign-outs and failed sign-ins (ASVS 16.3.1); note 2FA needs at sign-in.
+
+Also renew the access stamp (``accounts.access``) of every user whose access a membership,
+organization or program change can alter, in the transaction of the change. The receivers
+see every save and delete through the ORM; nothing changes these tables with
+``QuerySet.update()`` or ``bulk_create()`` except the demo seed, which creates memberships
+only for users it has just created (never read yet, so never cached).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from casework.accounts.access import renew_access_stamps
 from casework.accounts.middleware import DEVICE_KEY, LOGIN_AT_KEY
+from casework.accounts.models import Membership, Organization, Program, User
 from casework.accounts.twofactor import has_confirmed_device
 from casework.audit.models import AuditAction
 from casework.audit.services import record
@@ -41,3 +51,27 @@ def _login_failed(
         actor_label=attempted,
         details={"attempted": attempted},
     )
+
+
+@receiver([post_save, post_delete], sender=Membership)
+def _membership_changed(sender: Any, instance: Membership, **kwargs: Any) -> None:
+    renew_access_stamps(User.objects.filter(pk=instance.user_id))
+
+
+@receiver([post_save, post_delete], sender=Organization)
+def _organization_changed(sender: Any, instance: Organization, **kwargs: Any) -> None:
+    if _may_change_access(kwargs):
+        renew_access_stamps(User.objects.filter(memberships__organization_id=instance.pk))
+
+
+@receiver([post_save, post_delete], sender=Program)
+def _program_changed(sender: Any, instance: Program, **kwargs: Any) -> None:
+    if _may_change_access(kwargs):
+        renew_access_stamps(User.objects.filter(memberships__program_id=instance.pk))
+
+
+def _may_change_access(signal_kwargs: dict[str, Any]) -> bool:
+    """Whether an organization's or program's save can change who reaches what: a
+    deletion, a creation, or a save that may have set ``is_active``."""
+    fields = signal_kwargs.get("update_fields")
+    return fields is None or "is_active" in fields

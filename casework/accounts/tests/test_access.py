@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from casework.accounts import services as accounts
 from casework.accounts.access import _active_memberships, access_for, compute_access
-from casework.accounts.models import Membership, Role
+from casework.accounts.models import Membership, Role, User
 
 
 def test_case_manager_holds_a_role_only_in_their_program(cm_health, programs):
@@ -108,6 +108,59 @@ def test_access_is_computed_once_per_user_object(cm_health, django_assert_num_qu
     access_for(cm_health)
     with django_assert_num_queries(0):
         access_for(cm_health)
+
+
+def test_access_is_shared_by_later_loads_of_the_same_user(cm_health, django_assert_num_queries):
+    first = access_for(User.objects.get(pk=cm_health.pk))
+    again = User.objects.get(pk=cm_health.pk)
+    with django_assert_num_queries(0):
+        assert access_for(again) == first
+    assert access_for(again).memo is not first.memo, "the per-request memo is never shared"
+
+
+def test_a_membership_change_gives_the_user_a_new_stamp(cm_health, org_admin, programs):
+    before = User.objects.get(pk=cm_health.pk)
+    access_for(before)
+    accounts.membership_grant(
+        actor=org_admin,
+        user=cm_health,
+        program=programs["mental_health"],
+        role=Role.CASE_MANAGER,
+    )
+    after = User.objects.get(pk=cm_health.pk)
+    assert after.access_stamp != before.access_stamp
+    assert programs["mental_health"].pk in access_for(after).program_ids
+
+
+def test_deactivating_a_program_renews_its_staffs_stamps(cm_health, programs):
+    before = User.objects.get(pk=cm_health.pk).access_stamp
+    programs["healthcare"].is_active = False
+    programs["healthcare"].save(update_fields=["is_active"])
+    assert User.objects.get(pk=cm_health.pk).access_stamp != before
+
+
+def test_renaming_a_program_keeps_the_stamps(cm_health, programs):
+    before = User.objects.get(pk=cm_health.pk).access_stamp
+    programs["healthcare"].name = "Care Transitions North"
+    programs["healthcare"].save(update_fields=["name"])
+    assert User.objects.get(pk=cm_health.pk).access_stamp == before
+
+
+def test_deactivating_an_organization_renews_its_members_stamps(org_admin, cm_health, agency):
+    before = {
+        u.pk: u.access_stamp for u in User.objects.filter(pk__in=[org_admin.pk, cm_health.pk])
+    }
+    agency.is_active = False
+    agency.save(update_fields=["is_active"])
+    after = {u.pk: u.access_stamp for u in User.objects.filter(pk__in=[org_admin.pk, cm_health.pk])}
+    assert all(after[pk] != stamp for pk, stamp in before.items())
+
+
+def test_a_deferred_stamp_is_never_trusted(cm_health, django_assert_num_queries):
+    access_for(User.objects.get(pk=cm_health.pk))
+    partial = User.objects.only("id", "is_active").get(pk=cm_health.pk)
+    with django_assert_num_queries(1):  # the memberships, not the stamp
+        access_for(partial)
 
 
 def test_the_membership_query_keeps_the_orm_rule(cm_health, programs, agency):

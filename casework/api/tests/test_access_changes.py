@@ -1,13 +1,14 @@
 """A change to what a caller may reach takes effect on their very next API request.
 
-Nothing about a caller's token or access outlives the request that read it: these tests
-warm every path with a successful read first, then change access and read again.
+The caller's access is cached across requests (``accounts.access``), keyed by a stamp read
+with the user on each request: these tests warm that cache with a first read, change
+access, and read again.
 """
 
 from __future__ import annotations
 
 from casework.accounts.models import Membership
-from casework.accounts.services import membership_revoke, user_deactivate
+from casework.accounts.services import membership_grant, membership_revoke, user_deactivate
 from casework.api.tests.helpers import Api, assert_problem, revoke, token_for
 
 
@@ -43,3 +44,24 @@ def test_a_deactivated_user_is_refused_on_the_next_request(cm_health, org_admin,
     assert reader.get(f"clients/{client_health.pk}").status_code == 200
     user_deactivate(actor=org_admin, user=cm_health)
     assert_problem(reader.get(f"clients/{client_health.pk}"), 401)
+
+
+def test_a_new_membership_opens_the_client_on_the_next_request(
+    cm_mental_health, org_admin, programs, client_health
+):
+    reader = Api(token_for(cm_mental_health))
+    assert_problem(reader.get(f"clients/{client_health.pk}"), 404)
+    membership_grant(
+        actor=org_admin, user=cm_mental_health, program=programs["healthcare"], role="case_manager"
+    )
+    assert reader.get(f"clients/{client_health.pk}").status_code == 200
+
+
+def test_a_deactivated_organization_hides_its_clients_on_the_next_request(
+    org_admin, agency, client_health
+):
+    reader = Api(token_for(org_admin))
+    assert reader.get(f"clients/{client_health.pk}").status_code == 200
+    agency.is_active = False
+    agency.save(update_fields=["is_active"])
+    assert_problem(reader.get(f"clients/{client_health.pk}"), 404)
