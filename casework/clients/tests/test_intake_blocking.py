@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from casework.clients.matching import intake
 from casework.clients.matching.records import Person, features
@@ -21,9 +22,7 @@ def candidates(first: str, last: str, dob: dt.date | None) -> set[int]:
     )
     if found is None:
         return set()
-    with connection.cursor() as cursor:
-        cursor.execute(*found)
-        return {row[0] for row in cursor.fetchall()}
+    return set(Client.objects.filter(pk__in=RawSQL(*found)).values_list("pk", flat=True))
 
 
 @pytest.fixture
