@@ -32,6 +32,8 @@ from casework.clients.matching.table import (
 # wants more recall can pass a lower --threshold.
 DEFAULT_THRESHOLD = 0.5
 PROGRESS_MIN_RECORDS = 20_000
+# Pairs scored at once (about 100 MB of working arrays).
+SCORE_CHUNK = 1_000_000
 # Below this many records EM has too few pairs to learn from; the shipped parameters
 # (casework/clients/matching/data/default-model.json) are used instead.
 MIN_TRAINING_RECORDS = 1_000
@@ -88,10 +90,17 @@ def rescaled(model: Model, records: int) -> Model:
 
 
 def score_pairs(model: Model, table: FeatureTable, i: Codes, j: Codes) -> NDArray[np.float64]:
-    """Match probabilities of pairs (i[k], j[k]): one model evaluation per distinct gamma."""
-    patterns = Patterns.of(gamma_matrix(table, model.comparisons, i, j))
-    by_pattern = np.array([model.probability(g) for g in patterns.gammas], dtype=np.float64)
-    return by_pattern[patterns.of_pair] if len(i) else np.zeros(0, dtype=np.float64)
+    """Match probabilities of pairs (i[k], j[k]): one model evaluation per distinct gamma.
+
+    Pairs go in chunks, which bounds the memory of the gamma matrix at any size of run.
+    """
+    scores = np.zeros(len(i), dtype=np.float64)
+    for start in range(0, len(i), SCORE_CHUNK):
+        chunk = slice(start, start + SCORE_CHUNK)
+        patterns = Patterns.of(gamma_matrix(table, model.comparisons, i[chunk], j[chunk]))
+        by_pattern = np.array([model.probability(g) for g in patterns.gammas], dtype=np.float64)
+        scores[chunk] = by_pattern[patterns.of_pair]
+    return scores
 
 
 def _scored(

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from casework.clients.matching import blocking, compare
+from casework.clients.matching import blocking, compare, pipeline
 from casework.clients.matching import records as normalize
 from casework.clients.matching.csvio import read_columns, read_people, write_people
 from casework.clients.matching.records import Features, Person, features
@@ -243,3 +243,13 @@ def test_many_values_normalize_exactly_like_one_value():
     assert normalize.street_values(pairs) == [normalize.street_value(n, line) for n, line in pairs]
     assert normalize.normalize_texts([]) == []
     assert normalize.normalize_texts(["ÅNGSTRÖM"]) == ["angstrom"]
+
+
+def test_scores_do_not_depend_on_the_chunk_size(table, monkeypatch):
+    model = pipeline.fit(table)
+    i, j = blocking.dedupe_pairs(table)
+    whole = pipeline.score_pairs(model, table, i, j)
+    monkeypatch.setattr(pipeline, "SCORE_CHUNK", 97)
+    assert np.array_equal(pipeline.score_pairs(model, table, i, j), whole)
+    assert len(whole) > 97 * 3
+    assert ((whole > 0) & (whole <= 1)).all()
