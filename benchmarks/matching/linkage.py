@@ -14,8 +14,11 @@ For each size and each field set ("names+dob+address": names, dob, sex, phone, a
   blocking rules, prediction with the same kinds of blocking keys as Casework's. Its F1 is
   reported at its BEST threshold over a sweep (chosen with the truth: an upper bound).
 
-Wall time is the median of --runs runs; precision/recall/F1 are deterministic. Results are
-printed as JSON lines and as a Markdown table (for docs/benchmarks-matching.md).
+Each side's timing ends when its scored pairs are Python objects (Casework's list of pairs,
+splink's records read back from DuckDB); turning them into the tuples the scoring below
+needs is not timed, for either. Wall and CPU time are medians of --runs runs;
+precision/recall/F1 are deterministic. Results are printed as JSON lines, one per size and
+field set.
 """
 
 from __future__ import annotations
