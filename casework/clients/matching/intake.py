@@ -114,15 +114,16 @@ def _dob_branches(
 
 
 def _near_names(person: Features) -> list[Condition]:
-    """Name conditions for a date one keystroke away, one per index.
+    """Name conditions for a date one keystroke away, each a seek in one index.
 
     The family or given name starts with the same three letters (a typo later in the name),
-    or sounds like either of the person's names (a respelling, or the names swapped).
+    or sounds like either of the person's names (a respelling, or the names swapped). One
+    condition per code: given an ``IN`` list of codes, PostgreSQL intersected two bitmap
+    scans (4 ms at a million clients for a common code) instead of seeking both columns.
     """
-    names = []
-    sounds = sorted({code for code in (person.last_nysiis, person.first_nysiis) if code})
-    if sounds:
-        names += [_in("family_name_sound", sounds), _in("given_name_sound", sounds)]
+    names: list[Condition] = []
+    for code in sorted({code for code in (person.last_nysiis, person.first_nysiis) if code}):
+        names += [("family_name_sound = %s", [code]), ("given_name_sound = %s", [code])]
     for column, value in (("family_name_key", person.last), ("given_name_key", person.first)):
         if value:
             names.append(_prefix(column, value[:3]))
