@@ -253,3 +253,15 @@ def test_scores_do_not_depend_on_the_chunk_size(table, monkeypatch):
     assert np.array_equal(pipeline.score_pairs(model, table, i, j), whole)
     assert len(whole) > 97 * 3
     assert ((whole > 0) & (whole <= 1)).all()
+
+
+def test_long_rows_are_fine_but_a_long_cell_is_named(tmp_path):
+    from casework.clients.matching.csvio import InputError
+
+    path = tmp_path / "long.csv"
+    wide = ",".join(["1", "A" * 150, "B" * 150, "1980-01-02"])
+    path.write_text(f"id,first_name,last_name,dob\n{wide}\n", encoding="utf-8")
+    assert read_columns(path).columns["last_name"] == ["B" * 150]
+    path.write_text(f"id,first_name,last_name,dob\n{wide}\n2,Al,{'C' * 201},\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 3, column 'last_name': longer than 200"):
+        read_columns(path)
