@@ -120,7 +120,8 @@ def _scored(
     a, b, scores = i[kept], j[kept], scores[kept]
     rank = _id_ranks(table.ids)
     if ordered_ids:
-        a, b = np.where(rank[b] < rank[a], b, a), np.where(rank[b] < rank[a], a, b)
+        swap = rank[b] < rank[a]
+        a, b = np.where(swap, b, a), np.where(swap, a, b)
     order = np.lexsort((rank[b], rank[a], -scores))
     ids = table.ids
     return [
