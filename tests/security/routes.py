@@ -125,6 +125,9 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute(
         "import_confirm", lambda w: {"token": w.import_token}, ("post",), owner="intake_health"
     ),
+    ObjectRoute(
+        "import_cancel", lambda w: {"token": w.import_token}, ("post",), owner="intake_health"
+    ),
     ObjectRoute("duplicate_merge", lambda w: {"pk": w.candidate.pk}, ("post",), owner="org_admin"),
     ObjectRoute(
         "duplicate_not_duplicate", lambda w: {"pk": w.candidate.pk}, ("post",), owner="org_admin"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from casework.accounts.models import User
 from casework.accounts.services import api_token_create
@@ -43,6 +45,7 @@ SELF_SCOPED = frozenset(
         "/workforce/me",
         "/workforce/me/credentials",
         "/workforce/me/continuing-education",
+        "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
         "/duplicates",
     }
@@ -76,7 +79,7 @@ def _fill(path: str, world: World) -> str:
         "client_id": world.client.pk,
         "enrollment_id": world.enrollment.pk,
         "staff_id": world.owner.pk,
-        "entry_id": world.hours_id,
+        "entry_id": world.ce_id if "continuing-education" in path else world.hours_id,
         "program_id": world.program.pk,
         "screening_id": world.screening_id,
         "consent_id": world.consent.pk,
@@ -115,10 +118,35 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "answers": {"state": "NY"},
         },
     }
+    if (method, path) == ("post", "/clients/{client_id}/consents/signed-form"):
+        return Multipart(
+            {
+                "recipient_name": "Someone",
+                "categories": ["general"],
+                "purpose": "Coordination",
+                "signed_by_name": "Dolores Abernathy",
+            },
+            files={"signed_form": b"%PDF-1.4 signed"},
+        )
     if (method, path) == ("put", "/programs/{program_id}/eligibility"):
         current = owner_api.get(f"/programs/{world.program.pk}/eligibility").json()
         return {"rules": current["rules"], "capacity": None}
     return bodies.get((method, path), {} if method in UNSAFE else None)
+
+
+@dataclass(frozen=True)
+class Multipart:
+    """A ``multipart/form-data`` body; each send gets fresh file objects."""
+
+    fields: dict[str, Any]
+    files: dict[str, bytes]
+
+    def data(self) -> dict[str, Any]:
+        uploads = {
+            name: SimpleUploadedFile(f"{name}.pdf", content, "application/pdf")
+            for name, content in self.files.items()
+        }
+        return self.fields | uploads
 
 
 class Api:
@@ -136,6 +164,8 @@ class Api:
         url = f"/api/v1{path}"
         if body is None:
             return send(url, **self.headers, **extra)
+        if isinstance(body, Multipart):
+            return send(url, data=body.data(), **self.headers, **extra)
         return send(
             url, data=json.dumps(body), content_type="application/json", **self.headers, **extra
         )
