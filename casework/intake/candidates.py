@@ -1,6 +1,7 @@
 """Search first: the existing clients an incoming person may already be.
 
-Only clients the worker may see are ever considered (``Client.objects.visible_to``), so a
+Only active clients the worker may see are ever considered
+(``Client.objects.active().visible_to``), so a record merged away is never offered, and a
 record in another program of the same organization never leaks through the match list; the
 page always says that there may be records the worker cannot see.
 
@@ -72,7 +73,7 @@ def _pool(user: Any, given: str, family: str, dob: date | None, phone: str) -> l
         condition |= Q(phone__contains=digits[-4:])
     if not condition:
         return []
-    visible = Client.objects.visible_to(user).filter(condition)
+    visible = Client.objects.active().visible_to(user).filter(condition)
     return list(visible.order_by("pk")[:POOL_LIMIT])
 
 
@@ -136,7 +137,7 @@ def _population(user: Any) -> int:
     key = "intake-population:" + ",".join(map(str, org_ids))
     count = cache.get(key)
     if count is None:
-        count = Client.objects.filter(organization_id__in=org_ids).count()
+        count = Client.objects.active().filter(organization_id__in=org_ids).count()
         cache.set(key, count, POPULATION_CACHE_SECONDS)
     return max(int(count), 1)
 
@@ -151,7 +152,7 @@ def _matched(
         dob=date_of_birth,
         phone=phone,
     )
-    visible = Client.objects.visible_to(user)
+    visible = Client.objects.active().visible_to(user)
     found = matcher.find_candidates(
         person, clients=visible, k=SHOW_LIMIT, population=_population(user)
     )

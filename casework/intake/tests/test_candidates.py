@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from casework.clients.merge import client_merge
 from casework.clients.models import Client
 from casework.intake import candidates
 from casework.intake.candidates import find_candidates
@@ -63,3 +64,18 @@ def test_both_rankings_find_the_person_and_skip_strangers(
     found = search(intake_health)
     assert [c.client for c in found] == [maria]
     assert found[0].score > 0.5
+
+
+@pytest.mark.parametrize("model", ["matcher", "fallback"])
+def test_a_record_merged_away_is_never_suggested(model, org_admin, maria, make_client, monkeypatch):
+    if model == "fallback":
+        monkeypatch.setattr(candidates, "default_model", lambda: None)
+    twin = make_client(
+        "mental_health",
+        actor=org_admin,
+        given_name="Maria",
+        family_name="Gonzalez",
+        date_of_birth=BORN,
+    )
+    client_merge(actor=org_admin, survivor=maria, merged=twin)
+    assert [c.client for c in search(org_admin)] == [maria]
