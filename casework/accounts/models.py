@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -96,6 +97,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, but never write ``access_stamp`` back to an existing row.
+
+        Only ``accounts.access.renew_access_stamps`` sets it. A user object loaded before an
+        access change still holds the replaced stamp; writing it back would make access
+        cached under that stamp current again.
+        """
+        if not self._state.adding and not kwargs.get("force_insert"):
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+            kwargs["update_fields"] = [name for name in fields if name != "access_stamp"]
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name

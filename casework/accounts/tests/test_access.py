@@ -200,3 +200,18 @@ def test_the_membership_query_keeps_the_orm_rule(cm_health, programs, agency):
         Role.SUPERVISOR,
         Role.AUDITOR,
     }
+
+
+def test_saving_a_user_loaded_before_an_access_change_keeps_the_new_stamp(
+    cm_health, org_admin, programs
+):
+    stale = User.objects.get(pk=cm_health.pk)
+    accounts.membership_grant(
+        actor=org_admin, user=cm_health, program=programs["mental_health"], role=Role.SUPERVISOR
+    )
+    renewed = User.objects.get(pk=cm_health.pk).access_stamp
+    stale.full_name = "Renamed Meanwhile"
+    stale.save()
+    saved = User.objects.get(pk=cm_health.pk)
+    assert (saved.full_name, saved.access_stamp) == ("Renamed Meanwhile", renewed)
+    assert programs["mental_health"].pk in access_for(saved).program_ids
