@@ -100,9 +100,9 @@ class UserAccess:
 
 
 # The user's active memberships in active organizations (and, for program roles, active
-# programs); the user is known to be active. Every request runs this, and the ORM spends
-# several times longer compiling the equivalent queryset than the database spends answering
-# it, so it is written out once here. It is the same rule as
+# programs); the user is known to be active. It runs whenever the shared cache misses, and
+# the ORM spends several times longer compiling the equivalent queryset than the database
+# spends answering it, so it is written out once here. It is the same rule as
 # ``Membership.objects.active().filter(Q(program=None) | Q(program__is_active=True))``; a
 # test holds the two together.
 _ACTIVE_MEMBERSHIPS_SQL = """
