@@ -18,7 +18,14 @@ from dataclasses import dataclass, field, replace
 from django.db import connection
 from django.db.models import QuerySet
 
-from casework.accounts.models import Role, User, new_access_stamp
+from casework.accounts.models import (
+    Membership,
+    Organization,
+    Program,
+    Role,
+    User,
+    new_access_stamp,
+)
 
 WRITE_PROGRAM_ROLES = frozenset(
     {Role.CASE_MANAGER, Role.SUPERVISOR, Role.INTAKE_WORKER, Role.PROGRAM_ADMIN}
@@ -105,14 +112,14 @@ class UserAccess:
 # spends answering it, so it is written out once here. It is the same rule as
 # ``Membership.objects.active().filter(Q(program=None) | Q(program__is_active=True))``; a
 # test holds the two together.
-_ACTIVE_MEMBERSHIPS_SQL = """
+_ACTIVE_MEMBERSHIPS_SQL = f"""
     SELECT m.organization_id, m.program_id, m.role
-    FROM accounts_membership m
-    JOIN accounts_organization o ON o.id = m.organization_id
-    LEFT JOIN accounts_program p ON p.id = m.program_id
+    FROM "{Membership._meta.db_table}" m
+    JOIN "{Organization._meta.db_table}" o ON o.id = m.organization_id
+    LEFT JOIN "{Program._meta.db_table}" p ON p.id = m.program_id
     WHERE m.user_id = %s AND m.is_active AND o.is_active
       AND (m.program_id IS NULL OR p.is_active)
-"""
+"""  # noqa: S608 - table names from the models
 
 
 def _active_memberships(user_id: int) -> list[tuple[int, int | None, str]]:

@@ -40,6 +40,11 @@ class ModelRows(Generic[M]):
         return [field.attname for field in self.fields]
 
     @cached_property
+    def table(self) -> str:
+        """``"table" alias`` for the FROM clause, from the model (never a hard-coded name)."""
+        return f'"{self.model._meta.db_table}" {self.alias}'
+
+    @cached_property
     def columns(self) -> str:
         """``alias."column", ...`` for the SELECT list, in the order :meth:`load` expects."""
         return ", ".join(f'{self.alias}."{field.column}"' for field in self.fields)

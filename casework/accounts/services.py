@@ -288,8 +288,8 @@ _USER_ROWS = ModelRows(User, "u")
 def _token_with_user(key_hash: str) -> ApiToken | None:
     """The token with this hash (``key_hash`` is unique) and its user, or None."""
     sql = (
-        f"SELECT {_TOKEN_ROWS.columns}, {_USER_ROWS.columns} FROM accounts_apitoken t"  # noqa: S608 - column names only
-        " JOIN accounts_user u ON u.id = t.user_id WHERE t.key_hash = %s"
+        f"SELECT {_TOKEN_ROWS.columns}, {_USER_ROWS.columns} FROM {_TOKEN_ROWS.table}"  # noqa: S608 - names from the models
+        f" JOIN {_USER_ROWS.table} ON u.id = t.user_id WHERE t.key_hash = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [key_hash])

@@ -31,7 +31,7 @@ ALL_CATEGORIES = frozenset(ConsentCategory.values)
 # The client gate's query (``_client_and_enrollment``): the client row plus whether it is
 # enrolled in one of the caller's programs.
 _CLIENT_ROWS = ModelRows(Client, "c")
-_ENROLLED_SQL = "SELECT 1 FROM clients_enrollment e WHERE e.client_id = c.id"
+_ENROLLED_SQL = f'SELECT 1 FROM "{Enrollment._meta.db_table}" e WHERE e.client_id = c.id'  # noqa: S608
 
 
 def access_basis(
@@ -140,7 +140,7 @@ def _client_and_enrollment(pk: int, program_ids: frozenset[int]) -> tuple[Client
     if program_ids:
         placeholders = ", ".join(["%s"] * len(program_ids))
         enrolled = f"EXISTS ({_ENROLLED_SQL} AND e.program_id IN ({placeholders}))"
-    sql = f"SELECT {_CLIENT_ROWS.columns}, {enrolled} FROM clients_client c WHERE c.id = %s"  # noqa: S608 - placeholders only
+    sql = f"SELECT {_CLIENT_ROWS.columns}, {enrolled} FROM {_CLIENT_ROWS.table} WHERE c.id = %s"  # noqa: S608 - placeholders only
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sorted(program_ids), pk])
         row = cursor.fetchone()
