@@ -13,6 +13,8 @@ DOCUMENT_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": "png",
     b"\xff\xd8\xff": "jpg",
 }
+# The media type each kind is served as.
+MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
 def upload_limit() -> int:

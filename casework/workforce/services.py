@@ -21,6 +21,7 @@ from django.utils import timezone
 from casework.accounts.models import Organization, Program, Role, User
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
+from casework.core import uploads
 from casework.core.exceptions import PermissionDenied
 from casework.notifications.services import notify
 from casework.workforce import permissions, queries
@@ -75,11 +76,6 @@ EDITABLE: dict[type[models.Model], tuple[str, ...]] = {
         "started_on",
         "ends_on",
     ),
-}
-CERTIFICATE_TYPES = {
-    "application/pdf": b"%PDF-",
-    "image/png": b"\x89PNG\r\n\x1a\n",
-    "image/jpeg": b"\xff\xd8\xff",
 }
 CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
 EXPIRY_THRESHOLDS = (30, 60, 90)
@@ -182,12 +178,10 @@ def _validate_certificate(upload: UploadedFile) -> str:
     """The certificate's real type (PDF, PNG or JPEG, by its first bytes), or a field error."""
     if upload.size is None or upload.size > CERTIFICATE_MAX_BYTES:
         raise ValidationError({"certificate": "The certificate must be 5 MB or smaller."})
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type, magic in CERTIFICATE_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    raise ValidationError({"certificate": "Upload the certificate as a PDF, PNG or JPEG file."})
+    kind = uploads.document_kind(upload)
+    if kind is None:
+        raise ValidationError({"certificate": "Upload the certificate as a PDF, PNG or JPEG file."})
+    return uploads.MEDIA_TYPES[kind]
 
 
 @transaction.atomic
