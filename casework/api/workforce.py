@@ -201,18 +201,8 @@ def me_ce_create_with_certificate(
 def ce_certificate(request: HttpRequest, entry_id: Id) -> FileResponse:
     """Served to the staff member and to those who may read their record, as the web does."""
     entry = access_certificate(request.user, entry_id)
-    record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target_type="workforce.ce_certificate",
-        target_id=entry.pk,
-    )
-    return FileResponse(
-        entry.certificate.open("rb"),
-        as_attachment=True,
-        filename=entry.certificate_name or "certificate",
-        content_type=entry.certificate_type or "application/octet-stream",
-    )
+    handle, name, media_type = services.certificate_open(actor=request.user, entry=entry)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=media_type)
 
 
 class HoursIn(InputSchema):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -199,6 +199,24 @@ def continuing_education_create(
         entry.certificate.save(certificate.name or "certificate", certificate, save=False)
         entry.save(update_fields=["certificate", "certificate_name", "certificate_type"])
     return entry
+
+
+def certificate_open(*, actor: Any, entry: ContinuingEducation) -> tuple[IO[bytes], str, str]:
+    """A CE certificate's file, download name and media type; the read is audited.
+
+    ``entry`` comes from ``permissions.access_certificate`` (the reader may see the record).
+    """
+    record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target_type="workforce.ce_certificate",
+        target_id=entry.pk,
+    )
+    return (
+        entry.certificate.open("rb"),
+        entry.certificate_name or "certificate",
+        entry.certificate_type or "application/octet-stream",
+    )
 
 
 # --- supervised hours ---------------------------------------------------------------------

@@ -214,18 +214,8 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     """Certificates are served only here, after the access check, as attachments."""
     entry = permissions.access_certificate(_me(request), pk)
-    record(
-        actor=_me(request),
-        action=AuditAction.VIEW,
-        target_type="workforce.ce_certificate",
-        target_id=entry.pk,
-    )
-    response = FileResponse(
-        entry.certificate.open("rb"),
-        as_attachment=True,
-        filename=entry.certificate_name or "certificate",
-        content_type=entry.certificate_type or "application/octet-stream",
-    )
+    handle, name, media_type = services.certificate_open(actor=_me(request), entry=entry)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=media_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
