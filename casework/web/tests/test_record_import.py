@@ -33,6 +33,9 @@ def test_upload_previews_then_confirm_imports_once(programs, intake_health, sett
     status_url = response["Location"]
     preview = text(http.get(status_url))
     assert "Preview: nothing is saved yet" in preview
+    assert re.search(
+        r'uploaded <time datetime="[^"]+">\w{3} \d{1,2}, \d{4} \d{1,2}:\d{2} [AP]', preview
+    )
     assert "Lovelace" in preview
     assert not Client.objects.exists()
     found = re.search(r"/clients/import/([0-9a-f]+)/", status_url)

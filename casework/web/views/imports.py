@@ -6,6 +6,7 @@ visible only to its uploader, deleted once imported or cancelled, swept after a 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -96,7 +97,14 @@ def import_status(request: HttpRequest, token: str) -> HttpResponse:
             plan = import_parse(staged.read(), program=program, max_bytes=upload_limit())
         except (OSError, ImportFileError) as problem:
             error = str(problem)
-    context = {"status": status, "token": token, "program": program, "plan": plan, "error": error}
+    context = {
+        "status": status,
+        "uploaded_at": datetime.fromisoformat(status["uploaded_at"]),
+        "token": token,
+        "program": program,
+        "plan": plan,
+        "error": error,
+    }
     return render(request, "record/import_status.html", context)
 
 
