@@ -189,6 +189,10 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
         }
     else:
         _db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
+    # Statements run through casework.core.db.bound_cursor (the per-request lookups and the
+    # audit INSERT) are prepared on their connection after this many runs; every other
+    # query keeps Django's client-side binding. Off behind a pooler that drops them.
+    _db.setdefault("OPTIONS", {})["prepare_threshold"] = 2 if env_bool("DB_PREPARE", True) else None
 else:
     raise ConfigurationError("CASEWORK_DATABASE_URL must point at SQLite or PostgreSQL")
 _db["ATOMIC_REQUESTS"] = False

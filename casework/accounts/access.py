@@ -15,7 +15,6 @@ import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from casework.accounts.models import (
@@ -26,6 +25,7 @@ from casework.accounts.models import (
     User,
     new_access_stamp,
 )
+from casework.core.db import bound_cursor
 
 WRITE_PROGRAM_ROLES = frozenset(
     {Role.CASE_MANAGER, Role.SUPERVISOR, Role.INTAKE_WORKER, Role.PROGRAM_ADMIN}
@@ -124,7 +124,7 @@ _ACTIVE_MEMBERSHIPS_SQL = f"""
 
 def _active_memberships(user_id: int) -> list[tuple[int, int | None, str]]:
     """``(organization_id, program_id, role)`` of each membership that grants access."""
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(_ACTIVE_MEMBERSHIPS_SQL, [user_id])
         return cursor.fetchall()
 

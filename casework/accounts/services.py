@@ -28,6 +28,7 @@ from casework.accounts.policies import assignment_refusals
 from casework.accounts.rows import ModelRows
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.core.db import bound_cursor
 
 TOKEN_PREFIX = "cw_"  # noqa: S105 - a public marker, not a secret
 TOKEN_USE_AUDIT_INTERVAL = timedelta(minutes=5)
@@ -291,7 +292,7 @@ def _token_with_user(key_hash: str) -> ApiToken | None:
         f"SELECT {_TOKEN_ROWS.columns}, {_USER_ROWS.columns} FROM {_TOKEN_ROWS.table}"  # noqa: S608 - names from the models
         f" JOIN {_USER_ROWS.table} ON u.id = t.user_id WHERE t.key_hash = %s"
     )
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, [key_hash])
         row = cursor.fetchone()
     if row is None:

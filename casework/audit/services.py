@@ -12,6 +12,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from casework.audit.models import AuditAction, AuditEvent
 from casework.core import context
+from casework.core.db import bound_cursor
 
 # Fields whose values never enter the trail, only the fact that they changed.
 REDACTED_FIELDS = frozenset({"password", "ssn", "ssn_encrypted", "key_hash"})
@@ -98,7 +99,7 @@ def _append(event: AuditEvent) -> None:
     """
     fields = _INSERTED_FIELDS
     params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
-    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(), bound_cursor() as cursor:
         cursor.execute(_insert_sql(connection), params)
         event.pk = cursor.fetchone()[0]
     event._state.adding = False

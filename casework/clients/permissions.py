@@ -25,6 +25,7 @@ from casework.clients.models import (
     Enrollment,
 )
 from casework.clients.models.client import has_break_glass, has_consents_to
+from casework.core.db import bound_cursor
 from casework.core.exceptions import NotFound, PermissionDenied
 
 ALL_CATEGORIES = frozenset(ConsentCategory.values)
@@ -141,7 +142,7 @@ def _client_and_enrollment(pk: int, program_ids: frozenset[int]) -> tuple[Client
         placeholders = ", ".join(["%s"] * len(program_ids))
         enrolled = f"EXISTS ({_ENROLLED_SQL} AND e.program_id IN ({placeholders}))"
     sql = f"SELECT {_CLIENT_ROWS.columns}, {enrolled} FROM {_CLIENT_ROWS.table} WHERE c.id = %s"  # noqa: S608 - placeholders only
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         cursor.execute(sql, [*sorted(program_ids), pk])
         row = cursor.fetchone()
     if row is None:

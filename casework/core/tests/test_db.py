@@ -1,0 +1,79 @@
+"""``bound_cursor``: the per-request statements are bound (and prepared) by PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.core.db import bound_cursor
+from casework.core.tests.test_settings import run_python
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _prepared_audit_inserts() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE 'INSERT INTO \"audit_auditevent\"%%'"
+        )
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_audit_insert_is_prepared_once_it_repeats():
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 2
+    for _ in range(3):
+        record(actor=None, action=AuditAction.VIEW, target_type="client", target_id=1)
+    # Prepared once on this connection, then reused (not once per call).
+    assert _prepared_audit_inserts() == 1
+
+
+@pytest.mark.django_db
+def test_statements_are_captured_like_any_other():
+    with CaptureQueriesContext(connection) as captured, bound_cursor() as cursor:
+        cursor.execute("SELECT %s + 1", [41])
+        assert cursor.fetchone()[0] == 42
+    assert captured.captured_queries
+    assert "SELECT" in captured.captured_queries[-1]["sql"]
+
+
+@pytest.mark.django_db
+def test_errors_are_djangos():
+    with pytest.raises(DatabaseError), bound_cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_anywhere WHERE id = %s", [1])
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_times_come_back_in_the_connection_time_zone():
+    with bound_cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [datetime(2026, 12, 4, 12, 0, tzinfo=UTC)])
+        value = cursor.fetchone()[0]
+    assert value == datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    assert value.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize(("setting", "threshold"), [(None, 2), ("true", 2), ("false", None)])
+def test_preparing_follows_the_setting(tmp_path, setting, threshold):
+    env = {"CASEWORK_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/casework"}
+    if setting is not None:
+        env["CASEWORK_DB_PREPARE"] = setting
+    done = run_python(
+        tmp_path,
+        "-c",
+        "import json, casework.settings as s;"
+        " print(json.dumps(s.DATABASES['default']['OPTIONS'].get('prepare_threshold')))",
+        **env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == threshold
