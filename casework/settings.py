@@ -119,6 +119,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # API calls with a bearer token take CASEWORK_TOKEN_MIDDLEWARE below instead.
+    "casework.api.middleware.TokenRequestMiddleware",
     "casework.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -134,6 +136,17 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "casework.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+
+# The chain for API calls that carry a bearer token (casework.api.middleware): they never
+# use the session, CSRF, django-otp, axes, messages or htmx, so only what every response
+# needs stays. A middleware that must see token calls too belongs in both lists.
+CASEWORK_TOKEN_MIDDLEWARE = [
+    "casework.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "casework.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
