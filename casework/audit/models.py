@@ -65,6 +65,9 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        # audit_actor_time (actor, -occurred_at) serves every lookup by actor; a second
+        # index would only cost every append.
+        db_index=False,
     )
     actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)

@@ -127,3 +127,17 @@ def test_sqlite_trigger_refuses_raw_delete(event):
     assert error is not None
     assert "append-only" in str(error)
     assert_unchanged(event)
+
+
+@pytest.mark.django_db
+def test_one_index_leads_with_the_actor_and_it_orders_by_time():
+    # audit_actor_time serves lookups by actor; a plain actor index would only slow appends
+    # (dropped in migration 0003, which must leave the append-only triggers in place).
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "audit_auditevent")
+    leading_actor = [
+        name
+        for name, info in constraints.items()
+        if info["index"] and not info["primary_key"] and info["columns"][:1] == ["actor_id"]
+    ]
+    assert leading_actor == ["audit_actor_time"]
