@@ -3,8 +3,9 @@
 Comparing all n(n-1)/2 pairs is hopeless at a million records, so a pair is compared only
 when it shares the key of at least one rule below. Each rule is cheap and selective; their
 union catches the kinds of duplicate that one error leaves behind (a typo in the last name
-still shares the date of birth; a wrong date of birth still shares the sound of the last
-name and the birth year; a different name still shares the SSN or the phone).
+still shares the date of birth; a wrong digit in the date of birth still shares the sound
+of the last name, the birth year and the month or the day; a different name still shares
+the SSN or the phone).
 
 Keys are integers computed for whole columns of a :class:`~table.FeatureTable`; a block is
 a run of equal keys after sorting, and its pairs are generated as arrays.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from casework.clients.matching.table import Codes, FeatureTable
 
@@ -61,6 +63,19 @@ def _last_sound_year(table: FeatureTable) -> Keys:
     return _rows(table, (sound > 0) & (table.dob > 0), sound * 10_000 + year)
 
 
+def _last_sound_year_part(table: FeatureTable) -> Keys:
+    # One key with the birth month and one with the birth day: a date of birth with one
+    # wrong digit keeps its year and one of the two, so the duplicate still meets it, while
+    # a block holds about a ninth of the records of the sound and year alone.
+    sound = table.name_info.nysiis[table.last]
+    year, month, day = table.ymd.T
+    present = (sound > 0) & (table.dob > 0)
+    base = (sound * 10_000 + year) * 64
+    return _concatenated(
+        _rows(table, present, base + month), _rows(table, present, base + 32 + day)
+    )
+
+
 def _first_sound_postcode(table: FeatureTable) -> Keys:
     sound = table.name_info.nysiis[table.first]
     postcode = table.postcode
@@ -68,12 +83,37 @@ def _first_sound_postcode(table: FeatureTable) -> Keys:
     return _rows(table, (sound > 0) & (postcode > 0), key)
 
 
-def _names_sound(table: FeatureTable) -> Keys:
+def _names_sound_keys(table: FeatureTable) -> tuple[NDArray[np.bool_], Codes]:
     # Sorted, so that a first/last swap lands in the same block.
     info = table.name_info
     first, last = info.nysiis[table.first], info.nysiis[table.last]
     key = np.minimum(first, last) * info.nysiis_count + np.maximum(first, last)
-    return _rows(table, (first > 0) & (last > 0), key)
+    return (first > 0) & (last > 0), key
+
+
+def _names_sound(table: FeatureTable) -> Keys:
+    return _rows(table, *_names_sound_keys(table))
+
+
+def _names_sound_dob_part(table: FeatureTable) -> Keys:
+    # One key with the birth year and one with the day and month (in sorted order): a
+    # wrong year, or a wrong or swapped day or month, leaves one of the two. Among a
+    # million records a common name's block is mostly namesakes born years apart.
+    present, key = _names_sound_keys(table)
+    present &= table.dob > 0
+    year, month, day = table.ymd.T
+    low, high = np.minimum(month, day), np.maximum(month, day)
+    by_year = _rows(table, present, (key * 10_000 + year) * 2)
+    by_day = _rows(table, present, (key * 10_000 + low * _DAYS + high) * 2 + 1)
+    return _concatenated(by_year, by_day)
+
+
+def _without_dob(table: FeatureTable) -> NDArray[np.bool_]:
+    return table.dob == 0
+
+
+def _concatenated(*parts: Keys) -> Keys:
+    return np.concatenate([rows for rows, _ in parts]), np.concatenate([keys for _, keys in parts])
 
 
 def _phone(table: FeatureTable) -> Keys:
@@ -90,19 +130,35 @@ RULES: dict[str, BlockingKey] = {
     "last_name_sound+birth_year": _last_sound_year,
     "first_name_sound+postcode": _first_sound_postcode,
     "first_and_last_name_sound": _names_sound,
+    "last_name_sound+birth_year+month_or_day": _last_sound_year_part,
+    "first_and_last_name_sound+birth_year_or_day": _names_sound_dob_part,
+    "first_and_last_name_sound+missing_dob": _names_sound,
     "phone": _phone,
     "ssn": _ssn,
+}
+
+# Rules whose pairs must also have one side marked here ("open"): the pairs of a block
+# with at least one open record. A record without a date of birth meets every record
+# of its name-sound block, whatever that record's birthday.
+OPEN: dict[str, Callable[[FeatureTable], NDArray[np.bool_]]] = {
+    "first_and_last_name_sound+missing_dob": _without_dob,
 }
 
 # The rules that choose the pairs to score. A shared birthday alone is the biggest block
 # (n^2 / 60,000 pairs: 270,000 at 100,000 records, nearly all different people), so for
 # scoring it also needs the first or the last name's initial; the plain dob rule stays
-# for training, where EM needs pairs whose names differ.
+# for training, where EM needs pairs whose names differ. Likewise the sound of the last
+# name with the birth year (17.8M pairs at 1M records) also needs the month or the day,
+# and the sound of both names (10.5M) the year or the day and month, unless one side has
+# no date of birth: measured on the benchmark sets at 100k and 1M, both field sets, the
+# pairs they drop held no match the other rules miss that scored 0.5 or more
+# (docs/benchmarks-matching.md). The plain name-sound rule stays for training.
 PREDICTION_RULES = (
     "dob+initial",
-    "last_name_sound+birth_year",
+    "last_name_sound+birth_year+month_or_day",
     "first_name_sound+postcode",
-    "first_and_last_name_sound",
+    "first_and_last_name_sound+birth_year_or_day",
+    "first_and_last_name_sound+missing_dob",
     "phone",
     "ssn",
 )
@@ -137,15 +193,32 @@ def _blocks_in_scan_order(rows: Codes, keys: Codes) -> tuple[Codes, Codes, Codes
     return rows[order], starts, sizes
 
 
-def _within(ordered: Codes, starts: Codes, sizes: Codes) -> Pairs:
-    """Every pair inside each block, block by block, each as (earlier row, later row)."""
+def _within(
+    ordered: Codes, starts: Codes, sizes: Codes, is_open: NDArray[np.bool_] | None = None
+) -> Pairs:
+    """Every pair inside each block, block by block, each as (earlier row, later row).
+
+    ``is_open`` (per row): only pairs with an open row, whose blocks must list their open
+    rows first (see :func:`_open_first`).
+    """
     keep = (sizes >= 2) & (sizes <= MAX_BLOCK)
     starts, sizes = starts[keep], sizes[keep]
     # Position p of a block [s, s + k) pairs with the k - 1 - (p - s) positions after it.
     positions = np.repeat(starts, sizes) + _counting(sizes)
     partners = np.repeat(starts + sizes, sizes) - positions - 1
+    if is_open is not None:  # an open row pairs with all after it, the others with none
+        partners = np.where(is_open[ordered[positions]], partners, 0)
     left = np.repeat(positions, partners)
     return ordered[left], ordered[left + 1 + _counting(partners)]
+
+
+def _open_first(rows: Codes, keys: Codes, is_open: NDArray[np.bool_]) -> tuple[Codes, Codes, Codes]:
+    """:func:`_blocks`, with each block's open rows before the others."""
+    order = np.lexsort((~is_open[rows], keys))
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    sizes = np.diff(np.append(starts, len(keys)))
+    return rows[order], starts, sizes
 
 
 def _counting(sizes: Codes) -> Codes:
@@ -159,6 +232,11 @@ def _rule_pairs(table: FeatureTable, rule: str, scan_order: bool = False) -> Pai
     rows, keys = RULES[rule](table)
     if not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if rule in OPEN:
+        if scan_order:
+            raise ValueError(f"{rule}: a rule with open rows has no scan order")
+        is_open = OPEN[rule](table)
+        return _within(*_open_first(rows, keys, is_open), is_open)
     blocks = _blocks_in_scan_order if scan_order else _blocks
     return _within(*blocks(rows, keys))
 
@@ -192,7 +270,12 @@ def link_pairs(table: FeatureTable, split: int, rules: Sequence[str] = PREDICTIO
             left_keys, right_keys, assume_unique=True, return_indices=True
         )
         small = left_counts[at_left] * right_counts[at_right] <= MAX_BLOCK * MAX_BLOCK // 2
-        parts.append(_across(rows, keys, is_left, shared[small]))
+        if rule in OPEN:  # an open left row against every right row, then the other way
+            is_open = OPEN[rule](table)[rows]
+            for part in (is_open | ~is_left, is_open & ~is_left | ~is_open & is_left):
+                parts.append(_across(rows[part], keys[part], is_left[part], shared[small]))
+        else:
+            parts.append(_across(rows, keys, is_left, shared[small]))
     return _distinct_pairs(parts, len(table))
 
 

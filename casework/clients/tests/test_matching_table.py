@@ -120,18 +120,30 @@ def test_a_table_of_features_compares_like_a_table_of_people(table, records):
 def _scalar_keys(record: Features) -> dict[str, set[str]]:
     """Each rule's keys for one record, written directly from the rule descriptions."""
     keys: dict[str, set[str]] = {rule: set() for rule in blocking.RULES}
+    names = "|".join(sorted((record.first_nysiis, record.last_nysiis)))
+    has_names = bool(record.first_nysiis and record.last_nysiis)
     if record.dob_ymd:
         year, month, day = record.dob_ymd
-        dob = f"{year}|{min(month, day)}|{max(month, day)}"
+        day_month = f"{min(month, day)}|{max(month, day)}"
+        dob = f"{year}|{day_month}"
         keys["dob"].add(dob)
         keys["dob+initial"] |= {f"{dob}|{name[0]}" for name in (record.first, record.last) if name}
         if record.last_nysiis:
             keys["last_name_sound+birth_year"].add(f"{record.last_nysiis}|{year}")
+            keys["last_name_sound+birth_year+month_or_day"] |= {
+                f"{record.last_nysiis}|{year}|month {month}",
+                f"{record.last_nysiis}|{year}|day {day}",
+            }
+        if has_names:
+            keys["first_and_last_name_sound+birth_year_or_day"] |= {
+                f"{names}|year {year}",
+                f"{names}|day and month {day_month}",
+            }
     if record.first_nysiis and record.postcode:
         keys["first_name_sound+postcode"].add(f"{record.first_nysiis}|{record.postcode}")
-    if record.first_nysiis and record.last_nysiis:
-        pair = sorted((record.first_nysiis, record.last_nysiis))
-        keys["first_and_last_name_sound"].add("|".join(pair))
+    if has_names:
+        keys["first_and_last_name_sound"].add(names)
+        keys["first_and_last_name_sound+missing_dob"].add(names)
     if record.phone:
         keys["phone"].add(record.phone[-7:])
     if record.ssn:
@@ -148,7 +160,13 @@ def _reference_pairs(records, rules, left=None):
         if left is None
         else ((a, b) for a in range(left) for b in range(left, len(records)))
     )
-    return {(a, b) for a, b in candidates if any(keys[a][rule] & keys[b][rule] for rule in rules)}
+
+    def shares(a: int, b: int, rule: str) -> bool:
+        if rule == "first_and_last_name_sound+missing_dob" and records[a].dob and records[b].dob:
+            return False  # only pairs where one side has no date of birth
+        return bool(keys[a][rule] & keys[b][rule])
+
+    return {(a, b) for a, b in candidates if any(shares(a, b, rule) for rule in rules)}
 
 
 def test_dedupe_pairs_are_the_pairs_sharing_a_blocking_key(table, records):
@@ -265,3 +283,73 @@ def test_long_rows_are_fine_but_a_long_cell_is_named(tmp_path):
     path.write_text(f"id,first_name,last_name,dob\n{wide}\n2,Al,{'C' * 201},\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"row 3, column 'last_name': longer than 200"):
         read_columns(path)
+
+
+@pytest.mark.parametrize("rule", sorted(blocking.RULES))
+def test_each_rule_pairs_the_records_sharing_its_key(table, records, rule):
+    i, j = blocking.dedupe_pairs(table, (rule,))
+    found = list(zip(i.tolist(), j.tolist(), strict=True))
+    assert len(found) == len(set(found))
+    assert set(found) == _reference_pairs(records, (rule,))
+    i, j = blocking.link_pairs(table, 700, (rule,))
+    assert set(zip(i.tolist(), j.tolist(), strict=True)) == _reference_pairs(
+        records, (rule,), left=700
+    )
+
+
+def _people(*rows: tuple[str, str, dt.date | None]) -> FeatureTable:
+    return FeatureTable.from_people(
+        [
+            Person(id=str(k), first_name=first, last_name=last, dob=dob)
+            for k, (first, last, dob) in enumerate(rows)
+        ]
+    )
+
+
+def _pairs(pairs: tuple[np.ndarray, np.ndarray]) -> set[tuple[int, int]]:
+    return set(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True))
+
+
+def test_a_wrong_birth_digit_still_meets_on_the_last_name_sound_year_and_month_or_day():
+    table = _people(
+        ("Ann", "Smith", dt.date(1980, 3, 7)),
+        ("Bea", "Smithe", dt.date(1980, 3, 9)),  # the day is wrong: same month
+        ("Cy", "Smith", dt.date(1980, 8, 7)),  # the month is wrong: same day
+        ("Di", "Smith", dt.date(1980, 4, 9)),  # neither: another person born that year
+        ("Ed", "Smith", dt.date(1981, 3, 7)),  # another year
+    )
+    rule = "last_name_sound+birth_year+month_or_day"
+    assert _pairs(blocking.dedupe_pairs(table, (rule,))) == {(0, 1), (0, 2), (1, 3)}
+    assert _pairs(blocking.dedupe_pairs(table, ("last_name_sound+birth_year",))) == {
+        (a, b) for a, b in combinations(range(4), 2)
+    }
+
+
+def test_name_sound_blocks_split_by_birth_year_or_day_and_month():
+    table = _people(
+        ("Ann", "Smith", dt.date(1980, 3, 7)),
+        ("Smith", "Anne", dt.date(1980, 11, 30)),  # swapped names, same year
+        ("Ann", "Smithe", dt.date(1908, 7, 3)),  # wrong year, day and month swapped
+        ("Ann", "Smith", dt.date(1955, 1, 1)),  # a namesake
+    )
+    rule = "first_and_last_name_sound+birth_year_or_day"
+    assert _pairs(blocking.dedupe_pairs(table, (rule,))) == {(0, 1), (0, 2)}
+
+
+def test_a_record_without_a_birthday_meets_its_whole_name_sound_block():
+    table = _people(
+        ("Ann", "Smith", dt.date(1980, 1, 2)),
+        ("Anne", "Smithe", None),
+        ("Ann", "Smith", dt.date(1955, 7, 30)),
+        ("Smith", "Ann", None),
+        ("Bo", "Smith", None),  # another name: another block
+    )
+    rule = "first_and_last_name_sound+missing_dob"
+    assert blocking.OPEN[rule](table).tolist() == [False, True, False, True, True]
+    expected = {(0, 1), (1, 2), (0, 3), (2, 3), (1, 3)}
+    assert _pairs(blocking.dedupe_pairs(table, (rule,))) == expected
+    for split in range(1, 5):
+        crossing = {(a, b) for a, b in expected if a < split <= b}
+        assert _pairs(blocking.link_pairs(table, split, (rule,))) == crossing
+    with pytest.raises(ValueError, match="no scan order"):
+        blocking.rule_pairs(table, rule, 10)
