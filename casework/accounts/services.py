@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from casework.accounts.access import forget_access
@@ -298,8 +298,8 @@ def _token_with_user(key_hash: str) -> ApiToken | None:
     if row is None:
         return None
     split = len(_TOKEN_ROWS.fields)
-    token = _TOKEN_ROWS.load(row[:split], connection)
-    token.user = _USER_ROWS.load(row[split:], connection)
+    token = _TOKEN_ROWS.load(row[:split], cursor.db)
+    token.user = _USER_ROWS.load(row[split:], cursor.db)
     return token
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from casework.audit.models import AuditAction, AuditEvent
@@ -97,16 +97,16 @@ def _append(event: AuditEvent) -> None:
     cost more than running it. Audit rows are only ever inserted (the model refuses any
     other save), and no signal receivers listen to them.
     """
-    fields = _INSERTED_FIELDS
-    params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
     with transaction.mark_for_rollback_on_error(), bound_cursor() as cursor:
-        cursor.execute(_insert_sql(connection), params)
+        db = cursor.db
+        params = [field.get_db_prep_save(field.pre_save(event, True), db) for field in _FIELDS]
+        cursor.execute(_insert_sql(db), params)
         event.pk = cursor.fetchone()[0]
     event._state.adding = False
-    event._state.db = connection.alias
+    event._state.db = db.alias
 
 
-_INSERTED_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 _INSERT_SQL: dict[str, str] = {}
 
 
@@ -115,8 +115,8 @@ def _insert_sql(backend: BaseDatabaseWrapper) -> str:
     sql = _INSERT_SQL.get(backend.vendor)
     if sql is None:
         quote = backend.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in _INSERTED_FIELDS)
-        values = ", ".join(["%s"] * len(_INSERTED_FIELDS))
+        columns = ", ".join(quote(field.column) for field in _FIELDS)
+        values = ", ".join(["%s"] * len(_FIELDS))
         table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
         sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
         _INSERT_SQL[backend.vendor] = sql

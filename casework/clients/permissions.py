@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -147,7 +146,7 @@ def _client_and_enrollment(pk: int, program_ids: frozenset[int]) -> tuple[Client
         row = cursor.fetchone()
     if row is None:
         return None, False
-    return _CLIENT_ROWS.load(row[:-1], connection), bool(row[-1])
+    return _CLIENT_ROWS.load(row[:-1], cursor.db), bool(row[-1])
 
 
 def access_client(

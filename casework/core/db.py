@@ -16,13 +16,17 @@ cursor.
 
 from __future__ import annotations
 
-from django.db import connection as default_connection
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
 
 
-def bound_cursor(connection: BaseDatabaseWrapper = default_connection) -> CursorWrapper:
-    """A cursor whose statements PostgreSQL binds (and may prepare); use it in ``with``."""
+def bound_cursor(using: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
+    """A cursor whose statements PostgreSQL binds (and may prepare); use it in ``with``.
+
+    Its ``db`` is the connection itself, not the ``django.db.connection`` proxy, which
+    looks the connection up again on every attribute: hand it on to what needs one.
+    """
+    connection = connections[using]
     if connection.vendor != "postgresql":
         return connection.cursor()
     # Only a PostgreSQL deployment gets here, so only it imports psycopg.
