@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
@@ -37,7 +37,12 @@ from casework.clients.services import client_create, client_list_record, client_
 router = Router(tags=["clients"])
 
 
-class ClientOut(Schema):
+# A plain pydantic model read straight from the instance's attributes, not a ninja Schema:
+# every field is a column or a property, so ninja's per-attribute getter (for managers, files
+# and callables) has nothing to do here, and it was a measurable share of every audited read.
+class ClientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     version: int
     organization_id: int
