@@ -6,7 +6,11 @@ Runs work on a :class:`~table.FeatureTable` (whole columns at once); lists of
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections.abc import Iterable, Sequence
+from multiprocessing.connection import Connection
 from typing import NamedTuple, TextIO
 
 import numpy as np
@@ -34,6 +38,10 @@ DEFAULT_THRESHOLD = 0.5
 PROGRESS_MIN_RECORDS = 20_000
 # Pairs scored at once (about 100 MB of working arrays).
 SCORE_CHUNK = 1_000_000
+# From this many candidate pairs (about 300,000 records) chunks are scored in parallel
+# processes, at most MAX_WORKERS (see scoring_workers).
+PARALLEL_MIN_PAIRS = 3 * SCORE_CHUNK
+MAX_WORKERS = 4
 # Below this many records EM has too few pairs to learn from; the shipped parameters
 # (casework/clients/matching/data/default-model.json) are used instead.
 MIN_TRAINING_RECORDS = 1_000
@@ -89,18 +97,85 @@ def rescaled(model: Model, records: int) -> Model:
     return Model(model.comparisons, model.m, model.u, prior, info)
 
 
-def score_pairs(model: Model, table: FeatureTable, i: Codes, j: Codes) -> NDArray[np.float64]:
+def score_pairs(
+    model: Model, table: FeatureTable, i: Codes, j: Codes, *, workers: int | None = None
+) -> NDArray[np.float64]:
     """Match probabilities of pairs (i[k], j[k]): one model evaluation per distinct gamma.
 
     Pairs go in chunks, which bounds the memory of the gamma matrix at any size of run.
+    ``workers``: processes scoring chunks at once (None: :func:`scoring_workers`). Each
+    chunk is scored alone, the same way in any process, so the scores do not depend on it.
     """
     scores = np.zeros(len(i), dtype=np.float64)
-    for start in range(0, len(i), SCORE_CHUNK):
-        chunk = slice(start, start + SCORE_CHUNK)
-        patterns = Patterns.of(gamma_matrix(table, model.comparisons, i[chunk], j[chunk]))
-        by_pattern = np.array([model.probability(g) for g in patterns.gammas], dtype=np.float64)
-        scores[chunk] = by_pattern[patterns.of_pair]
+    starts = range(0, len(i), SCORE_CHUNK)
+    workers = scoring_workers(len(i)) if workers is None else min(workers, len(starts))
+    if workers <= 1:
+        for start in starts:
+            scores[start : start + SCORE_CHUNK] = _chunk_scores(model, table, i, j, start)
+        return scores
+    # Forked children share the table read by this process; each takes every workers-th
+    # chunk, this process the first share, and the children send their scores back.
+    context = multiprocessing.get_context("fork")
+    table.name_info, table.dob_digits  # noqa: B018  # computed once, before the fork
+    children = []
+    for k in range(1, workers):
+        receive, send = context.Pipe(duplex=False)
+        share = starts[k::workers]
+        child = context.Process(
+            target=_score_share, args=(model, table, i, j, share, send), daemon=True
+        )
+        child.start()
+        send.close()
+        children.append((child, receive, share))
+    try:
+        for start in starts[::workers]:
+            scores[start : start + SCORE_CHUNK] = _chunk_scores(model, table, i, j, start)
+        for _, receive, share in children:
+            status, payload = receive.recv()
+            if status != "ok":
+                raise RuntimeError(f"a scoring process failed: {payload}")
+            for start, part in zip(share, payload, strict=True):
+                scores[start : start + SCORE_CHUNK] = part
+    finally:
+        for child, receive, _ in children:
+            receive.close()
+            child.join()  # reaped, so its CPU time counts in RUSAGE_CHILDREN
     return scores
+
+
+def scoring_workers(pairs: int) -> int:
+    """Processes for scoring ``pairs`` pairs: more than one only for big runs.
+
+    Forking is safe only from a process with a single thread (a forked child gets one
+    thread, and a lock another thread held stays held): the command line, not a threaded
+    web server. Below PARALLEL_MIN_PAIRS a process costs more to start than it saves.
+    """
+    if pairs < PARALLEL_MIN_PAIRS or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
+def _chunk_scores(
+    model: Model, table: FeatureTable, i: Codes, j: Codes, start: int
+) -> NDArray[np.float64]:
+    chunk = slice(start, start + SCORE_CHUNK)
+    patterns = Patterns.of(gamma_matrix(table, model.comparisons, i[chunk], j[chunk]))
+    by_pattern = np.array([model.probability(g) for g in patterns.gammas], dtype=np.float64)
+    return by_pattern[patterns.of_pair]
+
+
+def _score_share(
+    model: Model, table: FeatureTable, i: Codes, j: Codes, starts: range, send: Connection
+) -> None:
+    """A child's share of :func:`score_pairs`: its chunks' scores, or why it failed."""
+    try:
+        send.send(("ok", [_chunk_scores(model, table, i, j, start) for start in starts]))
+    except BaseException as error:  # the parent raises; a child only reports
+        send.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        send.close()
 
 
 def _scored(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import threading
 from collections import Counter
 from dataclasses import replace
 from itertools import combinations
@@ -353,3 +355,38 @@ def test_a_record_without_a_birthday_meets_its_whole_name_sound_block():
         assert _pairs(blocking.link_pairs(table, split, (rule,))) == crossing
     with pytest.raises(ValueError, match="no scan order"):
         blocking.rule_pairs(table, rule, 10)
+
+
+def test_scores_do_not_depend_on_the_number_of_scoring_processes(table, monkeypatch):
+    model = pipeline.fit(table)
+    i, j = blocking.dedupe_pairs(table)
+    monkeypatch.setattr(pipeline, "SCORE_CHUNK", 101)
+    alone = pipeline.score_pairs(model, table, i, j, workers=1)
+    for workers in (2, 3):
+        assert np.array_equal(pipeline.score_pairs(model, table, i, j, workers=workers), alone)
+    assert len(i) > 101 * 6
+
+
+def test_a_failing_scoring_process_fails_the_run(table, monkeypatch):
+    model = pipeline.fit(table)
+    i, j = blocking.dedupe_pairs(table)
+    parent, chunk_scores = os.getpid(), pipeline._chunk_scores
+
+    def fails_in_a_child(*args: Any) -> np.ndarray:
+        if os.getpid() != parent:
+            raise MemoryError("no room")
+        return chunk_scores(*args)
+
+    monkeypatch.setattr(pipeline, "SCORE_CHUNK", 101)
+    monkeypatch.setattr(pipeline, "_chunk_scores", fails_in_a_child)
+    with pytest.raises(RuntimeError, match="a scoring process failed: MemoryError: no room"):
+        pipeline.score_pairs(model, table, i, j, workers=2)
+
+
+def test_only_big_runs_in_a_single_threaded_process_score_in_parallel(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS - 1) == 1
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS) == 2
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # a threaded server: no fork
+    assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS) == 1
