@@ -24,6 +24,8 @@ field set.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import json
 import os
 import platform
@@ -39,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 
-from benchmarks.matching.generate import names_dob_only, without_ssn
+from benchmarks.matching.generate import names_dob_only, without_ssn, write_truth
 from casework.clients.matching import pipeline
 from casework.clients.matching.compare import clear_caches
 from casework.clients.matching.csvio import read_columns, read_people, write_people
@@ -202,12 +204,33 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[object, dict[str, object
     }
 
 
+def prepare(records: int, seed: int, fieldset: str, workdir: Path) -> tuple[Path, Pairs]:
+    """The data set's CSV file and true pairs, generated unless ``workdir`` has them.
+
+    Generating a million records takes minutes; with --data the files are kept, so that
+    a timed run (which may have to wait for a shared machine) does not generate them.
+    """
+    path = workdir / f"people-{records}-seed{seed}-{fieldset}.csv"
+    truth_path = path.with_suffix(".truth.csv")
+    if not (path.exists() and truth_path.exists()):
+        data = generate(records, seed=seed)
+        data = without_ssn(data) if fieldset == "names+dob+address" else names_dob_only(data)
+        write_people(path, data.people)
+        write_truth(truth_path, data)
+    with truth_path.open(encoding="utf-8", newline="") as handle:
+        entity = {row["id"]: row["entity"] for row in csv.DictReader(handle)}
+    by_entity: dict[str, list[str]] = {}
+    for record_id, person in entity.items():
+        by_entity.setdefault(person, []).append(record_id)
+    truth = set()
+    for ids in by_entity.values():
+        ids.sort()
+        truth.update((a, b) for x, a in enumerate(ids) for b in ids[x + 1 :])
+    return path, truth
+
+
 def bench(records: int, seed: int, fieldset: str, runs: int, workdir: Path) -> dict[str, object]:
-    data = generate(records, seed=seed)
-    data = without_ssn(data) if fieldset == "names+dob+address" else names_dob_only(data)
-    path = workdir / f"people-{records}-{fieldset}.csv"
-    write_people(path, data.people)
-    truth = data.true_pairs()
+    path, truth = prepare(records, seed, fieldset, workdir)
     ours, ours_time = timed(lambda: run_casework(path), runs)
     default, scored = casework_results(ours)  # type: ignore[arg-type]  # run_casework's list
     theirs, splink_time = timed(lambda: run_splink(path, fieldset == "names+dob+address"), runs)
@@ -251,13 +274,28 @@ def main() -> None:
         default=["names+dob+address", "names+dob"],
         choices=["names+dob+address", "names+dob"],
     )
+    parser.add_argument(
+        "--data", type=Path, help="keep the generated files here and reuse them (default: none)"
+    )
+    parser.add_argument(
+        "--prepare", action="store_true", help="only generate the files in --data; time nothing"
+    )
     args = parser.parse_args()
-    print(f"# {machine()}", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.prepare and not args.data:
+        parser.error("--prepare needs --data")
+    with contextlib.ExitStack() as stack:
+        workdir = args.data or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        workdir.mkdir(parents=True, exist_ok=True)
+        if args.prepare:
+            for records in args.records:
+                for fieldset in args.fields:
+                    print(prepare(records, args.seed, fieldset, workdir)[0], flush=True)
+            return
+        print(f"# {machine()}", flush=True)
         for records in args.records:
             for fieldset in args.fields:
                 print(
-                    json.dumps(bench(records, args.seed, fieldset, args.runs, Path(tmp))),
+                    json.dumps(bench(records, args.seed, fieldset, args.runs, workdir)),
                     flush=True,
                 )
 
