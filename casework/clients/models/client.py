@@ -100,6 +100,7 @@ def has_break_glass(access: UserAccess) -> bool:
 
 
 NAME_ORDER = ("family_name_key", "given_name_key", "id")
+NAME_KEYS = ("family_name_key", "given_name_key", "preferred_name_key")
 SEARCH_BRANCHES = (
     ("family_name_key", "given_name_key"),
     ("given_name_key", "family_name_key"),
@@ -181,25 +182,53 @@ class ClientQuerySet(models.QuerySet["Client"]):
         preferred), each branch read in index order and cut at the page; the branches are
         merged in Python. One OR over three ranges would make the database fetch and sort
         every match (tens of thousands for a common prefix at a million clients).
+
+        A second word splits each branch by the name it starts: "bro ti" reads family names
+        from "bro" whose given name starts "ti", then those whose preferred or family name
+        does. The name indexes hold all three names, so each such part is index ranges that
+        skip every row it does not return, where one OR would read every "bro..." row.
+
+        The branches read only the names and ids; the page's clients come in one last query.
         """
         words = normalize_name(text).split()[:4]
         if not words:
             ordered = self.search("", date_of_birth).order_by(*NAME_ORDER)
             return list(ordered[offset : offset + limit])
-        first, upper = words[0], words[0] + "\uffff"
-        base = self.search(" ".join(words[1:]), date_of_birth)
+        first, rest = words[0], words[1:]
+        base = self.search(" ".join(rest[1:]), date_of_birth)
+        end = offset + limit
         branches = []
         for key, then in SEARCH_BRANCHES:
-            rows = base.filter(**{f"{key}__gte": first, f"{key}__lt": upper})
-            rows = rows.order_by(key, then, "id")[: offset + limit]
-            branches.append([((getattr(c, key), getattr(c, then), c.pk), c) for c in rows])
-        seen: set[int] = set()
-        merged: list[Client] = []
-        for (_, _, pk), client in heapq.merge(*branches, key=lambda row: row[0]):
-            if pk not in seen:
-                seen.add(pk)
-                merged.append(client)
-        return merged[offset : offset + limit]
+            branch = base.filter(_prefix(key, first))
+            parts = (
+                [branch.filter(_prefix(name, rest[0])) for name in NAME_KEYS] if rest else [branch]
+            )
+            ranked = [
+                list(p.order_by(key, then, "id").values_list(key, then, "id")[:end]) for p in parts
+            ]
+            branches.append(_merge_unique(ranked)[:end])
+        page = [pk for _, _, pk in _merge_unique(branches)[offset:end]]
+        found = self.in_bulk(page)
+        return [found[pk] for pk in page if pk in found]
+
+
+NameRank = tuple[str, str, int]
+
+
+def _prefix(key: str, word: str) -> Q:
+    """``key`` starts with ``word``, as a range an index can read."""
+    return Q(**{f"{key}__gte": word, f"{key}__lt": word + "\uffff"})
+
+
+def _merge_unique(runs: list[list[NameRank]]) -> list[NameRank]:
+    """Sorted (name, name, id) runs merged into one, each id once (it may match in several)."""
+    seen: set[int] = set()
+    merged = []
+    for rank in heapq.merge(*runs):
+        if rank[2] not in seen:
+            seen.add(rank[2])
+            merged.append(rank)
+    return merged
 
 
 class Client(VersionedModel):
@@ -324,18 +353,38 @@ class Client(VersionedModel):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [
-            # Name search reads these in order and stops at the page (search_page).
+            # Name search reads these in order and stops at the page (search_page). The
+            # third name after the id changes no order, but lets a second search word be
+            # tested in the index instead of on every row of the first word's range.
             models.Index(
-                fields=["organization", "family_name_key", "given_name_key", "id"],
-                name="client_org_family_order",
+                fields=[
+                    "organization",
+                    "family_name_key",
+                    "given_name_key",
+                    "id",
+                    "preferred_name_key",
+                ],
+                name="client_org_family_names",
             ),
             models.Index(
-                fields=["organization", "given_name_key", "family_name_key", "id"],
-                name="client_org_given_order",
+                fields=[
+                    "organization",
+                    "given_name_key",
+                    "family_name_key",
+                    "id",
+                    "preferred_name_key",
+                ],
+                name="client_org_given_names",
             ),
             models.Index(
-                fields=["organization", "preferred_name_key", "family_name_key", "id"],
-                name="client_org_preferred_order",
+                fields=[
+                    "organization",
+                    "preferred_name_key",
+                    "family_name_key",
+                    "id",
+                    "given_name_key",
+                ],
+                name="client_org_preferred_names",
             ),
             models.Index(
                 fields=["family_name_key", "given_name_key", "id"], name="client_family_order"
