@@ -89,6 +89,26 @@ class Vocabulary:
         }
         return np.fromiter(map(lookup.__getitem__, raws), dtype=np.int64, count=len(raws))
 
+    def encode_raw_pairs(
+        self,
+        firsts: Sequence[str],
+        seconds: Sequence[str],
+        normalize: Callable[[list[tuple[str, str]]], list[str]],
+    ) -> Codes:
+        """:meth:`encode_raw` of the pairs (firsts[k], seconds[k]), without making them.
+
+        Each column is coded on its own (strings keep their hash; a tuple does not), and
+        the distinct pairs of codes are found with one integer sort.
+        """
+        first_values, first_codes = _raw_codes(firsts)
+        second_values, second_codes = _raw_codes(seconds)
+        size = len(second_values)
+        distinct, inverse = np.unique(first_codes * size + second_codes, return_inverse=True)
+        pairs = [(first_values[k // size], second_values[k % size]) for k in distinct.tolist()]
+        codes = self.codes
+        coded = [codes.setdefault(value, len(codes)) for value in normalize(pairs)]
+        return np.array(coded, dtype=np.int64)[inverse.reshape(-1)]
+
     def array(self) -> NDArray[np.object_]:
         out = np.empty(len(self.codes), dtype=object)
         out[:] = self.values
@@ -149,11 +169,10 @@ class FeatureTable:
             sex=others.encode_raw(column["sex"], records.sex_values),
             ssns=ssns,
             ssn=ssns.encode_raw(column["ssn"], records.ssn_values),
-            phone=others.encode_raw(column["phone"], _phone7_values),
+            phone=_phone7_codes(column["phone"]),
             streets=streets,
-            street=streets.encode_raw(
-                list(zip(column["street_number"], column["address_1"], strict=True)),
-                records.street_values,
+            street=streets.encode_raw_pairs(
+                column["street_number"], column["address_1"], records.street_values
             ),
             postcode=others.encode_raw(column["postcode"], records.postcode_values),
             city=others.encode_raw(column["city"], records.normalize_texts),
@@ -196,8 +215,45 @@ class FeatureTable:
         return ((number[:, None] // 10 ** np.arange(7, -1, -1)) % 10).astype(np.int8)
 
 
-def _phone7_values(raws: list[str]) -> list[str]:
-    return [phone[-7:] for phone in records.phone_values(raws)]
+def _raw_codes(values: Sequence[str]) -> tuple[list[str], Codes]:
+    """The distinct values (in first-seen order) and each value's index among them."""
+    distinct = list(dict.fromkeys(values))
+    index = {value: k for k, value in enumerate(distinct)}
+    return distinct, np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+
+
+# Phone numbers up to this long are normalized as one array of characters.
+_PHONE_WIDTH = 40
+
+
+def _phone7_codes(raws: Sequence[str]) -> Codes:
+    """A code per phone: 0 if missing, else 1 + the last seven digits of its phone value
+    (records.phone_value: the last ten digits; none if fewer than seven or all one digit).
+
+    Equal codes mean equal values, as with a vocabulary; computed on a character array.
+    """
+    lengths = _lengths(raws)
+    short = np.flatnonzero(lengths <= _PHONE_WIDTH)
+    out = np.zeros(len(raws), dtype=np.int64)
+    for row in np.flatnonzero(lengths > _PHONE_WIDTH).tolist():
+        phone = records.phone_value(raws[row])[-7:]
+        out[row] = int(phone) + 1 if phone else 0
+    if not len(short) or not lengths[short].max():
+        return out
+    text = np.array(raws if len(short) == len(raws) else [raws[k] for k in short.tolist()])
+    chars = text.view(np.uint32).reshape(len(short), -1).astype(np.int64)
+    is_digit = (chars >= ord("0")) & (chars <= ord("9"))
+    digit = np.where(is_digit, chars - ord("0"), 0)
+    # Rank of each digit from the right (1 = the last digit); 0 for other characters.
+    rank = np.cumsum(is_digit[:, ::-1], axis=1)[:, ::-1] * is_digit
+    last_seven = (rank >= 1) & (rank <= 7)
+    value = (digit * 10 ** np.where(last_seven, rank - 1, 0) * last_seven).sum(axis=1)
+    last_digit = (digit * (rank == 1)).sum(axis=1)
+    in_last_ten = (rank >= 1) & (rank <= 10)
+    one_digit = ~(in_last_ten & (digit != last_digit[:, None])).any(axis=1)
+    valid = (is_digit.sum(axis=1) >= 7) & ~one_digit
+    out[short] = np.where(valid, value + 1, 0)
+    return out
 
 
 def _dob_values(dates: list[dt.date | None]) -> list[str]:
@@ -269,7 +325,7 @@ def _one_edit(
     return (np.abs(len_a - len_b) <= 1) & (distance <= 1)
 
 
-def _lengths(values: list[str]) -> Codes:
+def _lengths(values: Sequence[str]) -> Codes:
     return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 

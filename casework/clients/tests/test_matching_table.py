@@ -16,6 +16,7 @@ import pytest
 
 from casework.clients.matching import blocking, compare, pipeline
 from casework.clients.matching import records as normalize
+from casework.clients.matching import table as table_module
 from casework.clients.matching.csvio import read_columns, read_people, write_people
 from casework.clients.matching.records import Features, Person, features
 from casework.clients.matching.synth import generate
@@ -390,3 +391,39 @@ def test_only_big_runs_in_a_single_threaded_process_score_in_parallel(monkeypatc
     assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS) == 2
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # a threaded server: no fork
     assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS) == 1
+
+
+def test_phone_codes_are_equal_exactly_when_the_phone_values_are():
+    rng = random.Random(5)
+    raws = [
+        *TRICKY,
+        "(518) 555-0134",
+        "518.555.0134",
+        "+1 518 555 0134",
+        "5550134",
+        "555013",
+        "1-555-0134",
+        "0000000",
+        "1111111111",
+        "11111111112",
+        "21111111111",
+        "2111111111",
+        "3111111111 1",
+        "x" * 45 + "5550134",
+        "5" * 45,
+        "١٢٣٤٥٦٧٨",
+        "12345678\x00",
+        *(
+            "".join(rng.choice("0123456789 -().") for _ in range(rng.randint(0, 16)))
+            for _ in range(3000)
+        ),
+    ]
+    codes = table_module._phone7_codes(raws).tolist()
+    values = [normalize.phone_value(raw)[-7:] for raw in raws]
+    assert [code == 0 for code in codes] == [value == "" for value in values]
+    first_code: dict[str, int] = {}
+    for code, value in zip(codes, values, strict=True):
+        assert first_code.setdefault(value, code) == code
+    assert len(set(codes)) == len(set(values))
+    assert table_module._phone7_codes([]).tolist() == []
+    assert table_module._phone7_codes(["", ""]).tolist() == [0, 0]
