@@ -227,18 +227,15 @@ def _counting(sizes: Codes) -> Codes:
     return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - sizes, sizes)
 
 
-def _rule_pairs(table: FeatureTable, rule: str, scan_order: bool = False) -> Pairs:
-    """The pairs within each of the rule's blocks (as they come, or in scan order)."""
+def _rule_pairs(table: FeatureTable, rule: str) -> Pairs:
+    """The pairs within each of the rule's blocks."""
     rows, keys = RULES[rule](table)
     if not len(rows):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if rule in OPEN:
-        if scan_order:
-            raise ValueError(f"{rule}: a rule with open rows has no scan order")
         is_open = OPEN[rule](table)
         return _within(*_open_first(rows, keys, is_open), is_open)
-    blocks = _blocks_in_scan_order if scan_order else _blocks
-    return _within(*blocks(rows, keys))
+    return _within(*_blocks(rows, keys))
 
 
 def _distinct_pairs(parts: list[Pairs], size: int) -> Pairs:
@@ -297,7 +294,17 @@ def rule_pairs(table: FeatureTable, rule: str, limit: int) -> Pairs:
     "First" in the order of a scan over the records: blocks by their first record, pairs
     within a block by row. The sample is deterministic and independent of the other rules.
     """
-    i, j = _rule_pairs(table, rule, scan_order=True)
+    if rule in OPEN:
+        raise ValueError(f"{rule}: a rule with open rows has no scan order")
+    rows, keys = RULES[rule](table)
+    if not len(rows) or limit <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ordered, starts, sizes = _blocks_in_scan_order(rows, keys)
+    # Only the blocks up to the one that reaches the limit (not a rule's millions of pairs).
+    kept = (sizes >= 2) & (sizes <= MAX_BLOCK)
+    reached = np.cumsum(np.where(kept, sizes * (sizes - 1) // 2, 0))
+    blocks = int(np.searchsorted(reached, limit)) + 1
+    i, j = _within(ordered, starts[:blocks], sizes[:blocks])
     return i[:limit], j[:limit]
 
 

@@ -186,15 +186,18 @@ def test_link_pairs_cross_the_split_and_share_a_key(table, records):
     assert found == _reference_pairs(records, blocking.PREDICTION_RULES, left=split)
 
 
-def test_rule_pairs_come_in_scan_order_and_stop_at_the_limit(table, records):
+@pytest.mark.parametrize("rule", ["dob", "first_and_last_name_sound"])
+def test_rule_pairs_come_in_scan_order_and_stop_at_the_limit(table, records, rule):
     blocks: dict[str, list[int]] = {}
     for row, record in enumerate(records):
-        for key in _scalar_keys(record)["dob"]:
+        for key in _scalar_keys(record)[rule]:
             blocks.setdefault(key, []).append(row)
     expected = [pair for members in blocks.values() for pair in combinations(members, 2)]
-    i, j = blocking.rule_pairs(table, "dob", 50)
-    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected[:50]
-    assert blocking.block_pairs(table, "dob") == len(expected)
+    first_block = len(next(m for m in blocks.values() if len(m) > 1))
+    for limit in (0, 1, first_block * (first_block - 1) // 2, 50, 51, len(expected) + 1):
+        i, j = blocking.rule_pairs(table, rule, limit)
+        assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected[:limit], limit
+    assert blocking.block_pairs(table, rule) == len(expected)
 
 
 def test_patterns_count_distinct_gammas_in_first_seen_order():
