@@ -116,7 +116,7 @@ def score_pairs(
     # Forked children share the table read by this process; each takes every workers-th
     # chunk, this process the first share, and the children send their scores back.
     context = multiprocessing.get_context("fork")
-    table.name_info, table.dob_digits  # noqa: B018  # computed once, before the fork
+    table.name_info, table.dob_digits, table.street_strings  # noqa: B018  # once, before forking
     children = []
     for k in range(1, workers):
         receive, send = context.Pipe(duplex=False)

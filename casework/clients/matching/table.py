@@ -208,6 +208,11 @@ class FeatureTable:
         return NameInfo.of(self.names.values)
 
     @cached_property
+    def street_strings(self) -> NDArray[np.object_]:
+        """The street vocabulary's values, indexed by code."""
+        return self.streets.array()
+
+    @cached_property
     def dob_digits(self) -> NDArray[np.int8]:
         """The eight digits of YYYYMMDD per row (meaningful for years 1000 to 9999)."""
         year, month, day = self.ymd.T
@@ -506,8 +511,9 @@ def _address(table: FeatureTable, i: Codes, j: Codes) -> Codes:
     similar = np.zeros(len(i), dtype=bool)
     both = np.flatnonzero((sa > 0) & (sb > 0))
     if len(both):
-        a, b, inverse = _distinct_strings(table.streets.array(), sa[both], sb[both])
-        similar[both] = _jaro_winkler_typo(a, b)[inverse]
+        # Nearly every pair has its own two streets: no search for repeated pairs.
+        values = table.street_strings
+        similar[both] = _jaro_winkler_typo(_strings(values, sa[both]), _strings(values, sb[both]))
     levels = _select(
         [
             (sa > 0) & (sa == sb) & ((pa == pb) | (ca == cb)),
