@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -220,6 +220,18 @@ def street_values(numbers_and_lines: Sequence[tuple[str, str]]) -> list[str]:
     number = _many(numbers, normalize_texts)
     words = _many(lines, _abbreviated_lines)
     return [_street(number[n], words[line]) for n, line in zip(numbers, lines, strict=True)]
+
+
+def streets_of_parts(
+    numbers: list[str], lines: list[str], pairs: Iterable[tuple[int, int]]
+) -> list[str]:
+    """:func:`street_value` of (numbers[a], lines[b]) for each (a, b) in ``pairs``.
+
+    For distinct numbers and lines (each is normalized once) and distinct index pairs.
+    """
+    number = normalize_texts(numbers)
+    words = _abbreviated_lines(lines)
+    return [_street(number[a], words[b]) for a, b in pairs]
 
 
 def _many(values: list[str], each: Callable[[list[str]], list[str]]) -> dict[str, str]:

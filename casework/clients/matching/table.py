@@ -89,24 +89,24 @@ class Vocabulary:
         }
         return np.fromiter(map(lookup.__getitem__, raws), dtype=np.int64, count=len(raws))
 
-    def encode_raw_pairs(
-        self,
-        firsts: Sequence[str],
-        seconds: Sequence[str],
-        normalize: Callable[[list[tuple[str, str]]], list[str]],
-    ) -> Codes:
-        """:meth:`encode_raw` of the pairs (firsts[k], seconds[k]), without making them.
+    def encode_streets(self, numbers: Sequence[str], lines: Sequence[str]) -> Codes:
+        """:meth:`encode_raw` of the streets (numbers[k], lines[k]) (records.street_value).
 
-        Each column is coded on its own (strings keep their hash; a tuple does not), and
-        the distinct pairs of codes are found with one integer sort.
+        Each column is coded on its own (strings keep their hash; a tuple does not), the
+        distinct pairs of codes are found with one integer sort, and each distinct number
+        and line is normalized once.
         """
-        first_values, first_codes = _raw_codes(firsts)
-        second_values, second_codes = _raw_codes(seconds)
-        size = len(second_values)
-        distinct, inverse = np.unique(first_codes * size + second_codes, return_inverse=True)
-        pairs = [(first_values[k // size], second_values[k % size]) for k in distinct.tolist()]
+        number_values, number_codes = _raw_codes(numbers)
+        line_values, line_codes = _raw_codes(lines)
+        size = len(line_values)
+        distinct, inverse = np.unique(number_codes * size + line_codes, return_inverse=True)
+        number_at, line_at = np.divmod(distinct, size)
+        pairs = zip(number_at.tolist(), line_at.tolist(), strict=True)
         codes = self.codes
-        coded = [codes.setdefault(value, len(codes)) for value in normalize(pairs)]
+        coded = [
+            codes.setdefault(value, len(codes))
+            for value in records.streets_of_parts(number_values, line_values, pairs)
+        ]
         return np.array(coded, dtype=np.int64)[inverse.reshape(-1)]
 
     def array(self) -> NDArray[np.object_]:
@@ -171,9 +171,7 @@ class FeatureTable:
             ssn=ssns.encode_raw(column["ssn"], records.ssn_values),
             phone=_phone7_codes(column["phone"]),
             streets=streets,
-            street=streets.encode_raw_pairs(
-                column["street_number"], column["address_1"], records.street_values
-            ),
+            street=streets.encode_streets(column["street_number"], column["address_1"]),
             postcode=others.encode_raw(column["postcode"], records.postcode_values),
             city=others.encode_raw(column["city"], records.normalize_texts),
             state=others.encode_raw(column["state"], records.normalize_texts),

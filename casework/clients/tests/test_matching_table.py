@@ -265,6 +265,11 @@ def test_many_values_normalize_exactly_like_one_value():
     assert normalize.postcode_values(TRICKY) == list(map(normalize.postcode_value, TRICKY))
     pairs = [(number, line) for number in ("12", "", " 7b ") for line in TRICKY]
     assert normalize.street_values(pairs) == [normalize.street_value(n, line) for n, line in pairs]
+    numbers, lines = ["12", "", " 7b "], list(TRICKY)
+    parts = [(a, b) for a in range(len(numbers)) for b in range(len(lines))]
+    assert normalize.streets_of_parts(numbers, lines, parts) == [
+        normalize.street_value(numbers[a], lines[b]) for a, b in parts
+    ]
     assert normalize.normalize_texts([]) == []
     assert normalize.normalize_texts(["ÅNGSTRÖM"]) == ["angstrom"]
 
