@@ -78,7 +78,10 @@ def focused(page) -> dict:
                 tag: el.tagName, name: el.getAttribute('name'), type: el.getAttribute('type'),
                 text: (el.innerText || el.value || '').trim(), href: el.getAttribute('href'),
                 outline: style.outlineStyle, outlineWidth: style.outlineWidth,
-                shadow: style.boxShadow,
+                outlineOffset: style.outlineOffset, shadow: style.boxShadow,
+                rect: (({left, top, right, bottom}) => ({left, top, right, bottom}))(
+                    el.getBoundingClientRect()),
+                viewport: {width: window.innerWidth, height: window.innerHeight},
             };
         }"""
     )
@@ -120,11 +123,21 @@ def test_the_first_tab_reaches_the_skip_link(visit, path, signed_in):
     focus_top_of_page(visit.page)
     visit.page.keyboard.press("Tab")
     element = focused(visit.page)
-    visit.shot("first-tab")
     assert element["tag"] == "A", element
     assert "skip" in element["text"].lower(), element
     assert (element["href"] or "").startswith("#"), element
     assert focus_is_visible(element), f"the skip link's focus is not visible: {element}"
+    # Its focus ring is wholly on screen (WCAG 2.2 2.4.11, focus not obscured), once it
+    # has slid in (USWDS animates it for 0.15 s).
+    visit.page.wait_for_timeout(400)
+    element = focused(visit.page)
+    visit.shot("first-tab")
+    ring = float(element["outlineWidth"].removesuffix("px")) + float(
+        element["outlineOffset"].removesuffix("px")
+    )
+    box, viewport = element["rect"], element["viewport"]
+    assert box["left"] - ring >= 0 and box["top"] - ring >= 0, element
+    assert box["right"] + ring <= viewport["width"], element
 
     # Following it moves focus to the main content.
     visit.page.keyboard.press("Enter")
