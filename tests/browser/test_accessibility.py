@@ -136,7 +136,8 @@ def test_the_first_tab_reaches_the_skip_link(visit, path, signed_in):
         element["outlineOffset"].removesuffix("px")
     )
     box, viewport = element["rect"], element["viewport"]
-    assert box["left"] - ring >= 0 and box["top"] - ring >= 0, element
+    assert box["left"] - ring >= 0, element
+    assert box["top"] - ring >= 0, element
     assert box["right"] + ring <= viewport["width"], element
 
     # Following it moves focus to the main content.
