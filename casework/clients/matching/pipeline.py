@@ -55,10 +55,16 @@ class ScoredPair(NamedTuple):
     score: float
 
 
+class _Progress(tqdm):
+    """tqdm without its monitor thread, which would keep scoring from forking (see below)."""
+
+    monitor_interval = 0
+
+
 def to_features(people: Iterable[Person], progress: TextIO | None = None) -> list[Features]:
     items = list(people)
     show = progress is not None and len(items) >= PROGRESS_MIN_RECORDS
-    iterable = tqdm(items, desc="normalizing", file=progress, disable=not show, unit="rec")
+    iterable = _Progress(items, desc="normalizing", file=progress, disable=not show, unit="rec")
     return [features(person) for person in iterable]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import subprocess
+import sys
 import threading
 from collections import Counter
 from dataclasses import replace
@@ -399,6 +401,28 @@ def test_only_big_runs_in_a_single_threaded_process_score_in_parallel(monkeypatc
     assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS) == 2
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # a threaded server: no fork
     assert pipeline.scoring_workers(pipeline.PARALLEL_MIN_PAIRS) == 1
+
+
+def test_the_progress_bar_leaves_the_process_single_threaded_so_scoring_can_fork():
+    # ``casework match`` over the database shows a bar while normalizing; tqdm's monitor
+    # thread would make scoring_workers refuse to fork. A fresh interpreter, since pytest's
+    # own workers run threads.
+    code = (
+        "import io, sys, threading\n"
+        "from casework.clients.matching import pipeline\n"
+        "from casework.clients.matching.records import Person\n"
+        "people = [Person(id=str(n), first_name='Ann', last_name='Lee') for n in range(3)]\n"
+        "pipeline.PROGRESS_MIN_RECORDS = 1\n"
+        "bar = io.StringIO()\n"
+        "pipeline.to_features(people, bar)\n"
+        "assert 'normalizing' in bar.getvalue(), bar.getvalue()\n"
+        "print(threading.active_count())\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
 
 
 def test_phone_codes_are_equal_exactly_when_the_phone_values_are():
