@@ -34,10 +34,13 @@ def bound_cursor(using: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
 
+    # The steps of Django's own BaseDatabaseWrapper._cursor, with a server-binding cursor.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = connection.connection
-    cursor = psycopg.Cursor(raw)
+    with connection.wrap_database_errors:
+        cursor = psycopg.Cursor(raw)
     # As Django's create_cursor does: its time zone, when the connection's loader differs.
     loader = raw.adapters.get_loader(psycopg.adapters.types["timestamptz"].oid, Format.TEXT)
     if connection.timezone != getattr(loader, "timezone", None):
