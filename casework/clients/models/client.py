@@ -163,11 +163,10 @@ class ClientQuerySet(models.QuerySet["Client"]):
         """
         qs = self
         for word in normalize_name(text).split()[:4]:
-            upper = word + "\uffff"
             qs = qs.filter(
-                Q(family_name_key__gte=word, family_name_key__lt=upper)
-                | Q(given_name_key__gte=word, given_name_key__lt=upper)
-                | Q(preferred_name_key__gte=word, preferred_name_key__lt=upper)
+                _prefix(NAME_KEYS[0], word)
+                | _prefix(NAME_KEYS[1], word)
+                | _prefix(NAME_KEYS[2], word)
             )
         if date_of_birth:
             qs = qs.filter(date_of_birth=date_of_birth)
