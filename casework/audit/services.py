@@ -99,14 +99,16 @@ def _append(event: AuditEvent) -> None:
     """
     with transaction.mark_for_rollback_on_error(), bound_cursor() as cursor:
         db = cursor.db
-        params = [field.get_db_prep_save(field.pre_save(event, True), db) for field in _FIELDS]
+        params = [
+            field.get_db_prep_save(field.pre_save(event, True), db) for field in _INSERTED_FIELDS
+        ]
         cursor.execute(_insert_sql(db), params)
         event.pk = cursor.fetchone()[0]
     event._state.adding = False
     event._state.db = db.alias
 
 
-_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_INSERTED_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 _INSERT_SQL: dict[str, str] = {}
 
 
@@ -115,8 +117,8 @@ def _insert_sql(backend: BaseDatabaseWrapper) -> str:
     sql = _INSERT_SQL.get(backend.vendor)
     if sql is None:
         quote = backend.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in _FIELDS)
-        values = ", ".join(["%s"] * len(_FIELDS))
+        columns = ", ".join(quote(field.column) for field in _INSERTED_FIELDS)
+        values = ", ".join(["%s"] * len(_INSERTED_FIELDS))
         table, pk = quote(AuditEvent._meta.db_table), quote(AuditEvent._meta.pk.column)
         sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
         _INSERT_SQL[backend.vendor] = sql
