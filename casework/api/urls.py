@@ -4,7 +4,19 @@ Every operation requires authentication (``auth=API_AUTH`` is the default for ev
 including ones added later); every error is RFC 9457 problem+json (``casework.api.problems``).
 """
 
-from casework.api import audit, clients, enrollments, intake, me, programs, record, workforce
+from casework.api import (
+    audit,
+    care,
+    caseload,
+    clients,
+    directory,
+    enrollments,
+    intake,
+    me,
+    programs,
+    record,
+    workforce,
+)
 from casework.api.auth import API_AUTH
 from casework.api.base import CaseworkAPI
 
@@ -30,3 +42,6 @@ api.add_router("", audit.router)
 api.add_router("", workforce.router)
 api.add_router("", intake.router)
 api.add_router("", record.router)
+api.add_router("", care.router)
+api.add_router("", directory.router)
+api.add_router("", caseload.router)

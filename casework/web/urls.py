@@ -54,4 +54,7 @@ urlpatterns = [
     path("", include("casework.web.workforce_urls")),
     path("", include("casework.web.intake_urls")),
     path("", include("casework.web.record_urls")),
+    path("", include("casework.web.care_urls")),
+    path("", include("casework.web.directory_urls")),
+    path("", include("casework.web.caseload_urls")),
 ]

@@ -1,0 +1,1 @@
+"""Assessments: instruments, responses, scoring and risk flags."""

@@ -1,0 +1,1 @@
+"""Caseload: worklist, crisis events, care team, transfers, workload."""

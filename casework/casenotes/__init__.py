@@ -1,0 +1,1 @@
+"""Case notes: templates, signing, addenda, attachments, billable units."""

@@ -1,0 +1,1 @@
+"""Service plans: goals, objectives, interventions, discharge plan, IPE, safety plan."""

@@ -1,0 +1,1 @@
+"""Closed-loop referrals: lifecycle, partner inbox, status history, clocks."""

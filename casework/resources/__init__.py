@@ -1,0 +1,1 @@
+"""Resource directory (HSDS 3.0): organizations, services, locations."""

@@ -1,0 +1,1 @@
+"""Scheduling: tasks, reminders, appointments, calendar feeds."""
