@@ -343,6 +343,8 @@ if not PRODUCTION:
 STATICFILES_DIRS = [
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("signature_pad", BASE_DIR / "node_modules" / "signature_pad" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
