@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.disclosure import DisclosureNoticeOut
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import (
@@ -69,6 +70,11 @@ class ClientOut(BaseModel):
     )
     access_basis: str = Field(
         "", description="How you reach this client: program, organization, consent, break_glass."
+    )
+    disclosure_notice: DisclosureNoticeOut | None = Field(
+        None,
+        description="When you reach the client through a consent: the 42 CFR 2.32 notice and "
+        "the consent's scope, which accompany the information wherever you use it.",
     )
 
 

@@ -97,6 +97,9 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
         lambda w: {"pk": w.client.pk, "part": "contacts", "item_id": w.parts["contacts"]},
         ("post",),
     ),
+    # issue 9: the accounting of disclosures (staff of the client's programs only)
+    ObjectRoute("disclosure_list", _client, ("get",)),
+    ObjectRoute("disclosure_print", _client, ("get",)),
     ObjectRoute("consent_revoke", lambda w: {"consent_id": w.consent.pk}, ("post",)),
     ObjectRoute("consent_form_download", lambda w: {"consent_id": w.consent.pk}, ("get",)),
     ObjectRoute("token_revoke", lambda w: {"pk": w.token.pk}, ("post",)),

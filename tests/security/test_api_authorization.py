@@ -106,6 +106,7 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "signed_by_name": "Dolores Abernathy",
         },
         ("post", "/consents/{consent_id}/revoke"): {"reason": "asked to"},
+        ("post", "/consents/{consent_id}/event-outcome"): {"happened": False},
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
