@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from casework.accounts.access import renew_access_stamps
+from casework.accounts.auth_audit import record_auth_event
 from casework.accounts.middleware import DEVICE_KEY, LOGIN_AT_KEY
 from casework.accounts.models import Membership, Organization, Program, User
 from casework.accounts.twofactor import has_confirmed_device
@@ -43,14 +44,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
-    attempted = str(credentials.get("username") or credentials.get("email") or "")[:254]
-    record(
-        actor=None,
-        action=AuditAction.LOGIN_FAILED,
-        target_type="user",
-        actor_label=attempted,
-        details={"attempted": attempted},
-    )
+    attempted = str(credentials.get("username") or credentials.get("email") or "")
+    record_auth_event(action=AuditAction.LOGIN_FAILED, identifier=attempted)
 
 
 @receiver([post_save, post_delete], sender=Membership)

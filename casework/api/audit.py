@@ -11,17 +11,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from casework.accounts.access import access_for
-from casework.accounts.models import Membership, User
+from casework.accounts.auth_audit import scoped_events
+from casework.accounts.models import User
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import Id, InputSchema, Text254
-from casework.audit.models import AuditAction, AuditEvent
+from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.permissions import redact_audit_addresses
 from casework.core.exceptions import PermissionDenied
@@ -65,17 +65,8 @@ def _aware(moment: datetime, field: str) -> datetime:
 
 
 def _scoped(organization_ids: frozenset[int]) -> Any:
-    """Rows about the organizations, plus their staff's own events (sign-ins, token use).
-
-    The same rule as the web UI's audit pages, so both show an auditor the same trail.
-    """
-    staff = Membership.objects.filter(
-        user_id=OuterRef("actor_id"), organization_id__in=organization_ids
-    )
-    return AuditEvent.objects.filter(
-        Q(organization_id__in=organization_ids)
-        | (Q(organization_id__isnull=True, client_id__isnull=True) & Exists(staff))
-    )
+    """The same rule as the web UI's audit pages (``accounts.auth_audit.scoped_events``)."""
+    return scoped_events(organization_ids)
 
 
 def _filtered(organization_ids: frozenset[int], filters: AuditEventFilters) -> Any:

@@ -25,6 +25,7 @@ from casework.clients.models import (
     Enrollment,
 )
 from casework.clients.models.client import has_break_glass, has_consents_to
+from casework.core import context
 from casework.core.db import bound_cursor
 from casework.core.exceptions import NotFound, PermissionDenied
 
@@ -180,6 +181,17 @@ def access_client(
         if not can_write_client(user, client):
             _deny(user, pk, "read-only access")
             raise PermissionDenied("You can view this client but not change it.")
+        if audit and context.current().method in ("GET", "HEAD"):
+            # An edit form shows the record as it stands: a read like any other.
+            record(
+                actor=user,
+                action=AuditAction.VIEW,
+                target_type="client",
+                target_id=pk,
+                client_id=pk,
+                organization_id=client.organization_id,
+                details={"form": True},
+            )
         return client
     redact_confidential_addresses(user, [client])
     client.disclosure_notice = disclosure_notice(user, client)
@@ -207,7 +219,7 @@ def access_enrollment(user: Any, enrollment_id: object, *, write: bool = False) 
     enrollment = Enrollment.objects.select_related("program", "client").filter(pk=pk).first()
     if enrollment is None:
         raise NotFound("enrollment")
-    access_client(user, enrollment.client_id, write=write, audit=False)
+    access_client(user, enrollment.client_id, write=write)
     if write and not access_for(user).can_write_in_program(
         enrollment.program_id, enrollment.organization_id
     ):

@@ -11,14 +11,19 @@ from casework.core.models import VersionedModel
 
 
 def parse_etag(value: str | None) -> int | None:
-    """Read a version from an ``If-Match`` value (``"3"``, ``W/"3"`` or ``3``); None if absent."""
+    """Read a version from an ``If-Match`` value (``"3"`` or ``3``); None if absent.
+
+    ``If-Match`` uses the strong comparison (RFC 9110, section 13.1.1): a weak validator
+    (``W/"3"``) never matches, so it comes back as -1, like any unreadable value, and the
+    change is answered 412.
+    """
     if not value:
         return None
     text = value.strip()
     if text.startswith("W/"):
-        text = text[2:]
+        return -1
     text = text.strip('"')
-    return int(text) if text.isdigit() else -1
+    return int(text) if text.isdigit() and len(text) <= 18 else -1
 
 
 def save_versioned(instance: VersionedModel, *, expected_version: int, fields: list[str]) -> None:

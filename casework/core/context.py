@@ -19,6 +19,7 @@ class RequestContext:
     ip: str | None = None
     user_agent: str = ""
     channel: str = "system"  # web, api, cli or system
+    method: str = ""  # the HTTP method, in a request
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(

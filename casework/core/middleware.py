@@ -11,7 +11,9 @@ from django.http import HttpRequest, HttpResponse
 
 from casework.core import context
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A caller's X-Request-ID is kept only when it is wholly of these characters (``fullmatch``:
+# ``$`` would let a trailing newline through into logs and the audit trail).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 # The web UI loads scripts and styles only from this server (USWDS, htmx, our own files).
 CONTENT_SECURITY_POLICY = (
@@ -45,13 +47,14 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         channel = "api" if request.path.startswith("/api/") else "web"
         ctx = context.RequestContext(
             request_id=request_id,
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:400],
             channel=channel,
+            method=request.method or "",
         )
         request.request_id = request_id  # type: ignore[attr-defined]  # read by views/tests
         with context.bind(ctx):

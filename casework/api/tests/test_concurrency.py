@@ -66,11 +66,16 @@ def test_unreadable_if_match_gets_412(api_as, cm_health, client_health):
     assert_problem(response, 412)
 
 
-def test_weak_etag_form_is_accepted(api_as, cm_health, client_health):
+def test_weak_etag_gets_412(api_as, cm_health, client_health):
+    """If-Match compares strongly (RFC 9110, 13.1.1): a weak ETag never matches."""
     response = api_as(cm_health).patch(
         f"clients/{client_health.pk}", {"city": "Troy"}, HTTP_IF_MATCH='W/"1"'
     )
-    assert response.status_code == 200
+    assert_problem(response, 412)
+    strong = api_as(cm_health).patch(
+        f"clients/{client_health.pk}", {"city": "Troy"}, HTTP_IF_MATCH='"1"'
+    )
+    assert strong.status_code == 200
 
 
 def test_enrollment_patch_needs_if_match_and_refuses_stale(api_as, cm_health, client_health):

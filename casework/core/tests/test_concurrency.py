@@ -56,7 +56,16 @@ def test_the_etag_is_the_quoted_version(client_health):
 
 @pytest.mark.parametrize(
     ("header", "version"),
-    [('"3"', 3), ('W/"3"', 3), ("3", 3), ("", None), (None, None), ('"abc"', -1), ("*", -1)],
+    [
+        ('"3"', 3),
+        ('W/"3"', -1),
+        ("3", 3),
+        ('"' + "9" * 40 + '"', -1),
+        ("", None),
+        (None, None),
+        ('"abc"', -1),
+        ("*", -1),
+    ],
 )
 def test_parse_etag_reads_if_match_values(header, version):
     """A value that is present but not a version (-1) never matches a row, so it gets 412."""

@@ -8,16 +8,17 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from casework.accounts.models import Membership
+from casework.accounts.auth_audit import scoped_events
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.clients.permissions import redact_audit_addresses
+from casework.core.csvsafe import safe_row
 from casework.web.forms import AuditFilterForm
 from casework.web.gates import audit_org_ids
 from casework.web.paging import paginate
@@ -42,15 +43,6 @@ CSV_COLUMNS = (
 
 def _start_of(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def scoped_events(org_ids: frozenset[int]) -> QuerySet[AuditEvent]:
-    """Rows about the organizations, plus sign-ins and other user events of their staff."""
-    staff = Membership.objects.filter(user_id=OuterRef("actor_id"), organization_id__in=org_ids)
-    return AuditEvent.objects.filter(
-        Q(organization_id__in=org_ids)
-        | (Q(organization_id__isnull=True, client_id__isnull=True) & Exists(staff))
-    )
 
 
 def filtered_events(org_ids: frozenset[int], filters: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -98,12 +90,6 @@ class _Echo:
         return value
 
 
-def _safe_cell(value: Any) -> str:
-    """Neutralize spreadsheet formulas (CSV injection) in free-text cells."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _redacted(rows: QuerySet[AuditEvent], user: Any, size: int = 2000) -> Iterator[AuditEvent]:
     batch: list[AuditEvent] = []
     for event in rows.iterator(chunk_size=size):
@@ -121,21 +107,23 @@ def _csv_rows(rows: QuerySet[AuditEvent], user: Any) -> Iterator[str]:
     yield writer.writerow(CSV_COLUMNS)
     for event in _redacted(rows, user):
         yield writer.writerow(
-            [
-                event.occurred_at.isoformat(),
-                _safe_cell(event.actor_label),
-                event.action,
-                event.target_type,
-                _safe_cell(event.target_id),
-                event.client_id or "",
-                event.organization_id or "",
-                event.channel,
-                event.ip or "",
-                event.request_id,
-                _safe_cell(event.user_agent),
-                _safe_cell(event.changes or ""),
-                _safe_cell(event.details or ""),
-            ]
+            safe_row(
+                [
+                    event.occurred_at.isoformat(),
+                    event.actor_label,
+                    event.action,
+                    event.target_type,
+                    event.target_id,
+                    event.client_id or "",
+                    event.organization_id or "",
+                    event.channel,
+                    event.ip or "",
+                    event.request_id,
+                    event.user_agent,
+                    event.changes or "",
+                    event.details or "",
+                ]
+            )
         )
 
 

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from casework.accounts import services as accounts
+from casework.accounts.auth_audit import record_auth_event
 from casework.audit.models import AuditAction
-from casework.audit.services import record
 from casework.web.forms import SignInForm
 
 
@@ -52,13 +52,7 @@ def lockout_response(
 ) -> HttpResponse:
     """django-axes calls this once an account has too many failed sign-ins: 429 and why."""
     attempted = lockout_username(request, credentials)
-    record(
-        actor=None,
-        action=AuditAction.LOCKED_OUT,
-        target_type="user",
-        actor_label=attempted,
-        details={"attempted": attempted},
-    )
+    record_auth_event(action=AuditAction.LOCKED_OUT, identifier=attempted)
     form = SignInForm(request, initial={"username": attempted})
     return render(request, "web/auth/login.html", {"form": form, "locked": True}, status=429)
 
@@ -76,12 +70,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         email = form.cleaned_data["email"]
         # Recorded for every request, whether or not the address has an account.
-        record(
-            actor=None,
-            action=AuditAction.PASSWORD_RESET,
-            target_type="user",
-            actor_label=email[:254],
-            details={"event": "requested"},
+        record_auth_event(
+            action=AuditAction.PASSWORD_RESET, identifier=email, details={"event": "requested"}
         )
         return super().form_valid(form)
 

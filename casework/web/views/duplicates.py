@@ -85,7 +85,22 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
         .order_by("-performed_at")[:25]
     )
     context = {"page": page, "pairs": pairs, "merges": list(merges)}
+    _record_queue_read(request, pairs, context["merges"], page.number)
     return render(request, "record/duplicates.html", context)
+
+
+def _record_queue_read(request: HttpRequest, pairs: Any, merges: Any, number: int) -> None:
+    """Audit the queue page as a read of every client it shows (both sides, and merges)."""
+    shown = [c.pk for p in pairs for c in (p["a"], p["b"])]
+    shown += [c for m in merges for c in (m.survivor_id, m.merged_id)]
+    orgs = {p["a"].organization_id for p in pairs}
+    record(
+        actor=request.user,
+        action=AuditAction.LIST,
+        target_type="duplicate_queue",
+        organization_id=orgs.pop() if len(orgs) == 1 else None,
+        details={"client_ids": list(dict.fromkeys(shown)), "page": number},
+    )
 
 
 def _candidate(user: Any, candidate_id: int) -> DuplicateCandidate:

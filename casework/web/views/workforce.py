@@ -27,6 +27,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.services import client_list_record
 from casework.core import exceptions as domain
+from casework.core.csvsafe import safe_mapping
 from casework.workforce import forms as wf_forms
 from casework.workforce import pathway as planner
 from casework.workforce import permissions, queries, services
@@ -331,8 +332,7 @@ def compliance_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        # Cells starting with = + - @ would run as formulas in a spreadsheet.
-        writer.writerow({k: ("'" + v if v[:1] in "=+-@" else v) for k, v in row.items()})
+        writer.writerow(safe_mapping(row))  # no cell runs as a spreadsheet formula
     return response
 
 

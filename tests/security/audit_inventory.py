@@ -1,0 +1,140 @@
+"""The inventory of audited reads: every page and API operation that shows client data.
+
+Like the authorization inventory (``routes.py``), every GET web route and every GET API
+operation must be in exactly one table here; ``test_audit_inventory`` fails for one that is
+not, for an "audited read" that writes no read audit row naming the client, and for a
+"no client data" one whose answer carries the client's name.
+"""
+
+from __future__ import annotations
+
+from casework.clients.models import RECORD_PARTS
+
+# The client record's parts: GET /clients/{id}/<part> and /clients/{id}/<part>/{item_id}.
+_PART_READS = frozenset(
+    path
+    for name in RECORD_PARTS
+    for path in (f"/clients/{{client_id}}/{name}", f"/clients/{{client_id}}/{name}/{{item_id}}")
+)
+
+# Web pages that show client data: each GET writes a read audit row (view, list, search,
+# export, reveal) naming the client shown, or a read of the audit trail.
+WEB_AUDITED_READS = frozenset(
+    {
+        "dashboard",
+        "client_list",
+        "client_detail",
+        "client_edit",
+        "record_profile",
+        "record_ssn",
+        "record_history",
+        "record_part_list",
+        "record_part_edit",
+        "consent_list",
+        "consent_create",
+        "consent_form_download",
+        "disclosure_list",
+        "disclosure_print",
+        "audit_list",
+        "audit_export",
+        "duplicate_queue",
+        "intake_screen",
+        "intake_result",
+        "enrollment_transition",
+    }
+)
+# Web pages that show no client data (or only to the caller about themselves).
+WEB_NO_CLIENT_DATA = frozenset(
+    {
+        "healthz",
+        "readyz",
+        "login",
+        "logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "pathway",
+        "client_create",
+        "tokens",
+        "two_factor",
+        "two_factor_setup",
+        "two_factor_disable",
+        "security_settings",
+        "notifications_read_all",
+        "my_credentials",
+        "workforce_entry_add",
+        "workforce_supervision",
+        "workforce_compliance",
+        "workforce_compliance_csv",
+        "workforce_requirements",
+        "workforce_rules",
+        "workforce_rule_edit",
+        "workforce_entry_edit",
+        "workforce_certificate",
+        "workforce_staff",
+        "workforce_verify",
+        "workforce_hours_sign",
+        "intake_start",
+        "intake_rules_list",
+        "intake_rules",
+        "intake_new_client",
+        "intake_override",
+        "intake_finish",
+        "import_upload",
+        "import_status",  # the uploader's own file, before any client exists
+        "record_sections",  # counts and links, loaded inside the (audited) client page
+        "import_confirm",
+        "import_cancel",
+        "emergency_access",
+        "duplicate_run",
+        "duplicate_merge",
+        "duplicate_not_duplicate",
+        "merge_undo",
+        "record_ssn_reveal",
+        "record_part_end",
+        "consent_revoke",
+        "token_revoke",
+        "notification_read",
+        "enrollment_reenroll",
+    }
+)
+# The caller's own notifications: messages written to them by services (a title may name a
+# client of their caseload); the client reads behind them are audited where they happen.
+WEB_OWN_MESSAGES = frozenset({"notifications"})
+# API operations (GET) that answer client data, each audited as a read naming the client.
+API_AUDITED_READS = frozenset(
+    {
+        "/clients",
+        "/clients/{client_id}",
+        "/clients/{client_id}/profile",
+        "/clients/{client_id}/ssn",
+        "/clients/{client_id}/history",
+        "/clients/{client_id}/consents",
+        "/clients/{client_id}/disclosures",
+        "/consents/{consent_id}/signed-form",
+        "/enrollments",
+        "/enrollments/{enrollment_id}",
+        "/audit-events",
+        "/screenings/{screening_id}",
+    }
+    | _PART_READS
+)
+API_NO_CLIENT_DATA = frozenset(
+    {
+        "/me",
+        "/programs",
+        "/pathway",
+        "/programs/{program_id}/eligibility",
+        "/workforce/staff",
+        "/workforce/staff/{staff_id}",
+        "/workforce/staff/{staff_id}/credentials",
+        "/workforce/me",
+        "/workforce/me/credentials",
+        "/workforce/me/continuing-education",
+        "/workforce/me/continuing-education/certificate",
+        "/workforce/me/supervised-hours",
+        "/duplicates",
+        "/workforce/continuing-education/{entry_id}/certificate",
+    }
+)
