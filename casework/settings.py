@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "casework.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    "casework.audit.middleware.IdRangeMiddleware",  # ids past 64 bits: 404, audited
 ]
 
 # The chain for API calls that carry a bearer token (casework.api.middleware): they never

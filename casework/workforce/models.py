@@ -390,6 +390,15 @@ class ContinuingEducation(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.course} ({self.hours} h)"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        if self.completed_on and self.completed_on > timezone.localdate():
+            raise ValidationError(
+                {"completed_on": "Continuing education cannot be completed in the future."}
+            )
+
 
 class RuleSet(models.Model):
     """One version of a rule (a credential's requirements, a pathway, labour-market figures).

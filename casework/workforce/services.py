@@ -196,7 +196,9 @@ def continuing_education_create(
     if certificate is not None:
         entry.certificate_name = (certificate.name or "certificate")[-200:]
         entry.certificate_type = content_type
-        entry.certificate.save(certificate.name or "certificate", certificate, save=False)
+        # Stored under a random name whose extension is the sniffed type, never the client's.
+        kind = uploads.document_kind(certificate) or "bin"
+        entry.certificate.save(uploads.random_name(kind), certificate, save=False)
         entry.save(update_fields=["certificate", "certificate_name", "certificate_type"])
     return entry
 
