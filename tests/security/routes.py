@@ -55,6 +55,8 @@ SELF_SCOPED = frozenset(
         "emergency_access",
         "duplicate_queue",
         "duplicate_run",
+        # Issue 10: the program comes from the query string and is checked in the view.
+        "reassign",
     }
 )
 
@@ -137,6 +139,8 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ),
     ObjectRoute("merge_undo", lambda w: {"pk": w.merge_id}, ("post",), owner="org_admin"),
     ObjectRoute("enrollment_transition", lambda w: {"pk": w.enrollment.pk}),
+    # Issue 10: choosing the primary case manager.
+    ObjectRoute("enrollment_case_manager", lambda w: {"pk": w.enrollment.pk}, owner="sup_health"),
     ObjectRoute("enrollment_reenroll", lambda w: {"pk": w.enrollment.pk}, ("post",)),
 )
 

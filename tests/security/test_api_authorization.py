@@ -55,6 +55,7 @@ BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrol
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
+    "/enrollments/{enrollment_id}/case-manager": "sup_health",
     "/duplicates/{candidate_id}/merge": "org_admin",
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
@@ -110,6 +111,10 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
+        ("post", "/enrollments/{enrollment_id}/case-manager"): {
+            "primary_case_manager_id": None,
+            "reason": "Caseload balancing",
+        },
         ("post", "/screenings/{screening_id}/override"): {
             "result": "ineligible",
             "reason": "Does not live in the service area at all.",
