@@ -99,7 +99,7 @@ def test_missing_columns_are_allowed_but_id_is_required(tmp_path):
         ("7,Ann,Lee", r"row 3: 3 fields, expected 13$"),
         (",Ann,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'id': id is empty$"),
         ("1,Ann,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'id': '1' appears twice$"),
-        ("7,Ann,Lee,1980-01-02,F,,,,,,,,12A4", r"column 'postcode': '12A4' is not a 5-digit"),
+        ("7,Ann,Lee,1980-01-02,F,,,,,,,,12A4", r"row 3, column 'postcode': '12A4' is not"),
         ("7,An\x07n,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'first_name': 'An\\x07n' contains"),
     ],
 )
