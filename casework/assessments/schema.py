@@ -42,6 +42,22 @@ NEED_DOMAINS = (
     "daily_living",
     "health_insurance",
 )
+NEED_LABELS = {
+    "housing": "Housing",
+    "food": "Food",
+    "income_benefits": "Income and benefits",
+    "employment_education": "Employment and education",
+    "physical_health": "Physical health",
+    "mental_health": "Mental health",
+    "substance_use": "Substance use",
+    "safety": "Safety",
+    "legal": "Legal",
+    "transportation": "Transportation",
+    "childcare": "Childcare",
+    "social_support": "Social support",
+    "daily_living": "Daily living skills",
+    "health_insurance": "Health insurance",
+}
 NeedDomain = Literal[
     "housing",
     "food",

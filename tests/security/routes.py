@@ -55,6 +55,9 @@ SELF_SCOPED = frozenset(
         "emergency_access",
         "duplicate_queue",
         "duplicate_run",
+        # Issue 13: the agency's instrument library (definitions, not client data; uploads
+        # go to the caller's own organization and need its admin role).
+        "instrument_library",
     }
 )
 
@@ -135,6 +138,12 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("merge_undo", lambda w: {"pk": w.merge_id}, ("post",), owner="org_admin"),
     ObjectRoute("enrollment_transition", lambda w: {"pk": w.enrollment.pk}),
     ObjectRoute("enrollment_reenroll", lambda w: {"pk": w.enrollment.pk}, ("post",)),
+    # Issue 13: assessments and risk flags.
+    ObjectRoute("assessment_list", _client, ("get",)),
+    ObjectRoute("assessment_new", lambda w: {"pk": w.client.pk, "code": "phq9"}),
+    ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
+    ObjectRoute("flag_list", _client),
+    ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
 )
 
 
