@@ -57,6 +57,9 @@ SELF_SCOPED = frozenset(
         "duplicate_run",
         # Issue 10: the program comes from the query string and is checked in the view.
         "reassign",
+        # Issue 13: the agency's instrument library (definitions, not client data; uploads
+        # go to the caller's own organization and need its admin role).
+        "instrument_library",
     }
 )
 
@@ -142,6 +145,12 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     # Issue 10: choosing the primary case manager.
     ObjectRoute("enrollment_case_manager", lambda w: {"pk": w.enrollment.pk}, owner="sup_health"),
     ObjectRoute("enrollment_reenroll", lambda w: {"pk": w.enrollment.pk}, ("post",)),
+    # Issue 13: assessments and risk flags.
+    ObjectRoute("assessment_list", _client, ("get",)),
+    ObjectRoute("assessment_new", lambda w: {"pk": w.client.pk, "code": "phq9"}),
+    ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
+    ObjectRoute("flag_list", _client),
+    ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
 )
 
 

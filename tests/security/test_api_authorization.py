@@ -48,8 +48,14 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
         "/duplicates",
+        # Issue 13: the instruments in force for the caller's agency; an upload names the
+        # organization in its body and is refused unless the caller administers it.
+        "/instruments",
     }
 )
+# Issue 13: instrument definitions are not client data: every signed-in user may read them
+# (anonymous callers get 401, checked below).
+DEFINITIONS = frozenset({"/instruments/{code}", "/instruments/{code}/fhir"})
 # Operations that name the object in the body, and who owns each.
 BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrollments")}
 OWNERS = {
@@ -87,6 +93,7 @@ def _fill(path: str, world: World) -> str:
         "candidate_id": world.candidate.pk,
         "merge_id": world.merge_id,
         "item_id": world.parts[part.group(1)] if part else None,
+        **world.extra.get("care", {}),
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -108,6 +115,13 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         },
         ("post", "/consents/{consent_id}/revoke"): {"reason": "asked to"},
         ("post", "/consents/{consent_id}/event-outcome"): {"happened": False},
+        # Issue 13: assessments and risk flags.
+        ("post", "/clients/{client_id}/assessments"): {
+            "instrument": "phq9",
+            "answers": {f"q{n}": 0 for n in range(1, 10)},
+        },
+        ("post", "/clients/{client_id}/risk-flags"): {"label": "Eviction", "severity": "low"},
+        ("post", "/risk-flags/{flag_id}/resolve"): {"note": "Safety plan made today."},
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
@@ -194,7 +208,14 @@ def test_every_operation_is_classified() -> None:
     assert unknown == [], f"classify these operations in {__name__}: {unknown}"
 
 
-OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p]
+OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p and p not in DEFINITIONS]
+
+
+def test_instrument_definitions_need_sign_in(partner: User) -> None:
+    for path in DEFINITIONS:
+        url = path.replace("{code}", "phq9")
+        assert Api(None).get(url).status_code == 401
+        assert Api(partner).get(url).status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path"), OBJECT_OPERATIONS, ids=lambda v: str(v))

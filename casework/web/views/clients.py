@@ -36,6 +36,7 @@ from casework.web.forms import (
 from casework.web.forms_assignment import case_manager_choices
 from casework.web.gates import load_client, signed_in_user
 from casework.web.paging import Page, page_number, paginate
+from casework.web.views.assessments import care_header_context
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
@@ -116,6 +117,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_write_client(request.user, client),
     }
     context |= client_sections_context(request.user, client)
+    context |= care_header_context(request.user, client)
     return render(request, "web/clients/detail.html", context)
 
 
