@@ -82,6 +82,42 @@ def _client(w: Any) -> dict[str, Any]:
     return {"pk": w.client.pk}
 
 
+# --- Caseload (issue 15): notes, tasks, appointments, worklist, crises ----------------------
+def caseload_ids(w: Any) -> dict[str, int]:
+    """The owner's caseload objects of the world, made on first use (``w.extra``)."""
+    if "caseload" not in w.extra:
+        from casework.casenotes.services import note_create
+
+        note = note_create(
+            actor=w.owner,
+            client=w.client,
+            program=w.program,
+            data={"note_type": "soap", "sections": {"plan": "Call the landlord."}},
+        )
+        w.extra["caseload"] = {"note_id": note.pk}
+    return dict(w.extra["caseload"])
+
+
+def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": caseload_ids(w)[key]}
+
+
+SELF_SCOPED = SELF_SCOPED | frozenset(
+    {
+        # no caseload pages without an object id yet
+    }
+)
+CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
+    ObjectRoute("note_list", _client, ("get",)),
+    ObjectRoute("note_create", _client),
+    ObjectRoute("note_detail", _cl("note_id")),
+    ObjectRoute("note_autosave", _cl("note_id"), ("post",)),
+    ObjectRoute("note_addendum", _cl("note_id"), ("post",)),
+    ObjectRoute("note_cosign", _cl("note_id"), ("post",)),
+)
+# --- end of the caseload block ---------------------------------------------------------------
+
+
 OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("client_detail", _client, ("get",)),
     ObjectRoute("client_edit", _client),
@@ -151,6 +187,7 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
     ObjectRoute("flag_list", _client),
     ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
+    *CASELOAD_ROUTES,
 )
 
 

@@ -20,6 +20,7 @@ from casework.accounts.models import User
 from casework.accounts.services import api_token_create
 from casework.api.urls import api
 from tests.security.conftest import FAMILY, SSN, SSN_DIGITS, World, signed_in
+from tests.security.routes import caseload_ids
 
 UNSAFE = frozenset({"post", "put", "patch", "delete"})
 PART_ROWS: dict[str, dict[str, Any]] = {
@@ -70,6 +71,18 @@ OWNERS = {
 }
 
 
+# --- Caseload (issue 15): bodies of the notes, tasks, appointments and crisis operations ----
+CASELOAD_BODIES: dict[tuple[str, str], Any] = {
+    ("post", "/clients/{client_id}/notes"): lambda w: {
+        "program_id": w.program.pk,
+        "note_type": "contact",
+    },
+    ("patch", "/notes/{note_id}"): lambda w: {"location": "Office"},
+    ("post", "/notes/{note_id}/addenda"): lambda w: {"text": "Correction."},
+}
+# --- end of the caseload block ---------------------------------------------------------------
+
+
 def operations() -> list[tuple[str, str]]:
     schema = api.get_openapi_schema(path_prefix="")
     return sorted(
@@ -94,6 +107,7 @@ def _fill(path: str, world: World) -> str:
         "merge_id": world.merge_id,
         "item_id": world.parts[part.group(1)] if part else None,
         **world.extra.get("care", {}),
+        **caseload_ids(world),
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -148,6 +162,8 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             },
             files={"signed_form": b"%PDF-1.4 signed"},
         )
+    if (method, path) in CASELOAD_BODIES:
+        return CASELOAD_BODIES[(method, path)](world)
     if (method, path) == ("put", "/programs/{program_id}/eligibility"):
         current = owner_api.get(f"/programs/{world.program.pk}/eligibility").json()
         return {"rules": current["rules"], "capacity": None}
