@@ -5,9 +5,10 @@ Only active clients the worker may see are ever considered
 record in another program of the same organization never leaks through the match list; the
 page always says that there may be records the worker cannot see.
 
-The ranking is the identity matcher's (``clients.matching.intake.find_candidates``: indexed
-blocking keys, then the Fellegi-Sunter model, with plain-word reasons). Should no matching
-model be shipped, a simpler ranking is used: a small pool (same date of birth, similar family
+The search is ``clients.intake_search.find_candidates`` (indexed branches: dates, names
+with any date, nicknames, placeholders, one-edit typos; then the Fellegi-Sunter model, with
+plain-word reasons and the branches that offered each candidate). Should no matching model
+be shipped, a simpler ranking is used: a small pool (same date of birth, similar family
 name, same phone) scored with rapidfuzz string similarity.
 """
 
@@ -23,7 +24,7 @@ from django.db.models import Q
 from rapidfuzz import fuzz
 
 from casework.accounts.access import access_for
-from casework.clients.matching import intake as matcher
+from casework.clients import intake_search as matcher
 from casework.clients.matching.model import default_model
 from casework.clients.matching.records import Person
 from casework.clients.models import Client, normalize_name
@@ -44,6 +45,7 @@ class Candidate:
     score: float
     reasons: list[str] = field(default_factory=list)
     possible_duplicate: bool = False
+    found_by: list[str] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -163,6 +165,7 @@ def _matched(
             score=round(c.score, 3),
             reasons=list(c.reasons),
             possible_duplicate=c.possible_duplicate,
+            found_by=list(c.found_by),
         )
         for c in found
         if c.client_id in rows
