@@ -18,8 +18,10 @@ Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Doe": ``data/
 placeholder_names.txt``) are treated as missing on both sides, and a family name cut to
 one letter is not compared. A candidate is never flagged "possible duplicate" when both
 dates of birth are known and disagree outright: the name alone then proves nothing (a
-relative, a namesake). Each candidate carries the model's reasons, the notes above, and
-the branches that found it (``found_by``), so the worker sees why it was offered.
+relative, a namesake), nor when both names are compared and differ outright (a shared
+birthday is not one person, however small the caseload that sets the prior). Each
+candidate carries the model's reasons, the notes above, and the branches that found it
+(``found_by``), so the worker sees why it was offered.
 
 Only reads, through the queryset given: tenant scoping, visibility and auditing are the
 caller's (``casework.intake.candidates``, the API, the import).
@@ -39,7 +41,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 
-from casework.clients.matching.compare import DOB, comparator, compare_dob, nickname_groups
+from casework.clients.matching.compare import (
+    DOB,
+    FIRST_NAME,
+    LAST_NAME,
+    comparator,
+    compare_dob,
+    nickname_groups,
+)
 from casework.clients.matching.database import CLIENT_COLUMNS, person_from_row
 from casework.clients.matching.estimate import present_comparisons
 from casework.clients.matching.intake import ALERT_THRESHOLD as ALERT_THRESHOLD
@@ -60,6 +69,8 @@ PLACEHOLDERS_FILE = Path(__file__).parent / "data" / "placeholder_names.txt"
 # HMIS 3.03.2 "partial or approximate" (DataQuality.PARTIAL): the stored date is a guess.
 APPROXIMATE_DOB = 2
 DATES_DIFFER = DOB.levels.index("different")
+FIRST_DIFFERENT = FIRST_NAME.levels.index("different")
+LAST_DIFFERENT = LAST_NAME.levels.index("different")
 LETTERS = string.ascii_lowercase
 # Shortest name whose one-edit neighbours are searched ("Li" has too many to mean much).
 TYPO_MIN_LENGTH = 3
@@ -347,8 +358,17 @@ def rank(
         if flagged and compare_dob(query, stored) == DATES_DIFFER:
             flagged = False
             reasons.append("not flagged: the dates of birth disagree")
+        if flagged and _names_differ(g, usable.comparisons):
+            flagged = False
+            reasons.append("not flagged: neither name matches")
         out.append(Candidate(client_id, score, tuple(reasons), flagged, tuple(found[client_id])))
     return out
+
+
+def _names_differ(g: tuple[int | None, ...], comparisons: Sequence[str]) -> bool:
+    """Both names compared and outright different: a shared birthday is not one person."""
+    levels = dict(zip(comparisons, g, strict=True))
+    return levels.get("first_name") == FIRST_DIFFERENT and levels.get("last_name") == LAST_DIFFERENT
 
 
 def _stored(query: Features, row: tuple[Any, ...]) -> tuple[Features, list[str]]:

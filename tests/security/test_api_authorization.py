@@ -48,6 +48,8 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
         "/duplicates",
+        # Intake search (issue 10): answers only from the clients the caller may see.
+        "/intake/matches",
     }
 )
 # Operations that name the object in the body, and who owns each.
