@@ -75,8 +75,8 @@ LETTERS = string.ascii_lowercase
 # Shortest name whose one-edit neighbours are searched ("Li" has too many to mean much).
 TYPO_MIN_LENGTH = 3
 # A branch: why it offers a client (shown to the worker), a WHERE clause and its parameters.
-Branch = tuple[str, str, list[object]]
-Condition = tuple[str, list[object]]
+Branch = tuple[str, str, list[Any]]
+Condition = tuple[str, list[Any]]
 
 SAME_DAY = "born the same day"
 NEAR_DAY = "born a keystroke away, similar name"
@@ -287,7 +287,7 @@ def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int
     params = [p for _, _, ps in branches for p in ps]
     found: dict[int, list[str]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)  # type: ignore[arg-type]  # adapted values
+        cursor.execute(" UNION ALL ".join(selects), params)
         for client_id, index in cursor.fetchall():
             why = branches[index][0]
             if why not in found[client_id]:
