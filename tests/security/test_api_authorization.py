@@ -52,6 +52,8 @@ SELF_SCOPED = frozenset(
         # Issue 13: the instruments in force for the caller's agency; an upload names the
         # organization in its body and is refused unless the caller administers it.
         "/instruments",
+        # Intake search (issue 10): answers only from the clients the caller may see.
+        "/intake/matches",
     }
 )
 # Issue 13: instrument definitions are not client data: every signed-in user may read them
