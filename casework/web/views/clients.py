@@ -9,21 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework.accounts.access import access_for
 from casework.accounts.models import Program
-from casework.audit.models import AuditAction, AuditEvent
-from casework.audit.services import record
+from casework.audit.models import AuditEvent
 from casework.clients import services as clients
 from casework.clients.assignment import may_change_case_manager
-from casework.clients.models import Client, Enrollment, EnrollmentQuerySet, Sex
+from casework.clients.models import Client, Enrollment, Sex
 from casework.clients.permissions import (
     can_write_client,
     programs_for_new_client,
+    reads_whole_record,
     redact_confidential_addresses,
 )
 from casework.core import exceptions as domain
@@ -44,21 +43,13 @@ ACCESS_LOG_PAGE_SIZE = 20
 BASE_SALT = "casework.web.client-edit"
 
 
-def visible_enrollments(user: Any) -> EnrollmentQuerySet:
-    """Enrollments in programs the user works in (or org-wide): others stay private."""
-    access = access_for(user)
-    return Enrollment.objects.filter(
-        Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
-    )
-
-
 @login_required
 def client_list(request: HttpRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET)
     valid = form.is_valid()
     text = form.cleaned_data.get("q", "") if valid else ""
     dob = form.cleaned_data.get("dob") if valid else None
-    open_enrollments = visible_enrollments(request.user).open().select_related("program")
+    open_enrollments = Enrollment.objects.visible_to(request.user).open().select_related("program")
     visible = Client.objects.visible_to(request.user)
     if text.strip() and form.sorts_by_name():
         # Ordered by the name that matched, read from the name indexes a page at a time.
@@ -96,14 +87,14 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
     redact_confidential_addresses(request.user, [client])
     enrollments = list(
-        visible_enrollments(request.user)
+        Enrollment.objects.visible_to(request.user)
         .filter(client_id=client.pk)
         .select_related("program", "primary_case_manager")
         .order_by("-start_date", "-id")
     )
     # Staff names and which parts of the record exist are not for consent recipients: in a
     # substance-use program, who looked can itself disclose treatment.
-    staff_reader = client.access_basis in ("program", "organization", "break_glass")
+    staff_reader = reads_whole_record(client)
     accesses = AuditEvent.objects.for_client(client.pk).select_related("actor")
     context = {
         "client": client,
@@ -230,19 +221,13 @@ def _merge(
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = load_client(request.user, pk, write=True)
+    # Showing the form reads the record: the gate records that view, naming the page.
+    client = load_client(
+        request.user, pk, write=True, page="edit" if request.method == "GET" else ""
+    )
     redact_confidential_addresses(request.user, [client])
     hide_address = client.address_hidden
     if request.method == "GET":
-        record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target_type="client",
-            target_id=client.pk,
-            client_id=client.pk,
-            organization_id=client.organization_id,
-            details={"page": "edit"},
-        )
         initial = {name: getattr(client, name) for name in Client.EDITABLE_FIELDS}
         initial |= {"version": client.version, "base": _signed_base(client)}
         form = ClientEditForm(initial=initial, hide_address=hide_address)

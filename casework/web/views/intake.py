@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,16 +54,6 @@ from casework.web.gates import load_client, signed_in_user
 DISABILITY_CHOICES = [(str(k), v) for k, v in eligibility.DISABILITY_TYPES.items()]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 STEPS = ("Search", "Record", "Questions and screening", "Result and enrollment")
-
-
-def _gate(call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a domain gate, answering hidden/missing with 404 and not-allowed with 403."""
-    try:
-        return call(*args, **kwargs)
-    except domain.NotFound:
-        raise Http404("Not found.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
 
 
 def _split(value: str) -> list[str]:
@@ -250,7 +240,7 @@ def _new_client_initial(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _gate(program_for_intake, request.user, program_id)
+    program = program_for_intake(request.user, program_id)
     if request.method == "GET":
         form = ClientFieldsForm(initial=_new_client_initial(request))
     else:
@@ -265,8 +255,6 @@ def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-            except domain.PermissionDenied as denied:
-                raise PermissionDenied(str(denied)) from None
             else:
                 messages.success(request, f"Saved {client.display_name}, referred to {program}.")
                 return redirect("web:intake_screen", program_id=program.pk, client_id=client.pk)
@@ -280,7 +268,7 @@ def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_screen(request: HttpRequest, program_id: int, client_id: int) -> HttpResponse:
-    program = _gate(program_for_intake, request.user, program_id)
+    program = program_for_intake(request.user, program_id)
     client = load_client(request.user, client_id)
     current = eligibility_for(program)
     rules = current.parsed_rules
@@ -295,8 +283,6 @@ def intake_screen(request: HttpRequest, program_id: int, client_id: int) -> Http
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-            except domain.PermissionDenied as denied:
-                raise PermissionDenied(str(denied)) from None
             else:
                 return redirect("web:intake_result", pk=screening.pk)
     context = {
@@ -337,14 +323,14 @@ def _result_page(
 
 @login_required
 def intake_result(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk)
+    screening = access_screening(request.user, pk)
     return _result_page(request, screening)
 
 
 @login_required
 @require_POST
 def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk, write=True)
+    screening = access_screening(request.user, pk, write=True)
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -365,7 +351,7 @@ def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk, write=True)
+    screening = access_screening(request.user, pk, write=True)
     form = IntakeCaseManagerForm(
         request.POST, user=signed_in_user(request), program=screening.program
     )
@@ -529,7 +515,7 @@ def intake_rules_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_rules(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _gate(program_for_rules, request.user, program_id, write=True)
+    program = program_for_rules(request.user, program_id, write=True)
     current = eligibility_for(program)
     status = 200
     if request.method == "GET":
