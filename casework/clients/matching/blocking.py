@@ -116,6 +116,13 @@ def _concatenated(*parts: Keys) -> Keys:
     return np.concatenate([rows for rows, _ in parts]), np.concatenate([keys for _, keys in parts])
 
 
+def _street_place(table: FeatureTable) -> Keys:
+    # The street line with the postcode, or with the city where the postcode is missing.
+    place = np.where(table.postcode > 0, table.postcode, table.city)
+    key = table.street * (int(place.max(initial=0)) + 1) + place
+    return _rows(table, (table.street > 0) & (place > 0), key)
+
+
 def _phone(table: FeatureTable) -> Keys:
     return _rows(table, table.phone > 0, table.phone)
 
@@ -135,6 +142,7 @@ RULES: dict[str, BlockingKey] = {
     "first_and_last_name_sound+missing_dob": _names_sound,
     "phone": _phone,
     "ssn": _ssn,
+    "street+postcode_or_city": _street_place,
 }
 
 # Rules whose pairs must also have one side marked here ("open"): the pairs of a block

@@ -149,6 +149,8 @@ def _scalar_keys(record: Features) -> dict[str, set[str]]:
     if has_names:
         keys["first_and_last_name_sound"].add(names)
         keys["first_and_last_name_sound+missing_dob"].add(names)
+    if record.street and (record.postcode or record.city):
+        keys["street+postcode_or_city"].add(f"{record.street}|{record.postcode or record.city}")
     if record.phone:
         keys["phone"].add(record.phone[-7:])
     if record.ssn:
