@@ -1,5 +1,9 @@
-"""API operations of this area; the router is added to the API by casework/api/urls.py."""
+"""API operations of the care core (assessments, risk flags, service plans); the router is
+added to the API by casework/api/urls.py."""
 
 from ninja import Router
 
+from casework.api import assessments
+
 router = Router(tags=["care"])
+router.add_router("", assessments.router)

@@ -39,15 +39,36 @@ class PathwayQuery(InputSchema):
     experience_months: int = Field(0, description="Full-time case management experience")
     supervised_months: int = Field(0, description="The part supervised by a certified case manager")
     state: str = Field("", description="Two-letter state code")
+    goal: str = Field("", description="The credential aimed at, e.g. ccm or lcsw (see goals)")
+    setting: str = Field(
+        "",
+        description="Work setting: hospital, managed_care, community_mental_health, "
+        "non_profit, government, vocational_rehab, post_acute, clinic or other",
+    )
 
 
 class StepOut(Schema):
     id: str
     title: str
-    status: str
+    status: str = Field(description="done, todo or not_needed")
     requirement: str
     source: str
     estimate_months: int
+    estimate_text: str
+    estimate_note: str
+    after: list[str] = Field(description="Steps this one follows")
+    critical: bool = Field(False, description="On the critical path of the chosen goal")
+
+
+class EntryRouteOut(Schema):
+    id: str
+    title: str
+    requirement: str
+    estimate_months: int
+    estimate_text: str
+    source: str
+    marker: str
+    state: str
 
 
 class CredentialOut(Schema):
@@ -67,12 +88,17 @@ class CredentialOut(Schema):
 
 class PathwayOut(Schema):
     answers: dict[str, Any]
-    steps: list[StepOut]
+    goal: dict[str, Any]
+    goals: list[dict[str, Any]]
+    entry_routes: list[EntryRouteOut]
+    steps: list[StepOut] = Field(description="The steps the chosen goal needs")
+    optional_steps: list[StepOut] = Field(description="Other steps, each with its own time")
     credentials: list[CredentialOut]
     employers: list[str]
     figures: list[dict[str, Any]]
     source: dict[str, Any]
-    total_estimate_months: int
+    total_estimate_months: int = Field(description="Critical path of the goal's steps")
+    total_estimate_text: str
 
 
 class CredentialsReportOut(Schema):

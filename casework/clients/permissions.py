@@ -16,6 +16,7 @@ from casework.accounts.access import access_for
 from casework.accounts.rows import ModelRows
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.clients.disclosure import DISCLOSED_BASES, disclosure_notice, disclosure_record
 from casework.clients.models import (
     BreakGlassAccess,
     Client,
@@ -150,13 +151,16 @@ def _client_and_enrollment(pk: int, program_ids: frozenset[int]) -> tuple[Client
 
 
 def access_client(
-    user: Any, client_id: object, *, write: bool = False, audit: bool = True
+    user: Any, client_id: object, *, write: bool = False, audit: bool = True, page: str = ""
 ) -> Client:
     """Load a client the user may see (and, with ``write``, change).
 
     Reads are audited as a view unless ``audit=False`` (the caller records a more specific
-    event). Raises :class:`NotFound` for missing *and* hidden clients, and
-    :class:`PermissionDenied` when the client is visible but ``write`` is not allowed.
+    event). A page that shows the record while offering to change it (an edit form) names
+    itself in ``page``: the read is then recorded as a view of that page even with
+    ``write``, so views never write audit rows themselves. Raises :class:`NotFound` for
+    missing *and* hidden clients, and :class:`PermissionDenied` when the client is visible
+    but ``write`` is not allowed.
     """
     try:
         pk = int(str(client_id))
@@ -179,23 +183,32 @@ def access_client(
         if not can_write_client(user, client):
             _deny(user, pk, "read-only access")
             raise PermissionDenied("You can view this client but not change it.")
-        return client
+        if not page:
+            return client
     redact_confidential_addresses(user, [client])
-    if audit:
-        details = {"basis": basis} if basis not in ("program", "organization") else None
-        record(
+    client.disclosure_notice = disclosure_notice(user, client)
+    if audit or page:
+        details = {"basis": basis} if basis not in ("program", "organization") else {}
+        details |= {"page": page} if page else {}
+        event = record(
             actor=user,
             action=AuditAction.VIEW,
             target_type="client",
             target_id=pk,
             client_id=pk,
             organization_id=client.organization_id,
-            details=details,
+            details=details or None,
         )
+        if basis in DISCLOSED_BASES:
+            disclosure_record(actor=user, client=client, what="client", audit_event=event)
     return client
 
 
-def access_enrollment(user: Any, enrollment_id: object, *, write: bool = False) -> Enrollment:
+def access_enrollment(
+    user: Any, enrollment_id: object, *, write: bool = False, page: str = ""
+) -> Enrollment:
+    """An enrollment, reachable only through its client's gate (``page``: see
+    :func:`access_client`); ``enrollment.client`` is the loaded client."""
     try:
         pk = int(str(enrollment_id))
     except ValueError:
@@ -203,7 +216,9 @@ def access_enrollment(user: Any, enrollment_id: object, *, write: bool = False) 
     enrollment = Enrollment.objects.select_related("program", "client").filter(pk=pk).first()
     if enrollment is None:
         raise NotFound("enrollment")
-    access_client(user, enrollment.client_id, write=write, audit=False)
+    enrollment.client = access_client(
+        user, enrollment.client_id, write=write, audit=False, page=page
+    )
     if write and not access_for(user).can_write_in_program(
         enrollment.program_id, enrollment.organization_id
     ):

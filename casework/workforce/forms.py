@@ -18,6 +18,7 @@ from casework.workforce.models import (
     Position,
     Practicum,
     RuleSet,
+    Setting,
     SupervisedHours,
     Verification,
     VerificationMethod,
@@ -209,4 +210,22 @@ class PathwayForm(forms.Form):
     )
     state = forms.CharField(
         max_length=2, required=False, label="State (two letters)", help_text="For example TX."
+    )
+    goal = forms.ChoiceField(
+        required=False,
+        label="Your goal",
+        choices=[
+            ("", "The usual first credential for the area"),
+            ("ccm", "Certified Case Manager (CCM)"),
+            ("acm-rn", "ACM-RN (healthcare)"),
+            ("lmsw", "LMSW (social work)"),
+            ("lcsw", "LCSW (mental health, social work)"),
+            ("lpc", "LPC / LMHC (mental health)"),
+            ("crc", "CRC (vocational rehabilitation)"),
+        ],
+    )
+    setting = forms.ChoiceField(
+        required=False,
+        label="Where you work or want to work",
+        choices=[("", "The usual setting for the area"), *Setting.choices],
     )

@@ -216,6 +216,19 @@ def _workforce(owner: User, supervisor: User, admin: User) -> tuple[int, int, in
     return ce.pk, hours.pk, licence.pk
 
 
+def _care(client: Client, owner: User) -> dict[str, int]:
+    """Issue 13: an assessment (PHQ-9 with item 9 positive, which raises a risk flag)."""
+    from casework.assessments.models import RiskFlag
+    from casework.assessments.services import assessment_record
+
+    answers = {f"q{n}": 1 for n in range(1, 10)}
+    assessment = assessment_record(
+        actor=owner, client=client, instrument_code="phq9", answers=answers
+    )
+    flag = RiskFlag.objects.get(assessment=assessment)
+    return {"assessment_id": assessment.pk, "flag_id": flag.pk}
+
+
 def _import_token(user: User, program: Program) -> str:
     http = signed_in(user)
     upload = SimpleUploadedFile(
@@ -298,5 +311,5 @@ def world(
         licence_id=licence_id,
         screening_id=_screening(client, program, cm_health),
         importer=intake_health,
-        extra={"twin": twin, "survivor": left},
+        extra={"twin": twin, "survivor": left, "care": _care(client, cm_health)},
     )

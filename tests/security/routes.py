@@ -55,6 +55,11 @@ SELF_SCOPED = frozenset(
         "emergency_access",
         "duplicate_queue",
         "duplicate_run",
+        # Issue 10: the program comes from the query string and is checked in the view.
+        "reassign",
+        # Issue 13: the agency's instrument library (definitions, not client data; uploads
+        # go to the caller's own organization and need its admin role).
+        "instrument_library",
     }
 )
 
@@ -77,6 +82,42 @@ def _client(w: Any) -> dict[str, Any]:
     return {"pk": w.client.pk}
 
 
+# --- Caseload (issue 15): notes, tasks, appointments, worklist, crises ----------------------
+def caseload_ids(w: Any) -> dict[str, int]:
+    """The owner's caseload objects of the world, made on first use (``w.extra``)."""
+    if "caseload" not in w.extra:
+        from casework.casenotes.services import note_create
+
+        note = note_create(
+            actor=w.owner,
+            client=w.client,
+            program=w.program,
+            data={"note_type": "soap", "sections": {"plan": "Call the landlord."}},
+        )
+        w.extra["caseload"] = {"note_id": note.pk}
+    return dict(w.extra["caseload"])
+
+
+def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": caseload_ids(w)[key]}
+
+
+SELF_SCOPED = SELF_SCOPED | frozenset(
+    {
+        # no caseload pages without an object id yet
+    }
+)
+CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
+    ObjectRoute("note_list", _client, ("get",)),
+    ObjectRoute("note_create", _client),
+    ObjectRoute("note_detail", _cl("note_id")),
+    ObjectRoute("note_autosave", _cl("note_id"), ("post",)),
+    ObjectRoute("note_addendum", _cl("note_id"), ("post",)),
+    ObjectRoute("note_cosign", _cl("note_id"), ("post",)),
+)
+# --- end of the caseload block ---------------------------------------------------------------
+
+
 OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("client_detail", _client, ("get",)),
     ObjectRoute("client_edit", _client),
@@ -97,6 +138,9 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
         lambda w: {"pk": w.client.pk, "part": "contacts", "item_id": w.parts["contacts"]},
         ("post",),
     ),
+    # issue 9: the accounting of disclosures (staff of the client's programs only)
+    ObjectRoute("disclosure_list", _client, ("get",)),
+    ObjectRoute("disclosure_print", _client, ("get",)),
     ObjectRoute("consent_revoke", lambda w: {"consent_id": w.consent.pk}, ("post",)),
     ObjectRoute("consent_form_download", lambda w: {"consent_id": w.consent.pk}, ("get",)),
     ObjectRoute("token_revoke", lambda w: {"pk": w.token.pk}, ("post",)),
@@ -134,7 +178,16 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ),
     ObjectRoute("merge_undo", lambda w: {"pk": w.merge_id}, ("post",), owner="org_admin"),
     ObjectRoute("enrollment_transition", lambda w: {"pk": w.enrollment.pk}),
+    # Issue 10: choosing the primary case manager.
+    ObjectRoute("enrollment_case_manager", lambda w: {"pk": w.enrollment.pk}, owner="sup_health"),
     ObjectRoute("enrollment_reenroll", lambda w: {"pk": w.enrollment.pk}, ("post",)),
+    # Issue 13: assessments and risk flags.
+    ObjectRoute("assessment_list", _client, ("get",)),
+    ObjectRoute("assessment_new", lambda w: {"pk": w.client.pk, "code": "phq9"}),
+    ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
+    ObjectRoute("flag_list", _client),
+    ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
+    *CASELOAD_ROUTES,
 )
 
 

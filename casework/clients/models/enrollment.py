@@ -96,6 +96,10 @@ class Enrollment(VersionedModel):
         return f"{self.client} in {self.program}"
 
     @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ENROLLMENT_STATUSES
+
+    @property
     def waitlist_position(self) -> int | None:
         """1 for the longest-waiting client of the program; None when not waitlisted."""
         if self.status != EnrollmentStatus.WAITLISTED or self.waitlisted_at is None:

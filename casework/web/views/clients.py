@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from casework.accounts.access import access_for
-from casework.accounts.models import Membership, Program, Role, User
+from casework.accounts.models import Program
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.clients import services as clients
+from casework.clients.assignment import may_change_case_manager
 from casework.clients.models import Client, Enrollment, EnrollmentQuerySet, Sex
 from casework.clients.permissions import (
     can_write_client,
@@ -32,13 +33,14 @@ from casework.web.forms import (
     ClientSearchForm,
     add_service_errors,
 )
-from casework.web.gates import load_client
+from casework.web.forms_assignment import case_manager_choices
+from casework.web.gates import load_client, signed_in_user
 from casework.web.paging import Page, page_number, paginate
+from casework.web.views.assessments import care_header_context
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
 ACCESS_LOG_PAGE_SIZE = 20
-CASE_MANAGER_CHOICE_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
 BASE_SALT = "casework.web.client-edit"
 
 
@@ -93,7 +95,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
     redact_confidential_addresses(request.user, [client])
-    enrollments = (
+    enrollments = list(
         visible_enrollments(request.user)
         .filter(client_id=client.pk)
         .select_related("program", "primary_case_manager")
@@ -105,7 +107,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accesses = AuditEvent.objects.for_client(client.pk).select_related("actor")
     context = {
         "client": client,
-        "enrollments": list(enrollments),
+        "enrollments": enrollments,
+        "assignable": {e.pk for e in enrollments if may_change_case_manager(request.user, e)},
         "access_page": (
             paginate(request, accesses, size=ACCESS_LOG_PAGE_SIZE, param="access_page")
             if staff_reader
@@ -114,28 +117,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_write_client(request.user, client),
     }
     context |= client_sections_context(request.user, client)
+    context |= care_header_context(request.user, client)
     return render(request, "web/clients/detail.html", context)
-
-
-def _case_manager_choices(
-    program_ids: list[int],
-) -> tuple[list[tuple[Program, list[tuple[int, str]]]], dict[int, User]]:
-    rows = (
-        Membership.objects.active()
-        .filter(program_id__in=program_ids, role__in=CASE_MANAGER_CHOICE_ROLES)
-        .select_related("user", "program")
-        .order_by("program__name", "user__full_name", "user__email")
-    )
-    grouped: dict[int, tuple[Program, list[tuple[int, str]]]] = {}
-    users: dict[int, User] = {}
-    for membership in rows:
-        program, user = membership.program, membership.user
-        assert program is not None  # program roles always name a program
-        people = grouped.setdefault(program.pk, (program, []))[1]
-        if all(uid != user.pk for uid, _ in people):
-            people.append((user.pk, f"{user} ({membership.get_role_display().lower()})"))
-        users[user.pk] = user
-    return list(grouped.values()), users
 
 
 @login_required
@@ -144,7 +127,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
     program_ids = programs_for_new_client(request.user)
     if not program_ids:
         raise PermissionDenied("You do not work in a program that takes new clients.")
-    case_managers, users = _case_manager_choices(program_ids)
+    programs = Program.objects.filter(pk__in=program_ids).order_by("name")
+    case_managers, users = case_manager_choices(signed_in_user(request), programs)
     initial: dict[str, Any] = {}
     if len(program_ids) == 1:
         initial["program"] = program_ids[0]

@@ -48,7 +48,8 @@ from casework.intake.services import (
     screening_override,
 )
 from casework.web.forms import ClientFieldsForm, MemorableDateField, add_service_errors
-from casework.web.gates import load_client
+from casework.web.forms_assignment import IntakeCaseManagerForm
+from casework.web.gates import load_client, signed_in_user
 
 DISABILITY_CHOICES = [(str(k), v) for k, v in eligibility.DISABILITY_TYPES.items()]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
@@ -318,12 +319,15 @@ def _result_page(
     screening: EligibilityScreening,
     override_form: OverrideForm | None = None,
     status: int = 200,
+    case_manager_form: IntakeCaseManagerForm | None = None,
 ) -> HttpResponse:
     context = {
         "screening": screening,
         "client": screening.client,
         "program": screening.program,
         "override_form": override_form or OverrideForm(),
+        "case_manager_form": case_manager_form
+        or IntakeCaseManagerForm(user=signed_in_user(request), program=screening.program),
         "steps": STEPS,
         "step": 4,
         "can_finish": screening.final_result != ScreeningResult.UNDETERMINED,
@@ -362,9 +366,19 @@ def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
     screening = _gate(access_screening, request.user, pk, write=True)
+    form = IntakeCaseManagerForm(
+        request.POST, user=signed_in_user(request), program=screening.program
+    )
+    if not form.is_valid():
+        return _result_page(request, screening, status=422, case_manager_form=form)
     try:
-        enrollment = intake_complete(actor=request.user, screening=screening)
+        enrollment = intake_complete(
+            actor=request.user, screening=screening, primary_case_manager=form.chosen()
+        )
     except ValidationError as error:
+        if "primary_case_manager" in getattr(error, "error_dict", {}):
+            add_service_errors(form, error)
+            return _result_page(request, screening, status=422, case_manager_form=form)
         messages.error(request, " ".join(error.messages))
         return redirect("web:intake_result", pk=screening.pk)
     if enrollment is None:

@@ -1,0 +1,152 @@
+"""FHIR R4 mapping of the care core: instruments as Questionnaire, assessments as
+QuestionnaireResponse, service plans as CarePlan with contained Goals.
+
+Pure mapping to plain dicts (JSON); tests parse the output with ``fhir.resources.R4B``.
+``fhir.resources`` does not check required-binding codes, so every status here is taken
+from the fixed maps below, which hold only codes of the R4 value sets (HL7 FHIR R4 4.0.1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.assessments.models import Assessment, Instrument
+from casework.assessments.schema import InstrumentSpec, Item
+
+LOINC = "http://loinc.org"
+BASE = "urn:casework"
+ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+QUESTIONNAIRE_STATUS = "active"  # PublicationStatus: draft | active | retired | unknown
+RESPONSE_STATUS = "completed"  # QuestionnaireResponseStatus: completed when stored
+ITEM_TYPES = {
+    "choice": "choice",
+    "multi": "choice",
+    "number": "decimal",
+    "rating": "integer",
+    "text": "text",
+    "date": "date",
+}
+
+
+def questionnaire_url(instrument: Instrument) -> str:
+    owner = f"org-{instrument.organization_id}" if instrument.organization_id else "published"
+    return f"{BASE}:questionnaire:{owner}:{instrument.code}"
+
+
+def _coding(code: str, display: str, system: str = LOINC) -> dict[str, str]:
+    return {"system": system, "code": code, "display": display}
+
+
+def _answer_option(option: Any, item_url: str) -> dict[str, Any]:
+    coding = (
+        _coding(option.loinc, option.label)
+        if option.loinc
+        else _coding(option.code, option.label, f"{item_url}/answers")
+    )
+    answer: dict[str, Any] = {"valueCoding": coding}
+    if option.value is not None:
+        answer["extension"] = [{"url": ORDINAL, "valueDecimal": option.value}]
+    return answer
+
+
+def _enable_when(item: Item) -> list[dict[str, Any]]:
+    """Simple ``{item, equals}`` skip rules as enableWhen; others are described in text."""
+    rules = []
+    for cond in item.enable_when:
+        if cond.item and cond.equals is not None:
+            rules.append({"question": cond.item, "operator": "=", "answerString": str(cond.equals)})
+    return rules
+
+
+def _item(spec: InstrumentSpec, item: Item, url: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "linkId": item.id,
+        "text": item.text,
+        "type": ITEM_TYPES[item.type],
+        "required": item.required,
+    }
+    if item.loinc:
+        out["code"] = [_coding(item.loinc, item.text)]
+    if item.type == "multi":
+        out["repeats"] = True
+    if item.type in ("choice", "multi"):
+        out["answerOption"] = [
+            _answer_option(o, f"{url}/{item.id}") for o in spec.options_for(item)
+        ]
+    rules = _enable_when(item)
+    if rules:
+        out["enableWhen"] = rules
+        out["enableBehavior"] = "all"
+    return out
+
+
+def questionnaire(instrument: Instrument) -> dict[str, Any]:
+    """The instrument version as an R4 Questionnaire."""
+    spec = instrument.definition
+    url = questionnaire_url(instrument)
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": f"{instrument.code}-v{instrument.version}",
+        "url": url,
+        "version": str(instrument.version),
+        "name": instrument.code.replace("-", "_").upper(),
+        "title": spec.name,
+        "status": QUESTIONNAIRE_STATUS,
+        "description": spec.source.citation,
+        "copyright": spec.licence,
+        "item": [_item(spec, item, url) for item in spec.items],
+    }
+    if spec.loinc:
+        resource["code"] = [_coding(spec.loinc, spec.name)]
+    return resource
+
+
+def _answers(spec: InstrumentSpec, item: Item, value: Any, url: str) -> list[dict[str, Any]]:
+    if item.type in ("choice", "multi"):
+        chosen = value if isinstance(value, list) else [value]
+        options = {o.code: o for o in spec.options_for(item)}
+        return [
+            {"valueCoding": _answer_option(options[c], f"{url}/{item.id}")["valueCoding"]}
+            for c in chosen
+            if c in options
+        ]
+    if item.type == "number":
+        return [{"valueDecimal": value}]
+    if item.type == "rating":
+        return [{"valueInteger": int(value)}]
+    if item.type == "date":
+        return [{"valueDate": value}]
+    return [{"valueString": str(value)}]
+
+
+def questionnaire_response(assessment: Assessment, *, patient_ref: str) -> dict[str, Any]:
+    """The stored answers as an R4 QuestionnaireResponse, the total as a derived item."""
+    instrument = assessment.instrument
+    spec = instrument.definition
+    url = questionnaire_url(instrument)
+    items = []
+    for item in spec.items:
+        if item.id in assessment.answers:
+            items.append(
+                {
+                    "linkId": item.id,
+                    "text": item.text,
+                    "answer": _answers(spec, item, assessment.answers[item.id], url),
+                }
+            )
+    if assessment.total is not None and spec.total is not None:
+        total: dict[str, Any] = {
+            "linkId": "total",
+            "text": "Total score",
+            "answer": [{"valueDecimal": assessment.total}],
+        }
+        items.append(total)
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": f"assessment-{assessment.pk}",
+        "questionnaire": f"{url}|{instrument.version}",
+        "status": RESPONSE_STATUS,
+        "subject": {"reference": patient_ref},
+        "authored": assessment.created_at.isoformat(),
+        "item": items,
+    }
