@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from casework.clients.matching import cleaning, pipeline
 from casework.clients.matching.cleaning import Problem
+from casework.clients.matching.cli import model_source
 from casework.clients.matching.database import pairs_with_reasons, people_by_organization
 from casework.clients.matching.model import Model
 from casework.clients.matching.records import features
@@ -44,17 +45,6 @@ class MatchRun:
     @property
     def model_source(self) -> str:
         return model_source(self.model)
-
-
-def model_source(model: Model | None) -> str:
-    """How the parameters were obtained, in words (for output and audit details)."""
-    if model is None:
-        return "no model (fewer than two clients)"
-    if model.info.get("estimated") is False:
-        return "the shipped default model (too few records to estimate one)"
-    if "sessions" in model.info:
-        return f"estimated by EM on these {model.info.get('records', 0):,} records"
-    return "the model given"
 
 
 def reviewable_clients(user: Any) -> QuerySet[Client]:

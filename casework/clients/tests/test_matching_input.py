@@ -197,3 +197,43 @@ def test_clean_people_checks_database_values_the_same_way():
     ]
     later = cleaning.clean_people([Person(id="9", dob=dt.date(2026, 1, 2))], dt.date(2026, 1, 1))
     assert later[1][0].why.startswith("is in the future")
+
+
+def test_file_runs_skip_django_and_print_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    import django.core.management
+
+    from casework import cli
+
+    path = write(
+        tmp_path / "in.csv", GOOD, "2,Anne,Lee,1980-01-02,F,,,,,,,,", "3,Bo,Chen,1985-11-31"
+    )
+    expected_out, expected_err = match(str(path), "--report", str(tmp_path / "r1.csv"))
+
+    def no_django(argv: list[str]) -> None:
+        raise AssertionError("a file run must not set Django up")
+
+    monkeypatch.setattr(django.core.management, "execute_from_command_line", no_django)
+    with pytest.raises(SystemExit) as done:
+        cli.main(["casework", "match", str(path), "--report", str(tmp_path / "r2.csv")])
+    assert done.value.code == 0
+    out, err = capsys.readouterr()
+    assert out == expected_out
+    assert err.replace(str(tmp_path / "r2.csv"), "R") == expected_err.replace(
+        str(tmp_path / "r1.csv"), "R"
+    )
+    assert (tmp_path / "r1.csv").read_text() == (tmp_path / "r2.csv").read_text()
+    with pytest.raises(SystemExit) as done:
+        cli.main(["casework", "match", str(path), "--threshold", "7"])
+    assert done.value.code == 1
+    assert "CommandError: --threshold must be between 0 and 1." in capsys.readouterr().err
+
+
+def test_only_plain_file_runs_take_the_quick_path():
+    from casework.clients.matching.cli import file_run_requested
+
+    assert file_run_requested(["a.csv", "b.csv", "--threshold", "0.7", "--strict"])
+    assert not file_run_requested([])  # the database
+    assert not file_run_requested(["--reviewer", "x@example.org"])
+    assert not file_run_requested(["a.csv", "--help"])
+    assert not file_run_requested(["a.csv", "--settings", "other"])
+    assert not file_run_requested(["a.csv", "--threshold", "many"])

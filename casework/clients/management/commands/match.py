@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casework.clients.matching import pipeline
-from casework.clients.matching.cleaning import (
-    Problem,
-    UnusableValueError,
-    summary,
-    write_report,
-)
-from casework.clients.matching.csvio import InputError, read_file, write_pairs
+from casework.clients.matching import cli
+from casework.clients.matching.cleaning import Problem, UnusableValueError
 from casework.clients.matching.model import Model
-from casework.clients.matching.pipeline import DEFAULT_THRESHOLD, ScoredPair
-from casework.clients.matching.runs import match_run, model_source, reviewable_clients
-from casework.clients.matching.table import FeatureTable
+from casework.clients.matching.pipeline import ScoredPair
+from casework.clients.matching.runs import match_run, reviewable_clients
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -47,97 +38,31 @@ class Command(BaseCommand):
         "one audit event per organization read. Progress and summaries on stderr."
     )
 
+    # A read-only command: Django's system checks import every URL module (a second of
+    # CPU) and check nothing it uses.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="*", metavar="FILE.csv", help="One or two CSV files.")
-        parser.add_argument("--output", "-o", help="Write the pairs here (default: stdout).")
-        parser.add_argument(
-            "--threshold",
-            type=float,
-            default=DEFAULT_THRESHOLD,
-            help=f"Lowest match probability reported (default {DEFAULT_THRESHOLD}).",
-        )
-        parser.add_argument("--model", help="Use the parameters stored in this JSON file.")
-        parser.add_argument("--save-model", help="Save the parameters used to this JSON file.")
-        parser.add_argument(
-            "--strict",
-            action="store_true",
-            help="Refuse the input at its first unusable value instead of treating it as missing.",
-        )
-        parser.add_argument(
-            "--report",
-            metavar="FILE",
-            help="Write every value treated as missing here (CSV: file,row,column,value,why).",
-        )
-        parser.add_argument(
-            "--reviewer",
-            metavar="EMAIL",
-            help="Database run only: the clients this user may see and review, as on the "
-            "duplicates page, recorded as this user's run.",
-        )
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar on stderr.")
+        cli.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        files: list[str] = options["files"]
-        if len(files) > 2:
-            raise CommandError("Give at most two CSV files.")
-        if files and options["reviewer"]:
-            raise CommandError("--reviewer applies to database runs (no files) only.")
-        if not 0 <= options["threshold"] <= 1:
-            raise CommandError("--threshold must be between 0 and 1.")
-        model = _load_model(options["model"])
-        progress = None if options["no_progress"] else sys.stderr
-        used: Model | None
+        def say(message: str) -> None:
+            self.stderr.write(message)
+
         try:
-            if files:
-                pairs, used, problems = self._run_files(files, model, options, progress)
+            model = cli.check_options(options)
+            if options["files"]:
+                found = cli.run_files(options["files"], model, options, say)
             else:
-                pairs, used, problems = self._run_database(model, options, progress)
-        except (InputError, UnusableValueError) as error:
+                found = self._run_database(model, options)
+            cli.finish(found, options, self.stdout, say)  # type: ignore[arg-type]  # writes text
+        except (cli.UsageError, UnusableValueError) as error:
             raise CommandError(str(error)) from None
-        self._summarize(problems, used, options["report"])
-        if options["save_model"] and used is not None:
-            used.save(options["save_model"])
-        with ExitStack() as stack:
-            out: TextIO = self.stdout  # type: ignore[assignment]  # OutputWrapper writes text
-            if options["output"]:
-                out = stack.enter_context(Path(options["output"]).open("w", encoding="utf-8"))
-            count = write_pairs(out, pairs)
-        if options["output"]:
-            self.stderr.write(f"{count} pair(s) at or above {options['threshold']} written.")
 
-    def _run_files(
-        self,
-        files: list[str],
-        model: Model | None,
-        options: dict[str, Any],
-        progress: TextIO | None,
-    ) -> tuple[list[ScoredPair], Model, list[tuple[str, Problem]]]:
-        reads = [read_file(name, strict=options["strict"]) for name in files]
-        problems = []
-        for name, read in zip(files, reads, strict=True):
-            if read.renamed:
-                mapping = ", ".join(f"{raw} -> {field}" for raw, field in read.renamed.items())
-                self.stderr.write(f"{name}: columns read as {mapping}")
-            problems += [(name, problem) for problem in read.problems]
-        threshold = options["threshold"]
-        if len(reads) == 2:
-            left, right = reads[0].people, reads[1].people
-            table = FeatureTable.from_columns(left + right)
-            pairs, used = pipeline.link_table(
-                table, len(left), model=model, threshold=threshold, progress=progress
-            )
-        else:
-            table = FeatureTable.from_columns(reads[0].people)
-            pairs, used = pipeline.dedupe(
-                table, model=model, threshold=threshold, progress=progress
-            )
-        return pairs, used, problems
-
-    def _run_database(
-        self, model: Model | None, options: dict[str, Any], progress: TextIO | None
-    ) -> tuple[list[ScoredPair], Model | None, list[tuple[str, Problem]]]:
+    def _run_database(self, model: Model | None, options: dict[str, Any]) -> cli.Found:
         from django.db import transaction
 
+        progress = None if options["no_progress"] else sys.stderr
         clients, actor = _database_clients(options["reviewer"])
         orgs = sorted(set(clients.values_list("organization_id", flat=True)))
         pairs: list[ScoredPair] = []
@@ -164,27 +89,9 @@ class Command(BaseCommand):
                         f"{run.added} new in the queue; model: {run.model_source}\n"
                     )
         if not orgs:
-            raise CommandError("No active clients to match.")
+            raise cli.UsageError("No active clients to match.")
         pairs.sort(key=lambda p: (-p.score, p.id_a, p.id_b))
         return pairs, used, problems
-
-    def _summarize(
-        self, problems: list[tuple[str, Problem]], model: Model | None, report: str | None
-    ) -> None:
-        """Say which model scored the pairs, and count (and list) the values left out."""
-        if model is not None:
-            self.stderr.write(f"model: {model_source(model)}")
-        if problems:
-            self.stderr.write(
-                f"{len(problems):,} unusable value(s) treated as missing"
-                + (" (listed in " + report + "):" if report else ":")
-            )
-            for line in summary(problem for _, problem in problems):
-                self.stderr.write(f"  {line}")
-        else:
-            self.stderr.write("no unusable values")
-        if report:
-            write_report(report, problems)
 
 
 def _database_clients(reviewer: str | None) -> tuple[QuerySet[Client], Any]:
@@ -199,12 +106,3 @@ def _database_clients(reviewer: str | None) -> tuple[QuerySet[Client], Any]:
     if user is None:
         raise CommandError(f"--reviewer {reviewer}: no active user with this email.")
     return reviewable_clients(user), user
-
-
-def _load_model(path: str | None) -> Model | None:
-    if not path:
-        return None
-    try:
-        return Model.load(path)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise CommandError(f"{path}: not a usable model file ({error})") from None
