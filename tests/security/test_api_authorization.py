@@ -47,6 +47,7 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education",
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
+        "/workforce/me/exam-results",
         "/duplicates",
     }
 )
