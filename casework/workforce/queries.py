@@ -475,6 +475,11 @@ def staff_record_dict(user: User) -> dict[str, Any]:
             _dump(x, ("kind", *cred)) | {"verified_by": str(x.verified_by or "")}
             for x in user.certifications.select_related("verified_by")
         ],
+        "exam_results": [
+            _dump(x, ("kind", "jurisdiction", "taken_on", "passed", "score", "verification"))
+            | {"verified_by": str(x.verified_by or "")}
+            for x in user.exam_results.select_related("verified_by")
+        ],
         "positions": [
             _dump(
                 p,

@@ -48,6 +48,7 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education",
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
+        "/workforce/me/exam-results",
         "/duplicates",
         # Issue 13: the instruments in force for the caller's agency; an upload names the
         # organization in its body and is refused unless the caller administers it.
