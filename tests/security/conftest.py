@@ -217,7 +217,8 @@ def _workforce(owner: User, supervisor: User, admin: User) -> tuple[int, int, in
 
 
 def _care(client: Client, owner: User) -> dict[str, int]:
-    """Issue 13: an assessment (PHQ-9 with item 9 positive, which raises a risk flag)."""
+    """Issue 13: an assessment (PHQ-9 with item 9 positive, which raises a risk flag) and the
+    service plan built from its needs."""
     from casework.assessments.models import RiskFlag
     from casework.assessments.services import assessment_record
 
@@ -226,7 +227,16 @@ def _care(client: Client, owner: User) -> dict[str, int]:
         actor=owner, client=client, instrument_code="phq9", answers=answers
     )
     flag = RiskFlag.objects.get(assessment=assessment)
-    return {"assessment_id": assessment.pk, "flag_id": flag.pk}
+    from casework.plans.services import plan_from_needs
+
+    plan = plan_from_needs(actor=owner, client=client, assessments=[assessment])
+    goal = plan.latest.goals.get()
+    return {
+        "assessment_id": assessment.pk,
+        "flag_id": flag.pk,
+        "plan_id": plan.pk,
+        "goal_id": goal.pk,
+    }
 
 
 def _import_token(user: User, program: Program) -> str:

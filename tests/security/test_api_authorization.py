@@ -69,6 +69,7 @@ OWNERS = {
     "/duplicates/{candidate_id}/merge": "org_admin",
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
+    "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
     "/workforce/staff/{staff_id}/credentials": "org_admin",
 }
@@ -111,6 +112,7 @@ def _fill(path: str, world: World) -> str:
         "item_id": world.parts[part.group(1)] if part else None,
         **world.extra.get("care", {}),
         **caseload_ids(world),
+        "kind": "safety",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -139,6 +141,17 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         },
         ("post", "/clients/{client_id}/risk-flags"): {"label": "Eviction", "severity": "low"},
         ("post", "/risk-flags/{flag_id}/resolve"): {"note": "Safety plan made today."},
+        ("post", "/clients/{client_id}/plans/from-needs"): {
+            "assessment_ids": [world.extra["care"]["assessment_id"]]
+        },
+        ("post", "/plans/{plan_id}/goals"): {"client_words": "Sleep better"},
+        ("post", "/plans/{plan_id}/goals/{goal_id}/interventions"): {
+            "what": "Weekly check-in",
+            "responsible": "case_manager",
+        },
+        ("put", "/plans/{plan_id}/sections/{kind}"): {"warning_signs": ["Not sleeping"]},
+        ("post", "/plans/{plan_id}/decision"): {"approve": False, "comment": "Add dates."},
+        ("post", "/plans/{plan_id}/sign"): {"method": "typed", "signed_name": "D. A."},
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
