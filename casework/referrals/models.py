@@ -120,6 +120,8 @@ class Referral(VersionedModel):
     )
 
     objects = ReferralQuerySet.as_manager()
+    #: set by ``access_referral``: the sides on which the loading user may act
+    sides: frozenset[str] = frozenset()
 
     class Meta:
         ordering = ["-created_at"]
@@ -207,3 +209,20 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ResponseClock(models.Model):
+    """How many business days a program's referrals wait for an answer before escalating."""
+
+    program = models.OneToOneField(
+        "accounts.Program", on_delete=models.CASCADE, related_name="referral_clock"
+    )
+    business_days = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(business_days__gte=1), name="clock_at_least_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.business_days} business days"
