@@ -3,7 +3,7 @@ casework/web/urls.py under the ``web`` namespace."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import appointments, casenotes, crisis, tasks, worklist
+from casework.web.views import appointments, billing, casenotes, crisis, tasks, worklist
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("today/", worklist.worklist, name="worklist"),
@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notes/<int:pk>/autosave/", casenotes.note_autosave, name="note_autosave"),
     path("notes/<int:pk>/addenda/", casenotes.note_addendum, name="note_addendum"),
     path("notes/<int:pk>/cosign/", casenotes.note_cosign, name="note_cosign"),
+    path("billing/export/", billing.billing_export, name="billing_export"),
+    path("clients/<int:pk>/summary/", billing.continuity_summary, name="continuity_summary"),
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/new/", tasks.task_create, name="task_create"),
     path("clients/<int:pk>/tasks/new/", tasks.client_task_create, name="client_task_create"),

@@ -134,6 +134,7 @@ SELF_SCOPED = SELF_SCOPED | frozenset(
         "task_create",
         "calendar",
         "calendar_feed",
+        "billing_export",
     }
 )
 # The feed is read by calendar apps without a session: its secret URL is the key (a wrong
@@ -155,6 +156,7 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("appointment_create", _client),
     ObjectRoute("appointment_detail", _cl("appointment_id"), ("get",)),
     ObjectRoute("appointment_attendance", _cl("appointment_id"), ("post",)),
+    ObjectRoute("continuity_summary", _client, ("get",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 
