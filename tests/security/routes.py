@@ -107,8 +107,36 @@ def caseload_ids(w: Any) -> dict[str, int]:
             program=w.program,
             data={"note_type": "soap", "sections": {"plan": "Call the landlord."}},
         )
-        w.extra["caseload"] = {"note_id": note.pk}
+        w.extra["caseload"] = {"note_id": note.pk, **_scheduling(w)}
     return dict(w.extra["caseload"])
+
+
+def _scheduling(w: Any) -> dict[str, int]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casework.caseload.crisis import crisis_report
+    from casework.scheduling.services import appointment_create, task_create
+
+    soon = timezone.now() + timedelta(days=1)
+    task = task_create(actor=w.owner, title="Call", due_at=soon, client=w.client, program=w.program)
+    appointment = appointment_create(
+        actor=w.owner,
+        client=w.client,
+        program=w.program,
+        worker=w.owner,
+        data={"starts_at": soon, "duration_minutes": 30, "mode": "phone"},
+    )
+    crisis = crisis_report(
+        actor=w.owner,
+        client=w.client,
+        program=w.program,
+        kind="housing_loss",
+        severity=2,
+        what_happened="Eviction notice.",
+    )
+    return {"task_id": task.pk, "appointment_id": appointment.pk, "crisis_id": crisis.pk}
 
 
 def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
@@ -117,9 +145,19 @@ def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
 
 SELF_SCOPED = SELF_SCOPED | frozenset(
     {
-        # no caseload pages without an object id yet
+        "worklist",
+        "team_caseloads",
+        "team_reassign",
+        "task_list",
+        "task_create",
+        "calendar",
+        "calendar_feed",
+        "billing_export",
     }
 )
+# The feed is read by calendar apps without a session: its secret URL is the key (a wrong
+# or revoked one is a 404, tested in casework/scheduling/tests).
+PUBLIC = PUBLIC | frozenset({"calendar_feed_ics"})
 CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("note_list", _client, ("get",)),
     ObjectRoute("note_create", _client),
@@ -127,6 +165,16 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("note_autosave", _cl("note_id"), ("post",)),
     ObjectRoute("note_addendum", _cl("note_id"), ("post",)),
     ObjectRoute("note_cosign", _cl("note_id"), ("post",)),
+    ObjectRoute("client_caseload_panel", _client, ("get",)),
+    ObjectRoute("crisis_report", _client),
+    ObjectRoute("crisis_resolve", _cl("crisis_id"), ("post",)),
+    ObjectRoute("client_task_create", _client),
+    ObjectRoute("task_detail", _cl("task_id")),
+    ObjectRoute("task_complete", _cl("task_id"), ("post",)),
+    ObjectRoute("appointment_create", _client),
+    ObjectRoute("appointment_detail", _cl("appointment_id"), ("get",)),
+    ObjectRoute("appointment_attendance", _cl("appointment_id"), ("post",)),
+    ObjectRoute("continuity_summary", _client, ("get",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 
