@@ -509,7 +509,7 @@ def consent_event_outcome(request: HttpRequest, consent_id: Id, payload: EventOu
     """For a consent ending at an event Casework cannot observe: it happened (the consent
     ends now), or it has not (a later review date)."""
     consent = access_consent(request.user, consent_id, write=True)
-    _full_reader(consent.client)
+    require_whole_record(consent.client)
     return consent_events.consent_event_outcome(
         actor=request.user,
         consent=consent,

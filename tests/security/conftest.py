@@ -255,6 +255,8 @@ def _care(client: Client, owner: User) -> dict[str, int]:
         "plan_id": plan.pk,
         "goal_id": goal.pk,
     }
+
+
 # --- Referrals (issue 14): a partner organization of its own, so the suite's partner
 # (Harbor Food Bank) stays an outsider to the world's referral. ---
 REFERRAL_PARTNER_ORG = "Bayview Shelter"
