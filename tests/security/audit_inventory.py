@@ -41,6 +41,33 @@ WEB_AUDITED_READS = frozenset(
         "intake_screen",
         "intake_result",
         "enrollment_transition",
+        # care features (assessments, plans, notes, referrals, scheduling, caseload)
+        "appointment_detail",
+        "appointment_create",
+        "assessment_detail",
+        "assessment_list",
+        "assessment_new",
+        "billing_export",
+        "calendar",
+        "client_task_create",
+        "continuity_summary",
+        "crisis_report",
+        "enrollment_case_manager",
+        "flag_list",
+        "note_create",
+        "note_detail",
+        "note_list",
+        "partner_inbox",
+        "partner_referral",
+        "reassign",
+        "referral_create",
+        "referral_detail",
+        "referral_list",
+        "task_detail",
+        "task_list",
+        "team_caseloads",
+        "team_reassign",
+        "worklist",
     }
 )
 # Web pages that show no client data (or only to the caller about themselves).
@@ -97,11 +124,36 @@ WEB_NO_CLIENT_DATA = frozenset(
         "token_revoke",
         "notification_read",
         "enrollment_reenroll",
+        # care features: changes (POST), the resource directory, instruments, feeds
+        "appointment_attendance",
+        "calendar_feed",
+        "calendar_feed_ics",
+        "crisis_resolve",
+        "directory_curation",
+        "flag_resolve",
+        "hsds_import_status",
+        "hsds_upload",
+        "instrument_library",
+        "note_addendum",
+        "note_autosave",
+        "note_cosign",
+        "referral_message",
+        "referral_schedule",
+        "referral_transition",
+        "resource_list",
+        "service_detail",
+        "service_edit",
+        "service_search",
+        "service_verify",
+        "task_complete",
+        "task_create",
     }
 )
 # The caller's own notifications: messages written to them by services (a title may name a
 # client of their caseload); the client reads behind them are audited where they happen.
 WEB_OWN_MESSAGES = frozenset({"notifications"})
+# Fragments fetched only by the client page (htmx), whose own load is the audited read.
+WEB_CLIENT_PAGE_PARTIALS = frozenset({"client_caseload_panel"})
 # API operations (GET) that answer client data, each audited as a read naming the client.
 API_AUDITED_READS = frozenset(
     {
@@ -117,6 +169,18 @@ API_AUDITED_READS = frozenset(
         "/enrollments/{enrollment_id}",
         "/audit-events",
         "/screenings/{screening_id}",
+        "/assessments/{assessment_id}",
+        "/assessments/{assessment_id}/fhir",
+        "/clients/{client_id}/assessments",
+        "/clients/{client_id}/notes",
+        "/clients/{client_id}/plans",
+        "/clients/{client_id}/risk-flags",
+        "/intake/matches",
+        "/notes/{note_id}",
+        "/plans/{plan_id}",
+        "/plans/{plan_id}/fhir",
+        "/tasks/{task_id}",
+        "/worklist",
     }
     | _PART_READS
 )
@@ -136,5 +200,8 @@ API_NO_CLIENT_DATA = frozenset(
         "/workforce/me/supervised-hours",
         "/duplicates",
         "/workforce/continuing-education/{entry_id}/certificate",
+        "/instruments",
+        "/instruments/{code}",
+        "/instruments/{code}/fhir",
     }
 )
