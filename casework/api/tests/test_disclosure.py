@@ -97,3 +97,30 @@ def test_the_recipient_cannot_read_the_accounting(consented, lakeside_cm, client
     assert recipient.get(f"/clients/{client_health.pk}/disclosures/").status_code == 404
     answer = api_client(lakeside_cm).get(f"/api/v1/clients/{client_health.pk}/disclosures")
     assert answer.status_code == 404
+
+
+def test_the_consent_page_shows_a_consent_ended_by_its_event(lakeside_cm, client_health, cm_health):
+    from casework.clients.services import enrollment_transition
+
+    org = lakeside_cm.memberships.get().program.organization
+    enrollment = client_health.enrollments.get()
+    consents.consent_record(
+        actor=cm_health,
+        client=client_health,
+        data=PART2
+        | {
+            "recipient_organization": org,
+            "expiry_trigger": "enrollment_closed",
+            "expiry_enrollment": enrollment,
+        },
+    )
+    enrollment_transition(
+        actor=cm_health,
+        enrollment=enrollment,
+        expected_version=enrollment.version,
+        to="closed",
+        closure_reason="goals_met",
+    )
+    page = text(signed_in(HttpClient(), cm_health).get(f"/clients/{client_health.pk}/consents/"))
+    assert "ended" in page
+    assert "the enrollment it named closed" in page

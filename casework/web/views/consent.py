@@ -32,6 +32,8 @@ EMERGENCY_SEARCH_LIMIT = 20
 def _status(consent: Consent) -> str:
     if consent.revoked_at is not None:
         return "revoked"
+    if consent.ended_at is not None:
+        return "ended"
     if consent.expiry_date is not None and consent.expiry_date < timezone.localdate():
         return "expired"
     if consent.effective_date > timezone.localdate():
