@@ -251,11 +251,27 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def allowed_moves(status: str) -> list[EnrollmentStatus]:
+    """The statuses an enrollment in ``status`` may move to, in lifecycle order."""
+    allowed = TRANSITIONS.get(status, frozenset())
+    return [s for s in EnrollmentStatus if s.value in allowed]
+
+
+def allowed_moves_text(status: str) -> str:
+    """The rule in the words people read, e.g. "An active enrollment can move to On hold
+    or Closed." (labels, never codes)."""
+    label = EnrollmentStatus(status).label.lower() if status in EnrollmentStatus.values else status
+    article = "An" if label[:1] in "aeiou" else "A"
+    moves = [str(s.label) for s in allowed_moves(status)]
+    if not moves:
+        return f"{article} {label} enrollment is final; enroll the client again instead."
+    listed = moves[0] if len(moves) == 1 else f"{', '.join(moves[:-1])} or {moves[-1]}"
+    return f"{article} {label} enrollment can move to {listed}."
+
+
 def _transition_errors(enrollment: Enrollment, to: str, reason: str, destination: Any) -> dict:
-    allowed = TRANSITIONS.get(enrollment.status, frozenset())
-    if to not in allowed:
-        moves = ", ".join(sorted(allowed)) or "none (closed is final; enroll again instead)"
-        return {"status": f"A {enrollment.status} enrollment can move to: {moves}."}
+    if to not in TRANSITIONS.get(enrollment.status, frozenset()):
+        return {"status": allowed_moves_text(enrollment.status)}
     errors: dict[str, str] = {}
     if to == EnrollmentStatus.CLOSED:
         if reason not in ClosureReason.values:

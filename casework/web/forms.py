@@ -14,16 +14,22 @@ from django.core.exceptions import ValidationError
 from casework.accounts.models import Program, Role
 from casework.audit.models import AuditAction
 from casework.clients.models import Client, Sex
+from casework.core.messages import plain
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` next to the fields it names (others on top)."""
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
+        form.add_error(None, [plain(m) for m in error.messages])
         return
     for name, messages in error.message_dict.items():
         field = name if name in form.fields else None
-        form.add_error(field, messages)
+        form.add_error(field, [plain(m) for m in messages])
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one sentence for a page message (constraint names replaced)."""
+    return " ".join(plain(m) for m in error.messages)
 
 
 # --- Sign in and two-factor --------------------------------------------------------------

@@ -27,6 +27,7 @@ from casework.clients.models import (
     Race,
 )
 from casework.clients.models.consent import Consent
+from casework.clients.services import allowed_moves, allowed_moves_text
 from casework.core.uploads import upload_limit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -294,8 +295,10 @@ class EmergencySearchForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """The moves allowed from the enrollment's current status, by label, none preselected."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
+    to = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
     closure_reason = forms.ChoiceField(
         label="Reason for closing",
         choices=[("", "- Choose when closing -"), *ClosureReason.choices],
@@ -309,6 +312,13 @@ class TransitionForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(status.value, status.label) for status in allowed_moves(current)]
+        field.error_messages["invalid_choice"] = allowed_moves_text(current)
 
 
 class ReenrollForm(forms.Form):

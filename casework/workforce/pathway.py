@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework.accounts.models import PracticeArea
+from casework.core.messages import public_citation
 from casework.workforce import eligibility as engine
 from casework.workforce.models import (
     DEGREE_FACTS,
@@ -203,12 +204,12 @@ def _estimate(step: dict[str, Any], a: Answers) -> int:
 def _step(step: dict[str, Any], a: Answers, rules: dict[str, Any]) -> dict[str, Any]:
     state = a.state or "your state"
     done = _holds(step.get("done_if", {}), a)
-    requirement, source = step["requirement"], step["source"]
+    requirement, source = step["requirement"], public_citation(step["source"])
     rule = rules.get(step.get("rule", "").replace("{state}", a.state)) if step.get("rule") else None
     if rule is not None:
         summary = rule.params.get("summary", "")
         requirement = f"{requirement}. {rule.name}: {summary}"
-        source = f"{source}; {rule.citation} [{rule.marker}]"
+        source = "; ".join(s for s in (source, public_citation(rule.citation)) if s)
     return {
         "id": step["id"],
         "title": step["title"].replace("{state}", state),
@@ -240,9 +241,9 @@ def plan(answers: Answers, *, today: date | None = None) -> Plan:
         figures=[by_id[f] for f in pathway.params.get("figures", []) if f in by_id],
         source={
             "pathway": f"{pathway.code} v{pathway.version}",
-            "citation": pathway.citation,
+            "citation": public_citation(pathway.citation),
             "marker": pathway.marker,
-            "figures": f"{figures.code} v{figures.version}: {figures.citation}" if figures else "",
+            "figures": public_citation(figures.citation) if figures else "",
             "figures_marker": figures.marker if figures else "",
         },
     )

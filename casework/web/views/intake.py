@@ -47,7 +47,12 @@ from casework.intake.services import (
     screening_create,
     screening_override,
 )
-from casework.web.forms import ClientFieldsForm, MemorableDateField, add_service_errors
+from casework.web.forms import (
+    ClientFieldsForm,
+    MemorableDateField,
+    add_service_errors,
+    error_text,
+)
 from casework.web.forms_assignment import IntakeCaseManagerForm
 from casework.web.gates import load_client, signed_in_user
 
@@ -365,7 +370,7 @@ def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
         if "primary_case_manager" in getattr(error, "error_dict", {}):
             add_service_errors(form, error)
             return _result_page(request, screening, status=422, case_manager_form=form)
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("web:intake_result", pk=screening.pk)
     if enrollment is None:
         messages.info(request, f"{screening.client.display_name} was not enrolled.")

@@ -67,7 +67,8 @@ def test_bsw_with_six_supervised_months_in_social_services() -> None:
     lcsw = plan["steps"][7]
     assert lcsw["title"] == "Supervised clinical experience and the LCSW in NY"
     assert "2,000 client-contact hours" in lcsw["requirement"]
-    assert "[READ-2]" in lcsw["source"]
+    assert "NYSED" in lcsw["source"]
+    assert "[READ-2]" not in lcsw["source"]  # working notes never reach the reader
     assert credential(plan, "CCM")["missing"] == [
         "6 more months of full-time case management experience supervised by a CCM; "
         "or 18 more months of full-time case management experience"
