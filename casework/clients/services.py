@@ -20,11 +20,13 @@ from casework.clients.assignment import (
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.clients.models.client import SEARCH_KEY_FIELDS
 from casework.clients.permissions import check_can_take_in
+from casework.clients.record_services import record_sync_contact_fields
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
 
 ENROLLMENT_FIELDS = ("status", "start_date", "end_date", "primary_case_manager_id")
 CLIENT_FIELDS = (*Client.EDITABLE_FIELDS, *Client.PROFILE_FIELDS)
+CONTACT_FIELDS = frozenset({"phone", "email", *Client.ADDRESS_FIELDS})
 ENROLLMENT_EDITABLE = frozenset(
     {
         "status",
@@ -86,6 +88,7 @@ def client_create(
         start_date=start_date,
         primary_case_manager=primary_case_manager,
     )
+    record_sync_contact_fields(actor=actor, client=client)
     return client
 
 
@@ -116,6 +119,8 @@ def client_update(
         organization_id=client.organization_id,
         changes=changes,
     )
+    if CONTACT_FIELDS & set(changes):
+        record_sync_contact_fields(actor=actor, client=client)
     return client
 
 

@@ -25,6 +25,7 @@ from casework.clients.permissions import (
     reads_whole_record,
     redact_confidential_addresses,
 )
+from casework.clients.record_services import current_contact
 from casework.core import exceptions as domain
 from casework.web.forms import (
     ClientCreateForm,
@@ -105,6 +106,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "can_edit": can_write_client(request.user, client),
+        # The header reads the record's sections, so the two never disagree.
+        "contact": current_contact(client),
     }
     context |= client_sections_context(request.user, client)
     return render(request, "web/clients/detail.html", context)
