@@ -16,6 +16,7 @@ from casework.accounts.access import access_for
 from casework.accounts.rows import ModelRows
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.clients.disclosure import DISCLOSED_BASES, disclosure_notice, disclosure_record
 from casework.clients.models import (
     BreakGlassAccess,
     Client,
@@ -185,10 +186,11 @@ def access_client(
         if not page:
             return client
     redact_confidential_addresses(user, [client])
+    client.disclosure_notice = disclosure_notice(user, client)
     if audit or page:
         details = {"basis": basis} if basis not in ("program", "organization") else {}
         details |= {"page": page} if page else {}
-        record(
+        event = record(
             actor=user,
             action=AuditAction.VIEW,
             target_type="client",
@@ -197,6 +199,8 @@ def access_client(
             organization_id=client.organization_id,
             details=details or None,
         )
+        if basis in DISCLOSED_BASES:
+            disclosure_record(actor=user, client=client, what="client", audit_event=event)
     return client
 
 

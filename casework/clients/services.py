@@ -207,6 +207,10 @@ def enrollment_update(
         organization_id=enrollment.organization_id,
         changes=changes,
     )
+    if enrollment.status == EnrollmentStatus.CLOSED and before["status"] != EnrollmentStatus.CLOSED:
+        from casework.clients.consent_events import consent_events_on_enrollment_closed
+
+        consent_events_on_enrollment_closed(actor=actor, enrollment=enrollment)
     return enrollment
 
 
@@ -303,11 +307,18 @@ def enrollment_transition(
     if to == EnrollmentStatus.CLOSED:
         from django.utils import timezone
 
+        if on is not None and on < enrollment.start_date:
+            raise ValidationError(
+                {
+                    "end_date": f"The enrollment started on {enrollment.start_date:%Y-%m-%d}; "
+                    "it cannot close before that."
+                }
+            )
         data |= {
             "closure_reason": closure_reason,
             "closure_note": closure_note[:300],
             "destination": destination,
-            "end_date": max(on or timezone.localdate(), enrollment.start_date),
+            "end_date": on or max(timezone.localdate(), enrollment.start_date),
         }
     return enrollment_update(
         actor=actor, enrollment=enrollment, expected_version=expected_version, data=data

@@ -59,6 +59,7 @@ def read_guidelines_file(path: Path = GUIDELINES_FILE) -> list[dict[str, Any]]:
                     "per_additional_person": int(amounts["per_additional_person"]),
                     "source": str(entry["source"])[:300],
                     "source_url": str(entry.get("source_url", ""))[:300],
+                    "effective_on": entry.get("effective_on"),
                 }
             )
     return rows

@@ -18,6 +18,7 @@ from casework.accounts.models import Program
 from casework.audit.models import AuditEvent
 from casework.clients import services as clients
 from casework.clients.assignment import may_change_case_manager
+from casework.clients.intake_check import client_create_checked
 from casework.clients.models import Client, Enrollment, Sex
 from casework.clients.permissions import (
     can_write_client,
@@ -36,6 +37,8 @@ from casework.web.forms import (
 from casework.web.forms_assignment import case_manager_choices
 from casework.web.gates import load_client, signed_in_user
 from casework.web.paging import Page, page_number, paginate
+from casework.web.views.assessments import care_header_context
+from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
@@ -110,6 +113,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": current_contact(client),
     }
     context |= client_sections_context(request.user, client)
+    context |= care_header_context(request.user, client)
     return render(request, "web/clients/detail.html", context)
 
 
@@ -132,23 +136,32 @@ def client_create(request: HttpRequest) -> HttpResponse:
         program_ids=program_ids,
         case_managers=case_managers,
     )
+    add_reason_field(form)
+    context: dict[str, Any] = {"form": form, "creating": True}
     if request.method == "POST" and form.is_valid():
         cm_id = form.cleaned_data["primary_case_manager"]
-        try:
-            client = clients.client_create(
+
+        def create(reason: str) -> Client:
+            return client_create_checked(
                 actor=request.user,
                 program=form.cleaned_data["program"],
                 data=form.client_data(),
+                new_record_reason=reason,
                 primary_case_manager=users.get(cm_id) if cm_id else None,
             )
+
+        try:
+            created = create_or_matches(request, form, create)
         except ValidationError as error:
             add_service_errors(form, error)
         except domain.PermissionDenied as denied:
             form.add_error("program", str(denied))
         else:
-            messages.success(request, f"Saved {client.display_name}.")
-            return redirect("web:client_detail", pk=client.pk)
-    return render(request, "web/clients/form.html", {"form": form, "creating": True})
+            if isinstance(created, Client):
+                messages.success(request, f"Saved {created.display_name}.")
+                return redirect("web:client_detail", pk=created.pk)
+            context |= matches_context(created)
+    return render(request, "web/clients/form.html", context)
 
 
 def _shown(name: str, value: Any) -> str:

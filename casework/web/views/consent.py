@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.accounts.access import access_for
 from casework.clients import consent as consents
 from casework.clients.models import Client, Consent
 from casework.clients.permissions import access_consent, can_write_client, require_whole_record
@@ -129,8 +128,7 @@ def consent_form_download(request: HttpRequest, consent_id: int) -> FileResponse
 
 
 def _staff_org_ids(user: Any) -> frozenset[int]:
-    access = access_for(user)
-    return access.org_wide_org_ids | frozenset(access.program_org.values())
+    return consents.emergency_staff_org_ids(user)
 
 
 def _emergency_search(request: HttpRequest, form: EmergencySearchForm) -> list[dict[str, Any]]:

@@ -27,7 +27,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.models import Program
-from casework.clients import services as clients
+from casework.clients.intake_check import client_create_checked
+from casework.clients.intake_search import query_notes
+from casework.clients.matching.records import Person
 from casework.clients.models import Client, EnrollmentStatus, NoYesReasons
 from casework.core import exceptions as domain
 from casework.intake import eligibility
@@ -55,6 +57,7 @@ from casework.web.forms import (
 )
 from casework.web.forms_assignment import IntakeCaseManagerForm
 from casework.web.gates import load_client, signed_in_user
+from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
 
 DISABILITY_CHOICES = [(str(k), v) for k, v in eligibility.DISABILITY_TYPES.items()]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
@@ -206,16 +209,20 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     if searching and form.is_valid():
         data = form.cleaned_data
         born = data.get("date_of_birth")
+        candidates = find_candidates(
+            request.user,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=born,
+            phone=data.get("phone", ""),
+        )
+        entered = Person(id="entered", first_name=data["given_name"], last_name=data["family_name"])
         context |= {
             "searched": True,
             "program": next(p for p in programs if p.pk == data["program"]),
-            "candidates": find_candidates(
-                request.user,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                date_of_birth=born,
-                phone=data.get("phone", ""),
-            ),
+            "candidates": candidates,
+            "strong_match": any(c.possible_duplicate for c in candidates),
+            "search_notes": query_notes(entered),
             "new_url": reverse("web:intake_new_client", args=[data["program"]])
             + "?"
             + urlencode(
@@ -246,24 +253,34 @@ def _new_client_initial(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
     program = program_for_intake(request.user, program_id)
-    if request.method == "GET":
-        form = ClientFieldsForm(initial=_new_client_initial(request))
-    else:
-        form = ClientFieldsForm(request.POST)
-        if form.is_valid():
-            try:
-                client = clients.client_create(
-                    actor=request.user,
-                    program=program,
-                    data=form.client_data(),
-                    enrollment_status=EnrollmentStatus.REFERRED,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"Saved {client.display_name}, referred to {program}.")
-                return redirect("web:intake_screen", program_id=program.pk, client_id=client.pk)
-    context = {"form": form, "program": program, "steps": STEPS, "step": 2}
+    form = ClientFieldsForm(
+        request.POST if request.method == "POST" else None,
+        initial=_new_client_initial(request) if request.method == "GET" else None,
+    )
+    add_reason_field(form)
+    context: dict[str, Any] = {"form": form, "program": program, "steps": STEPS, "step": 2}
+    if request.method == "POST" and form.is_valid():
+
+        def create(reason: str) -> Client:
+            return client_create_checked(
+                actor=request.user,
+                program=program,
+                data=form.client_data(),
+                new_record_reason=reason,
+                enrollment_status=EnrollmentStatus.REFERRED,
+            )
+
+        try:
+            created = create_or_matches(request, form, create)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except domain.PermissionDenied as denied:
+            raise PermissionDenied(str(denied)) from None
+        else:
+            if isinstance(created, Client):
+                messages.success(request, f"Saved {created.display_name}, referred to {program}.")
+                return redirect("web:intake_screen", program_id=program.pk, client_id=created.pk)
+            context |= matches_context(created)
     return render(request, "intake/new_client.html", context)
 
 

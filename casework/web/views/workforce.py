@@ -35,6 +35,7 @@ from casework.workforce.models import (
     CredentialException,
     CredentialRequirement,
     Education,
+    ExamResult,
     Licence,
     Position,
     Practicum,
@@ -46,6 +47,7 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
     "education": (wf_forms.EducationForm, Education, "Add education"),
     "licence": (wf_forms.LicenceForm, Licence, "Add a licence"),
     "certification": (wf_forms.CertificationForm, Certification, "Add a certification"),
+    "exam": (wf_forms.ExamResultForm, ExamResult, "Record an exam result"),
     "position": (wf_forms.PositionForm, Position, "Add a position"),
     "ce": (wf_forms.ContinuingEducationForm, ContinuingEducation, "Log continuing education"),
     "practicum": (wf_forms.PracticumForm, Practicum, "Add a practicum"),
@@ -66,6 +68,7 @@ def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
         "education": staff.education.all(),
         "licences": staff.licences.select_related("verified_by"),
         "certifications": staff.certifications.select_related("verified_by"),
+        "exams": staff.exam_results.select_related("verified_by"),
         "positions": staff.positions.all(),
         "hours": staff.supervised_hours.select_related("supervisor")[:50],
         "ce_entries": staff.continuing_education.all(),
@@ -141,6 +144,7 @@ EDIT_FORMS: dict[str, type[Any]] = {
     "education": wf_forms.EducationForm,
     "licence": wf_forms.LicenceForm,
     "certification": wf_forms.CertificationForm,
+    "exam": wf_forms.ExamResultForm,
     "position": wf_forms.PositionForm,
     "ce": wf_forms.ContinuingEducationEditForm,
     "practicum": wf_forms.PracticumForm,
@@ -177,6 +181,8 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 messages.success(request, "Saved your change.")
                 return redirect("web:my_credentials")
     title = "Edit: " + ENTRY_KINDS[kind][2].removeprefix("Add ").removeprefix("Log ")
+    if kind == "exam":
+        title = "Edit: exam result"
     return render(
         request, "workforce/entry_form.html", {"form": form, "title": title, "kind": kind}
     )
