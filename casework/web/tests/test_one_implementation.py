@@ -49,7 +49,7 @@ def test_whole_record_rule_and_address_masking_live_in_the_client_gate() -> None
     offenders = [
         p.name
         for p in files
-        if re.search(r"access_basis (?:not )?in|\"\[confidential\]\"|FULL_BASES", p.read_text())
+        if re.search(r"access_basis (?:not )?in \(|\"\[confidential\]\"|FULL_BASES", p.read_text())
     ]
     assert offenders == []
 

@@ -102,8 +102,6 @@ def crisis_report_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             messages.warning(
                 request,
@@ -136,6 +134,4 @@ def crisis_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Crisis resolved.")
     except domain.Conflict as conflict:
         messages.error(request, str(conflict))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     return redirect("web:client_detail", pk=client.pk)

@@ -274,8 +274,6 @@ def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
             created = create_or_matches(request, form, create)
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             if isinstance(created, Client):
                 messages.success(request, f"Saved {created.display_name}, referred to {program}.")

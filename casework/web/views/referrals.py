@@ -9,16 +9,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program
 from casework.clients.models import Enrollment
-from casework.core import exceptions as domain
 from casework.core.exceptions import StaleVersion
 from casework.referrals import services
 from casework.referrals.clocks import overdue_for
@@ -34,12 +33,7 @@ OUTCOME_CHOICES = {"true": True, "false": False}
 
 
 def load_referral(user: Any, pk: int, *, side: str = "", write: bool = False) -> Referral:
-    try:
-        return access_referral(user, pk, side=side, write=write)
-    except domain.NotFound:
-        raise Http404("No such referral.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return access_referral(user, pk, side=side, write=write)
 
 
 def _referring_programs(user: Any, client: Any) -> Any:
@@ -95,8 +89,6 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             messages.success(
                 request, f"Referral {referral.pk} {'sent' if data['send'] else 'saved'}."
@@ -184,8 +176,6 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     except StaleVersion:
         messages.error(request, "Someone changed this referral first; review it and try again.")
     else:
@@ -222,8 +212,6 @@ def referral_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     else:
         messages.success(request, "Appointment saved; the referring worker was told.")
     return _back(request, referral)

@@ -141,8 +141,6 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
             moved = workload.clients_reassign(actor=actor, enrollment_ids=ids, to=to)
         else:
             moved = workload.team_tasks_reassign(actor=actor, task_ids=ids, to=to)
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     except (ValidationError, domain.StaleVersion) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("web:team_caseloads")
