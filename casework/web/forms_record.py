@@ -31,7 +31,9 @@ from casework.clients.models import (
 )
 from casework.clients.models.consent import Consent
 from casework.clients.services import allowed_moves, allowed_moves_text
+from casework.core import places
 from casework.core.uploads import upload_limit
+from casework.web.forms import StateField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A drawn signature is an SVG path of move/line commands only: nothing that could script.
@@ -107,6 +109,8 @@ class ProfileForm(forms.Form):
 def _part_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field:
     if isinstance(field, models.DateField):
         kwargs["widget"] = DATE_INPUT
+    if field.name == "state":
+        return StateField(label="State", required=not field.blank)
     formfield = field.formfield(**kwargs)
     assert formfield is not None  # every part field is editable
     return formfield
@@ -119,11 +123,24 @@ class PartForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._clean_places(data)
         today = timezone.localdate()
         for name in self.PAST_ONLY & set(data):
             if data.get(name) and data[name] > today:
                 self.add_error(name, "This date cannot be in the future.")
         return data
+
+    def _clean_places(self, data: dict[str, Any]) -> None:
+        """ZIP codes and phone numbers as people expect them (``core.places``)."""
+        checks = [("postal_code", places.clean_zip), ("phone", places.clean_phone)]
+        if data.get("system") == "phone":
+            checks.append(("value", places.clean_phone))
+        for name, clean in checks:
+            if data.get(name):
+                try:
+                    data[name] = clean(str(data[name]))
+                except ValueError as error:
+                    self.add_error(name, str(error))
 
 
 def part_form_class(model: type[ClientPart]) -> type[PartForm]:

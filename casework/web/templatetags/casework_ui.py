@@ -39,6 +39,9 @@ def uswds_widget(field: BoundField, extra_class: str = "") -> SafeString:
     css = widget_class(field.field.widget)
     if field.errors and css in ("usa-input", "usa-select", "usa-textarea"):
         css += f" {css}--error"
+    # No maxlength: a browser would silently cut what is typed ("New York" -> "Ne"); a value
+    # that is too long comes back as an error naming the limit instead.
+    field.field.widget.attrs.pop("maxlength", None)
     attrs: dict[str, str | bool] = {"class": f"{css} {extra_class}".strip()}
     if described:
         attrs["aria-describedby"] = " ".join(described)

@@ -417,3 +417,28 @@ def test_header_reads_phone_and_address_from_the_record_sections(client, cm_heal
     header = page.split('id="contact"', 1)[1].split("</section>", 1)[0]
     assert "9 Oak Ave" in header
     assert "12 Elm St" not in header
+
+
+def test_contact_values_are_validated_and_never_cut(client, cm_health, programs):
+    """US state from the list, ZIP of 5 or 9 digits, phones parsed by phonenumbers, and a
+    value that is too long is an error (no maxlength to cut it in the browser)."""
+    http = signed_in(client, cm_health)
+    base = form_data(program=str(programs["healthcare"].pk), primary_case_manager=str(cm_health.pk))
+    form = text(http.get("/clients/new/"))
+    city_input = (
+        form.split('name="city"', 1)[0].rsplit("<input", 1)[1]
+        + form.split('name="city"', 1)[1].split(">", 1)[0]
+    )
+    assert "maxlength" not in city_input
+    assert '<option value="NY">New York</option>' in form
+    bad = base | {"postal_code": "1220", "phone": "12", "state": "Nowhere", "city": "x" * 101}
+    page = text(http.post("/clients/new/", bad))
+    assert "Enter a ZIP code of 5 digits" in page
+    assert "Enter a phone number with its area code" in page
+    assert "Choose a US state from the list" in page
+    assert "at most 100 characters (it has 101)" in page
+    assert not Client.objects.filter(given_name=base["given_name"]).exists()
+    good = base | {"postal_code": "12207 1234", "phone": "518 555 0142", "state": "New York"}
+    assert http.post("/clients/new/", good).status_code == 302
+    saved = Client.objects.get(given_name=base["given_name"])
+    assert (saved.phone, saved.postal_code, saved.state) == ("(518) 555-0142", "12207-1234", "NY")
