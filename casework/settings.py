@@ -266,6 +266,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 
 OTP_TOTP_ISSUER = env_str("TOTP_ISSUER", "Casework")
+# Roles that must sign in with a second factor in every organization, on top of the roles
+# an organization adds itself. Production: admins, auditors and supervisors; demo: none.
+CASEWORK_MFA_ROLES = env_list(
+    "MFA_ROLES",
+    ["org_admin", "program_admin", "auditor", "supervisor"] if PRODUCTION else [],
+)
 
 # --- Sessions: idle timeout (sliding) plus an absolute lifetime --------------------------
 
@@ -341,6 +347,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- Internationalisation -----------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+# "Feb 20, 2022" on every page (casework/core/formats); the API answers ISO 8601.
+FORMAT_MODULE_PATH = ["casework.core.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

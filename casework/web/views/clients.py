@@ -170,7 +170,7 @@ def _shown(name: str, value: Any) -> str:
     if name == "sex":
         return str(Sex(value).label)
     if name == "date_of_birth":
-        return f"{value:%B} {value.day}, {value.year}"
+        return f"{value:%b} {value.day}, {value.year}"
     return str(value)
 
 
