@@ -327,17 +327,45 @@ def run_splink(paths: list[Path], output: Path) -> None:
             writer.writerow([row["unique_id_l"], row["unique_id_r"], row["match_weight"]])
 
 
+def markdown(lines: Iterable[str]) -> str:
+    """The JSON lines of a run as the table in docs/benchmarks-matching.md."""
+    out = [
+        "| data | records | fields | true pairs | Casework P / R / F1 at 0.5 | Casework best F1 "
+        "| splink best F1 | Casework CPU s (wall s) | splink CPU s (wall s) | time ratio "
+        "(CPU; wall) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for line in lines:
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        c, ours, theirs = r["casework_default"], r["casework_seconds"], r["splink_seconds"]
+        out.append(
+            f"| {r['set']} | {' + '.join(f'{n:,}' for n in r['records'])} | {r['fields']} "
+            f"| {r['true_pairs']:,} | {c['precision']:.3f} / {c['recall']:.3f} / "
+            f"**{c['f1']:.3f}** | {r['casework_best']['f1']:.3f} "
+            f"| **{r['splink_best']['f1']:.3f}** | {ours['cpu']:.2f} ({ours['wall']:.2f}) "
+            f"| {theirs['cpu']:.2f} ({theirs['wall']:.2f}) "
+            f"| {r['ratio_cpu']:.1f}x; {r['ratio_wall']:.1f}x |"
+        )
+    return "\n".join(out)
+
+
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--fields", nargs="+", default=list(FIELD_SETS), choices=FIELD_SETS)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=ROOT / "var" / "bench" / "public")
+    parser.add_argument("--table", type=Path, help="print a results file as a Markdown table")
     parser.add_argument("--splink", nargs="+", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.splink:
         run_splink(args.splink, args.output)
+        return
+    if args.table:
+        print(markdown(args.table.read_text(encoding="utf-8").splitlines()))
         return
     args.data.mkdir(parents=True, exist_ok=True)
     for name in args.sets:
