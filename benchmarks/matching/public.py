@@ -9,6 +9,7 @@ Data (installed by `make bench-setup`; nothing is downloaded):
   Australian names and addresses with typos, OCR and phonetic errors, swapped and missing
   values). 1 and 2 are dedup tasks (1,000 and 5,000 records), 4 a link task (5,000 +
   5,000). FEBRL 3 is NOT run: a FEBRL dedup set of 5,000 records is kept for judging.
+- the project's generator (10,000 records, seed 7; no SSN or phone here).
 - ``pseudopeople``'s simulated sample data (the Institute for Health Metrics and
   Evaluation's noisy census-like files): the 2020 census linked to the American Community
   Survey, to the Current Population Survey, and to itself noised with another seed. Census
@@ -151,6 +152,23 @@ def pseudopeople_pair(right: str, seed: int = 0, right_seed: int = 1) -> list[An
     return [_pseudopeople(census, "census"), _pseudopeople(other, f"{right}{right_seed}")]
 
 
+def generator(records: int = 10_000, seed: int = 7) -> list[tuple[Rows, dict[str, str]]]:
+    """The project's own generator (casework.clients.matching.synth), as in linkage.py."""
+    from casework.clients.matching.synth import generate
+
+    data = generate(records, seed=seed)
+    rows = [
+        {
+            name: (person.dob.isoformat() if person.dob else "")
+            if name == "dob"
+            else str(getattr(person, name))
+            for name in COLUMNS
+        }
+        for person in data.people
+    ]
+    return [(rows, {person.id: str(data.entity[person.id]) for person in data.people})]
+
+
 SETS: dict[str, Callable[[], list[tuple[Rows, dict[str, str]]]]] = {
     "febrl1": lambda: febrl(1),
     "febrl2": lambda: febrl(2),
@@ -158,6 +176,7 @@ SETS: dict[str, Callable[[], list[tuple[Rows, dict[str, str]]]]] = {
     "census-acs": lambda: pseudopeople_pair("acs"),
     "census-cps": lambda: pseudopeople_pair("cps"),
     "census-census2": lambda: pseudopeople_pair("census"),
+    "generator": generator,
 }
 
 

@@ -156,8 +156,8 @@ PLACEHOLDER_NAME_WORDS = PLACEHOLDER_FAMILY_WORDS | frozenset(
         "ms",
         "nephew",
         "niece",
-        "nina",
-        "nino",
+        
+        
         "none",
         "nn",
         "noname",
