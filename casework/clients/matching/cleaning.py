@@ -156,8 +156,6 @@ PLACEHOLDER_NAME_WORDS = PLACEHOLDER_FAMILY_WORDS | frozenset(
         "ms",
         "nephew",
         "niece",
-        
-        
         "none",
         "nn",
         "noname",
