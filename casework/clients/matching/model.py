@@ -59,6 +59,9 @@ class Model:
         self._household = [i for i, name in enumerate(self.comparisons) if name in HOUSEHOLD_FIELDS]
         self._dob = [i for i, name in enumerate(self.comparisons) if name == "dob"]
         self._households = bool(self.info.get(HOUSEHOLDS, True))
+        # Seen in the data by a fitted model (not assumed, as by the shipped one, which
+        # intake uses: its ranking stays as benchmarked).
+        self._households_seen = self.info.get(HOUSEHOLDS) is True
         self._dob_typo = by_name(["dob"])[0].levels.index("typo")
         self._twin_checks = [self._index_of(name, "exact") for name in ("last_name", "dob", "sex")]
 
@@ -79,7 +82,8 @@ class Model:
             for i in [*self._household, *self._dob]:
                 out[i] = min(out[i], 0.0)
         elif self._households and (
-            self._first_unrelated(gamma) or self._first_unknown_and_born_apart(gamma)
+            self._first_unrelated(gamma)
+            or (self._households_seen and self._first_unknown_and_born_apart(gamma))
         ):
             for i in self._household:
                 out[i] = min(out[i], 0.0)
