@@ -38,6 +38,15 @@ def _skills_for(staff: User) -> list[dict[str, Any]]:
 def _development_context(request: HttpRequest, staff: User, goal_form: Any = None) -> dict:
     today = timezone.localdate()
     skills = _skills_for(staff)
+    evidence = queries.evidence_for(staff, today=today)
+    skill_rows = [
+        (
+            skill,
+            evidence["by_skill"].get(skill["code"], []),
+            evidence["not_yet"].get(skill["code"], []),
+        )
+        for skill in skills
+    ]
     return {
         "staff": staff,
         "is_own": staff.pk == _me(request).pk,
@@ -46,8 +55,10 @@ def _development_context(request: HttpRequest, staff: User, goal_form: Any = Non
         "next_due": queries.next_review_due(staff, today=today),
         "goals": staff.development_goals.select_related("evidence_ce"),
         "goal_form": goal_form or dev_forms.GoalForm(skills=skills),
-        "evidence": queries.evidence_for(staff, today=today),
+        "evidence": evidence,
+        "skill_rows": skill_rows,
         "exams": services.exam_domains().values(),
+        "has_team": permissions.team_of(_me(request)).exists(),
     }
 
 

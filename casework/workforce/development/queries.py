@@ -123,7 +123,7 @@ def evidence_for(staff: User, *, today: date | None = None) -> dict[str, Any]:
     for goal in goals.filter(status=GoalStatus.COMPLETED):
         text = f"Goal met on {goal.completed_on}: {goal.what}"
         if goal.evidence_ce:
-            text += f" (CE: {goal.evidence_ce.course}, {goal.evidence_ce.hours} h)"
+            text += f" (CE: {goal.evidence_ce.course}, {float(goal.evidence_ce.hours):g} h)"
         by_skill.setdefault(goal.skill_code, []).append(text)
     return {
         "general": [
@@ -175,6 +175,10 @@ def team_chart(actor: Any) -> dict[str, Any]:
         "levels": [{"code": c, "label": label} for c, label in Level.choices],
         "series": {level: [counts[code][level] for code in skills] for level in Level.values},
         "counts": {code: dict(counts[code]) for code in skills},
+        "table": [
+            {"code": code, "name": name, "cells": [counts[code][lv] for lv in Level.values]}
+            for code, name in skills.items()
+        ],
         "rows": rows,
         "unreviewed": [r["staff"] for r in rows if r["review"] is None],
     }

@@ -281,7 +281,7 @@ def test_a_goal_is_closed_with_a_completed_ce_record_as_evidence(cm_health: User
     assert (goal.status, goal.evidence_ce_id) == ("completed", ce.pk)
     evidence = queries.evidence_for(cm_health, today=date(2026, 2, 1))
     assert evidence["by_skill"]["crisis"] == [
-        "Goal met on 2026-01-12: Lead a de-escalation (CE: De-escalation, 6.00 h)"
+        "Goal met on 2026-01-12: Lead a de-escalation (CE: De-escalation, 6 h)"
     ]
     assert "6 CE hours in the last 12 months (1 course)" in evidence["general"][0]
 
