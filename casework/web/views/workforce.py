@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 import yaml
@@ -26,7 +25,6 @@ from casework.accounts.models import Membership, Program, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.services import client_list_record
-from casework.core import exceptions as domain
 from casework.workforce import forms as wf_forms
 from casework.workforce import pathway as planner
 from casework.workforce import permissions, queries, services
@@ -59,21 +57,6 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
 def _me(request: HttpRequest) -> User:
     """The signed-in user (every caller is behind ``login_required``)."""
     return cast(User, request.user)
-
-
-def _gate(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Translate domain refusals: NotFound -> 404, PermissionDenied -> 403."""
-
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return func(request, *args, **kwargs)
-        except domain.NotFound:
-            raise Http404("Not found.") from None
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
-
-    return wrapper
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -144,7 +127,6 @@ def _save_entry(kind: str, request: HttpRequest, form: Any) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ENTRY_KINDS:
         raise Http404("No such kind of entry.")
@@ -188,7 +170,6 @@ def _edit_form(kind: str, request: HttpRequest, pk: int, data: Any = None) -> An
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Correct one of my entries (a signed hours entry is locked and not found here)."""
     if kind not in EDIT_FORMS:
@@ -216,7 +197,6 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-@_gate
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     """Certificates are served only here, after the access check, as attachments."""
     entry = permissions.access_certificate(_me(request), pk)
@@ -228,7 +208,6 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET"])
-@_gate
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = permissions.access_staff(_me(request), pk)
     record(
@@ -244,7 +223,6 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     credential = permissions.access_credential(_me(request), kind, pk)
     form = wf_forms.VerifyForm(request.POST)
@@ -263,7 +241,6 @@ def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = permissions.access_hours_to_sign(_me(request), pk)
     try:
@@ -351,7 +328,6 @@ def _admin_programs(request: HttpRequest) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def requirements(request: HttpRequest) -> HttpResponse:
     """Org admins: which credentials each program requires, and time-limited exceptions."""
     programs = _admin_programs(request)
@@ -425,7 +401,6 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Org admins edit their agency's override; platform administrators the published rule."""
     scope, can_edit = permissions.rule_scope(_me(request))
