@@ -2,7 +2,8 @@
 team chart and exam preparation.
 
 Staff see their own; supervisors their team's; nobody else (org admins included): the
-gates in ``casework.workforce.development.permissions`` answer 404 for anyone else.
+gates in ``casework.workforce.development.permissions`` raise ``NotFound`` for anyone else,
+which the web middleware answers with the 404 page.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.web.views.workforce import _add_errors, _gate
+from casework.web.views.workforce import _add_errors
 from casework.workforce.development import forms as dev_forms
 from casework.workforce.development import permissions, queries, services
 from casework.workforce.development.models import CompetencyReview, ReviewStatus
@@ -90,7 +91,6 @@ def development(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def development_staff(request: HttpRequest, pk: int) -> HttpResponse:
     """A team member's development record, for their supervisor (and themself)."""
     staff = permissions.access_development_staff(_me(request), pk)
@@ -144,7 +144,6 @@ def _review_post(request: HttpRequest, review: CompetencyReview, form: Any) -> b
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A review: both ratings side by side with differences highlighted, the form for whoever
     rates next, and the signatures; locked once both have signed."""
@@ -181,7 +180,6 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def goal_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a goal, optionally linking one of the staff member's completed CE records."""
     goal = permissions.access_goal(_me(request), pk)

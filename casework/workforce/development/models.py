@@ -193,14 +193,14 @@ class DevelopmentGoal(TimeStampedModel):
         ordering = ["status", "by_when", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(method__in=GoalMethod.values), name="goal_method_valid"
+                condition=Q(method__in=GoalMethod.values), name="development_goal_method_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=GoalStatus.values), name="goal_status_valid"
+                condition=Q(status__in=GoalStatus.values), name="development_goal_status_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(status=GoalStatus.COMPLETED) | Q(completed_on__isnull=False),
-                name="goal_completed_has_date",
+                name="development_goal_completed_has_date",
             ),
         ]
 

@@ -369,14 +369,14 @@ class Migration(migrations.Migration):
             model_name="developmentgoal",
             constraint=models.CheckConstraint(
                 condition=models.Q(("method__in", ["training", "shadowing", "ce_course", "other"])),
-                name="goal_method_valid",
+                name="development_goal_method_valid",
             ),
         ),
         migrations.AddConstraint(
             model_name="developmentgoal",
             constraint=models.CheckConstraint(
                 condition=models.Q(("status__in", ["open", "completed", "dropped"])),
-                name="goal_status_valid",
+                name="development_goal_status_valid",
             ),
         ),
         migrations.AddConstraint(
@@ -387,7 +387,7 @@ class Migration(migrations.Migration):
                     ("completed_on__isnull", False),
                     _connector="OR",
                 ),
-                name="goal_completed_has_date",
+                name="development_goal_completed_has_date",
             ),
         ),
         migrations.AddConstraint(
