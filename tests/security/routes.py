@@ -49,6 +49,10 @@ SELF_SCOPED = frozenset(
         "workforce_compliance_csv",
         "workforce_requirements",
         "workforce_rules",
+        # Staff development (issue 12): own record, the supervisor's team, exam preparation.
+        "workforce_development",
+        "workforce_team",
+        "workforce_exam_prep",
         "intake_start",
         "intake_rules_list",
         "import_upload",
@@ -218,6 +222,10 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute(
         "workforce_hours_sign", lambda w: {"pk": w.hours_id}, ("post",), owner="sup_health"
     ),
+    # Staff development: only the staff member and their supervisor.
+    ObjectRoute("workforce_development_staff", lambda w: {"pk": w.owner.pk}),
+    ObjectRoute("workforce_review", lambda w: {"pk": w.review_id}),
+    ObjectRoute("workforce_goal_complete", lambda w: {"pk": w.goal_id}, ("post",)),
     ObjectRoute("intake_new_client", lambda w: {"program_id": w.program.pk}),
     ObjectRoute("intake_screen", lambda w: {"program_id": w.program.pk, "client_id": w.client.pk}),
     ObjectRoute("intake_result", lambda w: {"pk": w.screening_id}, ("get",)),
