@@ -110,3 +110,28 @@ def access_instrument(user: Any, code: str, organization_id: int | None) -> Inst
     if instrument is None:
         raise NotFound("instrument")
     return instrument
+
+
+def mark_open_risk(user: Any, clients: list[Client]) -> None:
+    """Set ``open_risk`` (the highest open flag severity, or "") on listed clients whose
+    own staff the user is; consent recipients see no flags. One query for the page."""
+    from django.db.models import Q
+
+    from casework.accounts.access import access_for
+    from casework.assessments.queries import open_flags_for
+
+    access = access_for(user)
+    ids = [c.pk for c in clients]
+    staff = set(
+        Client.objects.filter(pk__in=ids)
+        .filter(
+            Q(organization_id__in=access.org_wide_org_ids)
+            | Q(enrollments__program_id__in=access.program_ids)
+        )
+        .values_list("pk", flat=True)
+    )
+    worst: dict[int, str] = {}
+    for flag in open_flags_for(staff):
+        worst.setdefault(flag.client_id, flag.severity)
+    for client in clients:
+        client.open_risk = worst.get(client.pk, "")  # type: ignore[attr-defined]  # for the list template

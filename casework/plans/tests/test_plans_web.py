@@ -116,3 +116,29 @@ def test_safety_section_form(client_health: Client, cm_health: User) -> None:
     bad = http.post(f"/plans/{plan.pk}/sections/ipe/", {"employment_goal": "x"})
     assert bad.status_code == 200
     assert "eligibility_date" in bad.content.decode()
+
+
+def test_discharge_section_shows_scores_and_gaps(client_health: Client, cm_health: User) -> None:
+    http = web(cm_health)
+    http.post(
+        f"/clients/{client_health.pk}/assessments/new/lace/",
+        {"los": "5", "acuity": "yes", "comorbidity": ["chf", "copd"], "ed_visits": "2"},
+    )
+    http.post(f"/clients/{client_health.pk}/plans/from-needs/")
+    plan = ServicePlan.objects.get()
+    page = http.get(f"/plans/{plan.pk}/sections/discharge/").content.decode()
+    assert "Readmission risk" in page
+    assert "LACE" in page
+    saved = http.post(
+        f"/plans/{plan.pk}/sections/discharge/",
+        {
+            "destination": "home_health",
+            "discharged_on": "2026-03-01",
+            "follow_up_date": "2026-03-12",
+            "post_acute": "home_health | nursing visits | Acme Home Care, Best Home Health |",
+        },
+    )
+    assert saved.status_code == 302
+    detail = http.get(f"/plans/{plan.pk}/").content.decode()
+    assert "more than 7 days after discharge" in detail
+    assert "choice of home_health provider is not recorded" in detail

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Membership, Program, Role, User
+from casework.assessments.permissions import mark_open_risk
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.clients import services as clients
@@ -75,6 +76,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         )
         page = paginate(request, rows, size=PAGE_SIZE)
     redact_confidential_addresses(request.user, page.items)
+    mark_open_risk(request.user, list(page.items))
     query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
     clients.client_list_record(actor=request.user, clients=page.items, query=query)
     context = {

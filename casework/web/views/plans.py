@@ -36,7 +36,7 @@ from casework.plans.models import (
 )
 from casework.plans.permissions import access_goal, access_plan, readable_plans
 from casework.plans.queries import plan_reviews_due
-from casework.plans.sections import SECTIONS, TITLES, ipe_clock
+from casework.plans.sections import SECTIONS, TITLES, discharge_checks, ipe_clock
 from casework.web.gates import load_client
 from casework.web.views.plan_sections import section_fields, section_from_post
 
@@ -127,6 +127,9 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
         in access_for(request.user).supervised_program_ids,
         "overdue": any(d["plan_id"] == plan.pk and d["overdue"] for d in due),
         "ipe": ipe_clock(ipe, signed_on=signed, today=timezone.localdate()) if ipe else None,
+        "discharge_gaps": discharge_checks(version.sections["discharge"])
+        if "discharge" in version.sections
+        else [],
         "section_titles": TITLES,
         "statuses": GoalStatus.choices,
         "priorities": Priority.choices,
@@ -293,6 +296,21 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "care/plan_review.html", context)
 
 
+def _risk_scores(plan: ServicePlan) -> list[Assessment]:
+    """The client's latest LACE and HOSPITAL results, shown on the discharge plan."""
+    latest = []
+    for code in ("lace", "hospital"):
+        found = (
+            Assessment.objects.filter(client_id=plan.client_id, instrument_code=code)
+            .select_related("instrument")
+            .order_by("-administered_on", "-id")
+            .first()
+        )
+        if found is not None:
+            latest.append(found)
+    return latest
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_section(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -312,6 +330,7 @@ def plan_section(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             messages.success(request, f"{TITLES[kind]} saved.")
             return redirect("web:plan_detail", pk=plan.pk)
     context = {
+        "risk_scores": _risk_scores(plan) if kind == "discharge" else [],
         "client": plan.client,
         "plan": plan,
         "kind": kind,
