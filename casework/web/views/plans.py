@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.assessments.models import Assessment
-from casework.assessments.permissions import access_assessment
+from casework.assessments.permissions import STAFF_BASES, access_assessment
 from casework.assessments.schema import NEED_LABELS
 from casework.core import exceptions as domain
 from casework.plans import services
@@ -66,6 +66,8 @@ def _errors(error: ValidationError) -> list[str]:
 @login_required
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk, audit=False)
+    if client.access_basis not in STAFF_BASES:  # plans are not disclosed under a consent
+        raise Http404("No such client.")
     plans = readable_plans(request.user, client)
     due = {d["plan_id"]: d for d in plan_reviews_due(client_ids=[client.pk], within_days=30)}
     rows = [{"plan": p, "version": p.latest, "due": due.get(p.pk)} for p in plans]
