@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         plans.intervention_add,
         name="intervention_add",
     ),
+    path("plans/goals/<int:pk>/objectives/add/", plans.objective_add, name="objective_add"),
     path("plans/<int:pk>/step/<slug:step>/", plans.plan_step, name="plan_step"),
     path("plans/<int:pk>/sign/", plans.plan_sign, name="plan_sign"),
     path("plans/<int:pk>/review/", plans.plan_review, name="plan_review"),

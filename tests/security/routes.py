@@ -269,6 +269,7 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("goal_add", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("post",)),
     ObjectRoute("goal_edit", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
     ObjectRoute("intervention_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("objective_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
     ObjectRoute(
         "plan_step", lambda w: {"pk": w.extra["care"]["plan_id"], "step": "submit"}, ("post",)
     ),

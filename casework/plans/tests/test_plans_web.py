@@ -142,3 +142,15 @@ def test_discharge_section_shows_scores_and_gaps(client_health: Client, cm_healt
     detail = http.get(f"/plans/{plan.pk}/").content.decode()
     assert "more than 7 days after discharge" in detail
     assert "choice of home_health provider is not recorded" in detail
+
+
+def test_objective_added_and_printed(client_health: Client, cm_health: User) -> None:
+    http = web(cm_health)
+    http.post(f"/clients/{client_health.pk}/plans/from-needs/")
+    plan = ServicePlan.objects.get()
+    http.post(f"/plans/{plan.pk}/goals/add/", {"client_words": "Work", "measurable": "A job"})
+    goal = Goal.objects.get()
+    http.post(
+        f"/plans/goals/{goal.pk}/objectives/add/", {"text": "Update my resume", "target_date": SOON}
+    )
+    assert "Update my resume" in http.get(f"/plans/{plan.pk}/print/").content.decode()

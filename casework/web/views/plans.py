@@ -205,6 +205,22 @@ def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _gate(access_goal, request.user, pk)
+    try:
+        services.objective_add(
+            actor=request.user,
+            goal=goal,
+            text=request.POST.get("text", ""),
+            target_date=_date(request.POST.get("target_date", "")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(_errors(error)))
+    return redirect(f"/plans/{goal.version.plan_id}/#goal-{goal.pk}")
+
+
+@login_required
+@require_POST
 def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Submit for approval, approve, or return with comments."""
     if step not in ("submit", "approve", "return"):
