@@ -191,7 +191,11 @@ def enrollment_for_plan(actor: Any, client: Client, assessments: list[Assessment
     programs = access_for(actor).write_program_ids
     for assessment in assessments:
         enrollment = assessment.enrollment
-        if enrollment is not None and enrollment.end_date is None:
+        if (
+            enrollment is not None
+            and enrollment.end_date is None
+            and enrollment.program_id in programs
+        ):
             return enrollment
     enrollment = (
         Enrollment.objects.open()
