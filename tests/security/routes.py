@@ -270,6 +270,20 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
     ObjectRoute("flag_list", _client),
     ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
+    ObjectRoute("plan_list", _client, ("get",)),
+    ObjectRoute("plan_from_needs", _client, ("post",)),
+    ObjectRoute("plan_detail", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("get",)),
+    ObjectRoute("plan_print", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("get",)),
+    ObjectRoute("goal_add", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("post",)),
+    ObjectRoute("goal_edit", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("intervention_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("objective_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute(
+        "plan_step", lambda w: {"pk": w.extra["care"]["plan_id"], "step": "submit"}, ("post",)
+    ),
+    ObjectRoute("plan_sign", lambda w: {"pk": w.extra["care"]["plan_id"]}),
+    ObjectRoute("plan_review", lambda w: {"pk": w.extra["care"]["plan_id"]}),
+    ObjectRoute("plan_section", lambda w: {"pk": w.extra["care"]["plan_id"], "kind": "safety"}),
     *CASELOAD_ROUTES,
 )
 
