@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("clients/<int:pk>/referrals/new/", referrals.referral_create, name="referral_create"),
     path("referrals/", referrals.referral_list, name="referral_list"),
+    path("referrals/outcomes/", referrals.referral_metrics, name="referral_metrics"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/status/", referrals.referral_transition, name="referral_transition"),
     path("referrals/<int:pk>/messages/", referrals.referral_message, name="referral_message"),

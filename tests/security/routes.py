@@ -62,6 +62,7 @@ SELF_SCOPED = frozenset(
         "directory_curation",
         "hsds_upload",
         "referral_list",
+        "referral_metrics",
         "partner_inbox",
     }
 )

@@ -227,3 +227,28 @@ def referral_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Appointment saved; the referring worker was told.")
     return _back(request, referral)
+
+
+@login_required
+def referral_metrics(request: HttpRequest) -> HttpResponse:
+    """Outcome measures of the referrals the caller's organization sent (supervisors and
+    org admins: their programs' or organization's)."""
+    from casework.referrals.metrics import outcome_table
+
+    access = access_for(request.user)
+    scope = Q(organization_id__in=access.admin_org_ids) | Q(
+        referring_program_id__in=access.supervised_program_ids
+    )
+    if not (access.admin_org_ids or access.supervised_program_ids):
+        raise PermissionDenied("Supervisors and organization admins see referral outcomes.")
+    referrals = Referral.objects.filter(scope)
+    by = "organization" if request.GET.get("by") == "organization" else "service"
+    rows = outcome_table(referrals, by=by)
+    chart = {
+        "labels": [r.label for r in rows[:15]],
+        "completion": [r.completion_rate for r in rows[:15]],
+        "accept": [r.median_hours_to_accept for r in rows[:15]],
+        "complete": [r.median_hours_to_complete for r in rows[:15]],
+    }
+    context = {"rows": rows, "by": by, "chart": chart, "here": "referral_metrics"}
+    return render(request, "directory/referral_metrics.html", context)
