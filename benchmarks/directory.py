@@ -162,7 +162,7 @@ def configure(engine: str) -> str:
             "CASEWORK_TASK_BACKEND": "immediate",
             "DJANGO_SETTINGS_MODULE": "casework.settings",
             "CASEWORK_DB_POOL": "false",
-        }  # fmt: skip
+        }
     )
     os.environ.pop("CASEWORK_PROFILE", None)
     sys.path.insert(0, str(ROOT))
@@ -177,7 +177,7 @@ def configure(engine: str) -> str:
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def bench_import(folder: Path) -> dict[str, Any]:
@@ -303,7 +303,8 @@ def main() -> None:
     make_package(folder, args.services, args.locations)
     results: dict[str, Any] = {
         "engine": args.engine,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
         "services": args.services,
         "locations": args.locations,
         "import": bench_import(folder),

@@ -162,9 +162,11 @@ def _services(query: Query) -> QuerySet[Service]:
     return services
 
 
-def _places(service_ids: list[str], query: Query) -> dict[str, list[tuple[str, float, float]]]:
-    """Per service, its locations with coordinates (inside the search box, if any)."""
-    rows = ServiceAtLocation.objects.filter(service_id__in=service_ids).filter(
+def _places(services: QuerySet[Service], query: Query) -> dict[str, list[tuple[str, float, float]]]:
+    """Per matching service, its locations with coordinates; with a point and radius, only
+    those inside the search box (the location index does the narrowing, so a dense
+    directory costs no more than the services near the point)."""
+    rows = ServiceAtLocation.objects.filter(service_id__in=services.values("pk")).filter(
         location__latitude__isnull=False, location__longitude__isnull=False
     )
     if query.near is not None and query.radius_km:
@@ -206,11 +208,12 @@ def _nearest(
 
 def _candidates(query: Query) -> list[Hit]:
     """Services passing the database filters, distance and keywords (not yet hours)."""
-    services = list(_services(query).select_related("organization"))
-    by_id = {s.pk: s for s in services}
-    places = _places(list(by_id), query) if query.near is not None or services else {}
+    matching = _services(query)
+    places = _places(matching, query)
+    if query.near is not None and query.radius_km:
+        matching = matching.filter(pk__in=list(places))
     hits = []
-    for service in services:
+    for service in matching.select_related("organization"):
         location_id, km = _nearest(query, places.get(service.pk, []))
         if query.near is not None and query.radius_km and (km is None or km > query.radius_km):
             continue
