@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Domain NotFound / PermissionDenied from web views become the 404 / 403 pages.
+    "casework.web.middleware.DomainErrorMiddleware",
     "casework.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -321,6 +323,16 @@ TASKS = {
         ),
     }
 }
+# At scale: the RQ backend on Redis, when CASEWORK_TASKS_URL names one (redis://host:6379/0).
+# ``casework serve`` then runs RQ's worker with its scheduler (for reminders due later).
+TASKS_URL = env_str("TASKS_URL")
+if TASKS_URL:
+    if not TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError("CASEWORK_TASKS_URL must be a redis:// URL.")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[dict-item]  # QUEUES is a list
+    RQ_QUEUES = {"default": {"URL": TASKS_URL}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+    INSTALLED_APPS.append("django_rq")
 
 # --- Cache -------------------------------------------------------------------------------
 

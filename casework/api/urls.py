@@ -10,6 +10,7 @@ from casework.api import (
     caseload,
     clients,
     directory,
+    disclosure,
     enrollments,
     intake,
     me,
@@ -47,3 +48,4 @@ api.add_router("", care.router)
 api.add_router("", directory.router)
 api.add_router("", referrals.router)
 api.add_router("", caseload.router)
+api.add_router("", disclosure.router)

@@ -234,6 +234,29 @@ def _workforce(owner: User, supervisor: User, admin: User) -> tuple[int, int, in
     return ce.pk, hours.pk, licence.pk
 
 
+def _care(client: Client, owner: User) -> dict[str, int]:
+    """Issue 13: an assessment (PHQ-9 with item 9 positive, which raises a risk flag) and the
+    service plan built from its needs."""
+    from casework.assessments.models import RiskFlag
+    from casework.assessments.services import assessment_record
+
+    answers = {f"q{n}": 1 for n in range(1, 10)}
+    assessment = assessment_record(
+        actor=owner, client=client, instrument_code="phq9", answers=answers
+    )
+    flag = RiskFlag.objects.get(assessment=assessment)
+    from casework.plans.services import plan_from_needs
+
+    plan = plan_from_needs(actor=owner, client=client, assessments=[assessment])
+    goal = plan.latest.goals.get()
+    return {
+        "assessment_id": assessment.pk,
+        "flag_id": flag.pk,
+        "plan_id": plan.pk,
+        "goal_id": goal.pk,
+    }
+
+
 # --- Referrals (issue 14): a partner organization of its own, so the suite's partner
 # (Harbor Food Bank) stays an outsider to the world's referral. ---
 REFERRAL_PARTNER_ORG = "Bayview Shelter"
@@ -373,5 +396,5 @@ def world(
         licence_id=licence_id,
         screening_id=_screening(client, program, cm_health),
         importer=intake_health,
-        extra={"twin": twin, "survivor": left},
+        extra={"twin": twin, "survivor": left, "care": _care(client, cm_health)},
     )
