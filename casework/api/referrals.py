@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -68,6 +69,7 @@ class ReferralOut(Schema):
     recipient_program_id: int | None
     referring_program_id: int
     need_category: str
+    plan_intervention_key: UUID | None
     need: str
     reason: str
     shared_categories: list[str]
@@ -135,6 +137,9 @@ class ReferralCreateIn(InputSchema):
     shared_categories: list[ConsentCategory] = Field(default_factory=list)
     due_date: date | None = None
     send: bool = True
+    intervention_key: UUID | None = Field(
+        None, description="The client's service-plan intervention it carries out."
+    )
 
 
 @router.post("/referrals", response={201: ReferralOut}, summary="Send (or draft) a referral")
@@ -171,6 +176,7 @@ def referral_post(
         shared_categories=payload.shared_categories,
         due_date=payload.due_date,
         send=payload.send,
+        intervention_key=payload.intervention_key,
     )
     set_etag(response, referral)
     response["Location"] = f"{request.path.rstrip('/')}/{referral.pk}"

@@ -90,6 +90,13 @@ class Referral(VersionedModel):
     need_category = models.CharField(
         max_length=60, blank=True, help_text="SDOH category code of the need (Gravity Project)."
     )
+    plan_intervention_key = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The service-plan intervention it carries out (plans.Intervention.key, "
+        "stable across plan versions).",
+    )
     need = models.CharField(max_length=300, blank=True)
     reason = models.TextField()
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)

@@ -121,6 +121,7 @@ def referral_create(
     due_date: date | None = None,
     attachments: Iterable[Any] = (),
     send: bool = True,
+    intervention_key: Any = None,
 ) -> Referral:
     """Create a referral (and send it, unless ``send`` is false: then it stays a draft).
 
@@ -134,6 +135,8 @@ def referral_create(
         and program.organization_id == client.organization_id
     ):
         raise PermissionDenied("You cannot refer this client from that program.")
+    if intervention_key and not _intervention_of(client, intervention_key):
+        raise ValidationError({"intervention": "No such intervention in this client's plan."})
     shared = sorted({ConsentCategory.GENERAL, *shared_categories})
     organization_id, label = _recipient(service, recipient_program)
     consent = _check_consent(
@@ -148,6 +151,7 @@ def referral_create(
         recipient_organization_id=organization_id,
         recipient_program=recipient_program,
         need_category=need_category,
+        plan_intervention_key=intervention_key or None,
         need=need[:300],
         reason=reason.strip(),
         urgency=urgency,
@@ -176,6 +180,15 @@ def referral_create(
         referral.sides = frozenset({Side.REFERRER})
         referral = referral_transition(actor=actor, referral=referral, to=Status.REQUESTED)
     return referral
+
+
+def _intervention_of(client: Client, key: Any) -> bool:
+    from casework.plans.models import Intervention
+
+    try:
+        return Intervention.objects.filter(key=key, goal__version__plan__client=client).exists()
+    except ValidationError:  # not a UUID
+        return False
 
 
 def _history(

@@ -71,6 +71,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={
             "service": request.GET.get("service", ""),
             "need_category": request.GET.get("need", ""),
+            "intervention": request.GET.get("intervention", ""),
             "send": True,
         },
     )
@@ -92,6 +93,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 due_date=data["due_date"],
                 attachments=[data["attachment"]] if data["attachment"] else [],
                 send=data["send"],
+                intervention_key=data["intervention"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
