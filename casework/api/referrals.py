@@ -84,15 +84,21 @@ class ReferralOut(Schema):
     messages: list[MessageOut] = []
 
 
-def _out(referral: Referral, *, detail: bool = False) -> dict[str, Any]:
+def _out(referral: Referral, *, detail: bool = False, reader: Any = None) -> dict[str, Any]:
     referrer = Side.REFERRER in referral.sides or Side.RECEIVER not in referral.sides
     data = {f: getattr(referral, f) for f in ReferralOut.model_fields if hasattr(referral, f)}
     data |= {"id": referral.pk, "sides": sorted(referral.sides)}
     data["client_id"] = referral.client_id if referrer else None
     data["client"] = None
     if not referrer:
-        shared = shared_client(referral)
-        data["client"] = shared.__dict__ | {"categories": list(shared.categories)}
+        shared = shared_client(referral, reader=reader if detail else None)
+        data["client"] = {
+            "withheld": shared.withheld,
+            "details": shared.details,
+            "categories": list(shared.categories),
+            "consent_scope": shared.consent_scope,
+            "notice": shared.notice,
+        }
     data["messages"] = [
         {"id": m.pk, "side": m.side, "author": str(m.author), "body": m.body, "sent_at": m.sent_at}
         for m in (referral.messages.select_related("author") if detail else [])
@@ -187,7 +193,7 @@ def referral_post(
 def referral_get(request: HttpRequest, referral_id: Id, response: HttpResponse) -> dict[str, Any]:
     referral = access_referral(request.user, referral_id)
     set_etag(response, referral)
-    return _out(referral, detail=True)
+    return _out(referral, detail=True, reader=request.user)
 
 
 class TransitionIn(InputSchema):

@@ -217,3 +217,14 @@ def test_an_internal_referral_uses_the_same_lifecycle(
     http.post(f"/referrals/{referral.pk}/status/", {"to": "accepted", "version": 2})
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
+
+
+def test_each_partner_view_of_client_details_is_accounted_for(partner, referral) -> None:
+    from casework.audit.models import Disclosure
+
+    _as(partner).get(f"/partner/referrals/{referral.pk}/")
+    (disclosure,) = Disclosure.objects.filter(client_id=referral.client_id)
+    assert disclosure.recipient == partner
+    assert disclosure.basis == "consent"
+    assert disclosure.consent_ids == [referral.consent_id]
+    assert disclosure.categories == ["general"]
