@@ -175,6 +175,10 @@ def configure(engine: str) -> str:
     return url
 
 
+def step(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -300,7 +304,9 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     folder = BENCH_DIR / f"hsds-{args.services}"
+    step("writing the HSDS package")
     make_package(folder, args.services, args.locations)
+    step("importing")
     results: dict[str, Any] = {
         "engine": args.engine,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -309,8 +315,11 @@ def main() -> None:
         "locations": args.locations,
         "import": bench_import(folder),
     }
+    step(f"import done: {results['import']}; searching")
     results["search_category_distance_open_now"] = bench_search(args.runs)
+    step(f"search: {results['search_category_distance_open_now']}; seeding referrals")
     partner = seed_referrals(args.referrals)
+    step("partner inbox")
     results["referrals"] = args.referrals
     results["partner_inbox_page"] = bench_inbox(partner, args.runs)
     print(json.dumps(results, indent=2))
