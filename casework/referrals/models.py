@@ -162,6 +162,13 @@ class Referral(VersionedModel):
         return str(self.recipient_organization)
 
     @property
+    def need_label(self) -> str:
+        """The need in words: the worker's own, else the category's name."""
+        from casework.resources.search import NEED_CATEGORIES
+
+        return self.need or NEED_CATEGORIES.get(self.need_category, self.need_category)
+
+    @property
     def is_internal(self) -> bool:
         return self.recipient_program_id is not None
 

@@ -10,9 +10,9 @@
     data: {
       labels: data.labels,
       datasets: [
-        { label: "Completion rate (%)", data: data.completion, backgroundColor: "#00a91c", yAxisID: "rate" },
+        { label: "Completion rate (%)", data: data.completion, backgroundColor: "#19681b", yAxisID: "rate" },
         { label: "Median hours to accept", data: data.accept, backgroundColor: "#2e6276", yAxisID: "hours" },
-        { label: "Median hours to complete", data: data.complete, backgroundColor: "#936f38", yAxisID: "hours" }
+        { label: "Median hours to complete", data: data.complete, backgroundColor: "#6f4e1e", yAxisID: "hours" }
       ]
     },
     options: {
