@@ -360,3 +360,37 @@ def _tell_other_side(referral: Referral, side: str, title: str) -> None:
         title=f"{title}: referral {referral.pk}",
         url=url,
     )
+
+
+def attachment_open(*, actor: Any, referral: Referral, attachment_id: int) -> tuple[Any, str]:
+    """A document sent with the referral, for either side; audited as an export.
+
+    The receiving side gets it only while a consent still covers the referral's sharing.
+    NotFound when it is not this referral's (or the consent no longer covers it).
+    """
+    from casework.core.exceptions import NotFound
+
+    attachment = referral.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("attachment")
+    if (
+        Side.REFERRER not in referral.sides
+        and covering_consent(
+            referral.client,
+            organization_id=referral.recipient_organization_id,
+            program_id=referral.recipient_program_id,
+            categories=referral.shared_categories,
+        )
+        is None
+    ):
+        raise NotFound("attachment")
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target_type="referral_attachment",
+        target_id=attachment.pk,
+        client_id=referral.client_id,
+        organization_id=referral.organization_id,
+        details={"referral": referral.pk},
+    )
+    return attachment.file.open("rb"), attachment.name

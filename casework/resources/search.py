@@ -172,7 +172,7 @@ def _box(query: Query) -> dict[str, tuple[float, float]]:
         latitude__range=(query.near.latitude - dlat, query.near.latitude + dlat),
         longitude__range=(query.near.longitude - dlon, query.near.longitude + dlon),
     ).values_list("pk", "latitude", "longitude")
-    return {pk: (lat, lon) for pk, lat, lon in rows}
+    return {pk: (lat, lon) for pk, lat, lon in rows if lat is not None and lon is not None}
 
 
 def _places(services: QuerySet[Service], query: Query) -> dict[str, list[tuple[str, float, float]]]:

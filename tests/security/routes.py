@@ -248,6 +248,11 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("referral_transition", lambda w: {"pk": w.referral_id}, ("post",)),
     ObjectRoute("referral_message", lambda w: {"pk": w.referral_id}, ("post",)),
     ObjectRoute(
+        "referral_attachment",
+        lambda w: {"pk": w.referral_id, "attachment_id": w.extra["referral_attachment_id"]},
+        ("get",),
+    ),
+    ObjectRoute(
         "referral_schedule", lambda w: {"pk": w.referral_id}, ("post",), owner="referral_partner"
     ),
     ObjectRoute(

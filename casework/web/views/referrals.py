@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -254,3 +254,16 @@ def referral_metrics(request: HttpRequest) -> HttpResponse:
     }
     context = {"rows": rows, "by": by, "chart": chart, "here": "referral_metrics"}
     return render(request, "directory/referral_metrics.html", context)
+
+
+@login_required
+def referral_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A document sent with the referral, for either side (audited)."""
+    referral = load_referral(request.user, pk)
+    try:
+        handle, name = services.attachment_open(
+            actor=request.user, referral=referral, attachment_id=attachment_id
+        )
+    except domain.NotFound:
+        raise Http404("No such attachment.") from None
+    return FileResponse(handle, as_attachment=True, filename=name)
