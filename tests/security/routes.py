@@ -71,6 +71,7 @@ SELF_SCOPED = frozenset(
         "directory_curation",
         "hsds_upload",
         "referral_list",
+        "referral_metrics",
         "partner_inbox",
     }
 )
@@ -254,6 +255,11 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("referral_detail", lambda w: {"pk": w.referral_id}, ("get",)),
     ObjectRoute("referral_transition", lambda w: {"pk": w.referral_id}, ("post",)),
     ObjectRoute("referral_message", lambda w: {"pk": w.referral_id}, ("post",)),
+    ObjectRoute(
+        "referral_attachment",
+        lambda w: {"pk": w.referral_id, "attachment_id": w.extra["referral_attachment_id"]},
+        ("get",),
+    ),
     ObjectRoute(
         "referral_schedule", lambda w: {"pk": w.referral_id}, ("post",), owner="referral_partner"
     ),

@@ -112,7 +112,14 @@ def service_search(request: HttpRequest) -> HttpResponse:
             client_id=client.pk if client else None,
             details=describe(query) | {"results": len(hits)},
         )
-    context = {"form": form, "hits": hits, "client": client, "here": "service_search"}
+    intervention = request.GET.get("intervention", "")[:36]
+    context = {
+        "form": form,
+        "hits": hits,
+        "client": client,
+        "intervention": intervention,
+        "here": "service_search",
+    }
     return render(request, "directory/search.html", context)
 
 
