@@ -166,8 +166,10 @@ def crisis_counts(program_ids: frozenset[int], since: Any = None) -> list[dict[s
     rows = CrisisEvent.objects.filter(program_id__in=program_ids)
     if since is not None:
         rows = rows.filter(reported_at__gte=since)
-    return list(
+    counted = (
         rows.values("program_id", "program__name", "kind")
         .annotate(count=Count("id"))
         .order_by("program__name", "kind")
     )
+    labels = dict(CrisisKind.choices)
+    return [row | {"kind_label": labels.get(row["kind"], row["kind"])} for row in counted]

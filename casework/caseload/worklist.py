@@ -117,7 +117,8 @@ Source = Callable[[WorklistContext], Iterable[WorklistItem]]
 
 def _when(moment: datetime) -> str:
     local = timezone.localtime(moment)
-    return date_format(local, "M j, g:i A")
+    same_year = local.year == timezone.localtime().year
+    return date_format(local, "M j, g:i A" if same_year else "M j, Y, g:i A")
 
 
 def _ago(delta: timedelta) -> str:

@@ -59,6 +59,10 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "kinds": KIND_LABELS,
         "programs": Program.objects.filter(pk__in=access.program_ids).order_by("name"),
         "is_supervisor": bool(access.supervised_program_ids),
+        "attendance_buttons": [
+            ("attended", "Attended", ""),
+            ("no_show", "No-show", "usa-button--secondary"),
+        ],
     }
 
 
