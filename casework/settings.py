@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Domain NotFound / PermissionDenied from web views become the 404 / 403 pages.
+    "casework.web.middleware.DomainErrorMiddleware",
     "casework.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -372,6 +374,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 CASEWORK_SITE_NAME = env_str("SITE_NAME", "Casework")
 CASEWORK_API_PAGE_MAX = 200
 CASEWORK_TOKEN_MAX_DAYS = env_int("TOKEN_MAX_DAYS", 365, minimum=1)
+# Resource directory and referrals (issue 14).
+CASEWORK_HOLIDAY_REGION = env_str("HOLIDAY_REGION", "US-NY")  # holidays package: country-subdiv
+CASEWORK_DIRECTORY_VERIFY_DAYS = env_int("DIRECTORY_VERIFY_DAYS", 180, minimum=1)
+CASEWORK_REFERRAL_RESPONSE_DAYS = env_int("REFERRAL_RESPONSE_DAYS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

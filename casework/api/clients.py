@@ -2,22 +2,27 @@
 
 Reads go through ``Client.objects.visible_to`` (lists, audited with ``client_list_record``)
 and ``access_client`` (one client, audited as a view); writes through the client services.
+Creating searches first (``client_create_checked``): a person who may already have a record
+is refused with 409 and the matches, unless ``new_record_reason`` confirms a new record.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema
-from pydantic import BaseModel, ConfigDict, Field
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.disclosure import DisclosureNoticeOut
+from casework.api.intake import MatchOut, matches_out
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
+from casework.api.problems import problem
 from casework.api.types import (
     Id,
     InputSchema,
@@ -30,9 +35,10 @@ from casework.api.types import (
     Text200,
     Text254,
 )
+from casework.clients.intake_check import PossibleDuplicates, client_create_checked
 from casework.clients.models import Client, Enrollment, EnrollmentStatus, Sex
 from casework.clients.permissions import access_client, redact_confidential_addresses
-from casework.clients.services import client_create, client_list_record, client_update
+from casework.clients.services import client_list_record, client_update
 
 router = Router(tags=["clients"])
 
@@ -69,6 +75,11 @@ class ClientOut(BaseModel):
     )
     access_basis: str = Field(
         "", description="How you reach this client: program, organization, consent, break_glass."
+    )
+    disclosure_notice: DisclosureNoticeOut | None = Field(
+        None,
+        description="When you reach the client through a consent: the 42 CFR 2.32 notice and "
+        "the consent's scope, which accompany the information wherever you use it.",
     )
 
 
@@ -111,6 +122,27 @@ class ClientCreateIn(InputSchema):
     program_id: Id = Field(description="The program the client is enrolled in on creation.")
     primary_case_manager_id: Id | None = None
     start_date: date | None = Field(None, description="Enrollment start; today if omitted.")
+    new_record_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = (
+        Field(
+            "",
+            description="Why this is a new person although the search found possible "
+            "duplicates (answered 409 without it). Recorded in the audit trail.",
+        )
+    )
+
+
+CREATE_ONLY = {"program_id", "primary_case_manager_id", "start_date", "new_record_reason"}
+
+
+class DuplicatesProblem(Schema):
+    """RFC 9457 problem with the matches that stopped the creation."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]]
+    matches: list[MatchOut]
 
 
 class ClientPatchIn(PatchSchema):
@@ -135,10 +167,7 @@ class ClientPatchIn(PatchSchema):
 
 def _enrollment_filter(request: HttpRequest, filters: ClientFilters) -> Exists:
     """Clients with an enrollment matching the filters, in a program the caller may see."""
-    access = access_for(request.user)
-    enrollments = Enrollment.objects.filter(client_id=OuterRef("pk")).filter(
-        Q(program_id__in=access.program_ids) | Q(organization_id__in=access.org_wide_org_ids)
-    )
+    enrollments = Enrollment.objects.visible_to(request.user).filter(client_id=OuterRef("pk"))
     if filters.program is not None:
         enrollments = enrollments.filter(program_id=filters.program)
     if filters.status is not None:
@@ -173,22 +202,53 @@ def client_get(request: HttpRequest, client_id: Id, response: HttpResponse) -> C
     return client
 
 
-@router.post("/clients", response={201: ClientOut}, summary="Create and enroll a client")
-def client_post(request: HttpRequest, payload: ClientCreateIn, response: HttpResponse) -> Client:
-    """Create a client enrolled in ``program_id``, a program the caller may write in."""
-    data = payload.model_dump(exclude={"program_id", "primary_case_manager_id", "start_date"})
+@router.post(
+    "/clients",
+    response={201: ClientOut, 409: DuplicatesProblem},
+    summary="Create and enroll a client",
+)
+def client_post(
+    request: HttpRequest, payload: ClientCreateIn, response: HttpResponse
+) -> Status[Client] | HttpResponse:
+    """Create a client enrolled in ``program_id``, a program the caller may write in.
+
+    Searches first: when a client you may see may be this person, answers 409 with the
+    matches (as ``GET /intake/matches``); send ``new_record_reason`` to create anyway.
+    """
+    data = payload.model_dump(exclude=CREATE_ONLY)
     program = program_for_caller(request.user, payload.program_id)
-    client = client_create(
-        actor=request.user,
-        program=program,
-        data=data,
-        primary_case_manager=case_manager_or_none(payload.primary_case_manager_id),
-        start_date=payload.start_date,
-    )
+    try:
+        client = client_create_checked(
+            actor=request.user,
+            program=program,
+            data=data,
+            new_record_reason=payload.new_record_reason,
+            primary_case_manager=case_manager_or_none(payload.primary_case_manager_id),
+            start_date=payload.start_date,
+        )
+    except PossibleDuplicates as refused:
+        return _duplicates_problem(request, refused)
     redact_confidential_addresses(request.user, [client])
     set_etag(response, client)
     response["Location"] = f"{request.path.rstrip('/')}/{client.pk}"
-    return client
+    return Status(201, client)
+
+
+def _duplicates_problem(request: HttpRequest, refused: PossibleDuplicates) -> HttpResponse:
+    matches = [
+        MatchOut.model_validate(m).model_dump(mode="json") for m in matches_out(refused.matches)
+    ]
+    response = problem(
+        request,
+        409,
+        "This person may already have a record: use one of the matches, or send "
+        "new_record_reason to create a new record.",
+        errors=[{"field": "new_record_reason", "message": "Required when matches are found."}],
+        title="Possible duplicate",
+    )
+    body = json.loads(response.content)
+    response.content = json.dumps({**body, "matches": matches}, ensure_ascii=False)
+    return response
 
 
 @router.patch("/clients/{client_id}", response=ClientOut, summary="Change a client")

@@ -8,6 +8,10 @@
   (a result and a reason) and ``POST /screenings/{id}/complete`` (enroll, waitlist, or close
   the referral on the final result).
 
+* ``GET /intake/matches``: search first, as the intake page does: the existing clients the
+  caller may see who may be the person described, best first, with the reasons and the
+  search branches that offered each (audited as a search).
+
 Screenings are client data: they load through the client gate and their reads are audited.
 """
 
@@ -19,14 +23,18 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Schema
+from ninja import Header, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from casework.api.concurrency import require_if_match
-from casework.api.types import Id, InputSchema, Text100
+from casework.api.types import Id, InputSchema, Name, Text30, Text100
+from casework.clients.intake_check import Match
+from casework.clients.intake_search import query_notes
+from casework.clients.matching.records import Person
 from casework.clients.permissions import access_client
 from casework.core.exceptions import NotFound
 from casework.intake import eligibility
+from casework.intake.candidates import find_candidates
 from casework.intake.models import EligibilityScreening, ProgramEligibility, ScreeningResult
 from casework.intake.permissions import access_screening, program_for_intake, program_for_rules
 from casework.intake.services import (
@@ -285,3 +293,69 @@ def screening_complete_post(request: HttpRequest, screening_id: Id) -> Eligibili
     screening = access_screening(request.user, screening_id, write=True)
     intake_complete(actor=request.user, screening=screening)
     return screening
+
+
+# --- Search first ------------------------------------------------------------------------
+
+
+class MatchQuery(InputSchema):
+    given_name: Name
+    family_name: Name
+    date_of_birth: date | None = Field(None, description="Leave out when not known.")
+    phone: Text30 = ""
+
+
+class MatchedClientOut(Schema):
+    id: int
+    display_name: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: date | None
+
+
+class MatchOut(Schema):
+    client: MatchedClientOut
+    score: float = Field(description="Probability (0-1) that this is the same person.")
+    possible_duplicate: bool = Field(
+        description="Strong enough to be treated as the same person unless shown otherwise."
+    )
+    reasons: list[str] = Field(description="The evidence, in plain words, strongest first.")
+    found_by: list[str] = Field(description="The search branches that offered this client.")
+
+
+class MatchesOut(Schema):
+    matches: list[MatchOut]
+    notes: list[str] = Field(description="What the search did with the entered names.")
+
+
+def matches_out(matches: list[Match]) -> list[dict[str, Any]]:
+    """The API form of intake matches (also the body of a refused ``POST /clients``)."""
+    return [
+        {
+            "client": m.client,
+            "score": m.score,
+            "possible_duplicate": m.possible_duplicate,
+            "reasons": m.reasons,
+            "found_by": m.found_by,
+        }
+        for m in matches
+    ]
+
+
+@router.get(
+    "/intake/matches",
+    response=MatchesOut,
+    summary="Search first: existing clients who may be this person",
+)
+def intake_matches(request: HttpRequest, query: Query[MatchQuery]) -> dict[str, Any]:
+    """The clients you may see who may be the person described, best first (audited)."""
+    found = find_candidates(
+        request.user,
+        given_name=query.given_name,
+        family_name=query.family_name,
+        date_of_birth=query.date_of_birth,
+        phone=query.phone,
+    )
+    person = Person(id="query", first_name=query.given_name, last_name=query.family_name)
+    return {"matches": matches_out(found), "notes": query_notes(person)}

@@ -5,49 +5,35 @@ Only active clients the worker may see are ever considered
 record in another program of the same organization never leaks through the match list; the
 page always says that there may be records the worker cannot see.
 
-The ranking is the identity matcher's (``clients.matching.intake.find_candidates``: indexed
-blocking keys, then the Fellegi-Sunter model, with plain-word reasons). Should no matching
-model be shipped, a simpler ranking is used: a small pool (same date of birth, similar family
+The search is ``clients.intake_search.find_candidates`` (indexed branches: dates, names
+with any date, nicknames, placeholders, one-edit typos; then the Fellegi-Sunter model, with
+plain-word reasons and the branches that offered each candidate). Should no matching model
+be shipped, a simpler ranking is used: a small pool (same date of birth, similar family
 name, same phone) scored with rapidfuzz string similarity.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Q
 from rapidfuzz import fuzz
 
-from casework.accounts.access import access_for
-from casework.clients.matching import intake as matcher
+from casework.clients import intake_check
+from casework.clients.matching.intake import ALERT_THRESHOLD
 from casework.clients.matching.model import default_model
-from casework.clients.matching.records import Person
 from casework.clients.models import Client, normalize_name
 from casework.clients.permissions import redact_confidential_addresses
 from casework.clients.services import client_list_record
 
 POOL_LIMIT = 200
-SHOW_LIMIT = 10
+SHOW_LIMIT = intake_check.SHOW_LIMIT
 MIN_SCORE = 0.35
 
-
-POPULATION_CACHE_SECONDS = 900
-
-
-@dataclass
-class Candidate:
-    client: Client
-    score: float
-    reasons: list[str] = field(default_factory=list)
-    possible_duplicate: bool = False
-
-    @property
-    def percent(self) -> int:
-        return round(self.score * 100)
+# One shape for both rankings: the client, its score, reasons and the branches that found it.
+Candidate = intake_check.Match
 
 
 def _digits(value: str) -> str:
@@ -127,46 +113,21 @@ def score_candidate(
         client=client,
         score=round(score, 3),
         reasons=reasons + dob_reasons,
-        possible_duplicate=score >= matcher.ALERT_THRESHOLD,
+        possible_duplicate=score >= ALERT_THRESHOLD,
     )
-
-
-def _population(user: Any) -> int:
-    """Roughly how many clients the search covers (the matcher's prior odds); cached."""
-    org_ids = sorted(access_for(user).organization_ids)
-    key = "intake-population:" + ",".join(map(str, org_ids))
-    count = cache.get(key)
-    if count is None:
-        count = Client.objects.active().filter(organization_id__in=org_ids).count()
-        cache.set(key, count, POPULATION_CACHE_SECONDS)
-    return max(int(count), 1)
 
 
 def _matched(
     user: Any, *, given_name: str, family_name: str, date_of_birth: date | None, phone: str
 ) -> list[Candidate]:
-    person = Person(
-        id="incoming",
-        first_name=given_name,
-        last_name=family_name,
-        dob=date_of_birth,
+    return intake_check.matches_for(
+        user,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
         phone=phone,
+        k=SHOW_LIMIT,
     )
-    visible = Client.objects.active().visible_to(user)
-    found = matcher.find_candidates(
-        person, clients=visible, k=SHOW_LIMIT, population=_population(user)
-    )
-    rows = visible.in_bulk([c.client_id for c in found])
-    return [
-        Candidate(
-            client=rows[c.client_id],
-            score=round(c.score, 3),
-            reasons=list(c.reasons),
-            possible_duplicate=c.possible_duplicate,
-        )
-        for c in found
-        if c.client_id in rows
-    ]
 
 
 def _fallback(

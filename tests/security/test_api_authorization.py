@@ -48,17 +48,28 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education",
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
+        "/workforce/me/exam-results",
         "/duplicates",
+        # Issue 13: the instruments in force for the caller's agency; an upload names the
+        # organization in its body and is refused unless the caller administers it.
+        "/instruments",
+        # Intake search (issue 10): answers only from the clients the caller may see.
+        "/intake/matches",
     }
 )
+# Issue 13: instrument definitions are not client data: every signed-in user may read them
+# (anonymous callers get 401, checked below).
+DEFINITIONS = frozenset({"/instruments/{code}", "/instruments/{code}/fhir"})
 # Operations that name the object in the body, and who owns each.
 BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrollments")}
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
+    "/enrollments/{enrollment_id}/case-manager": "sup_health",
     "/duplicates/{candidate_id}/merge": "org_admin",
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
+    "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
     "/workforce/staff/{staff_id}/credentials": "org_admin",
 }
@@ -116,7 +127,9 @@ def _fill(path: str, world: World) -> str:
         "candidate_id": world.candidate.pk,
         "merge_id": world.merge_id,
         "item_id": world.parts[part.group(1)] if part else None,
+        **world.extra.get("care", {}),
         **caseload_ids(world),
+        "kind": "safety",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -137,9 +150,32 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "signed_by_name": "Dolores Abernathy",
         },
         ("post", "/consents/{consent_id}/revoke"): {"reason": "asked to"},
+        ("post", "/consents/{consent_id}/event-outcome"): {"happened": False},
+        # Issue 13: assessments and risk flags.
+        ("post", "/clients/{client_id}/assessments"): {
+            "instrument": "phq9",
+            "answers": {f"q{n}": 0 for n in range(1, 10)},
+        },
+        ("post", "/clients/{client_id}/risk-flags"): {"label": "Eviction", "severity": "low"},
+        ("post", "/risk-flags/{flag_id}/resolve"): {"note": "Safety plan made today."},
+        ("post", "/clients/{client_id}/plans/from-needs"): {
+            "assessment_ids": [world.extra["care"]["assessment_id"]]
+        },
+        ("post", "/plans/{plan_id}/goals"): {"client_words": "Sleep better"},
+        ("post", "/plans/{plan_id}/goals/{goal_id}/interventions"): {
+            "what": "Weekly check-in",
+            "responsible": "case_manager",
+        },
+        ("put", "/plans/{plan_id}/sections/{kind}"): {"warning_signs": ["Not sleeping"]},
+        ("post", "/plans/{plan_id}/decision"): {"approve": False, "comment": "Add dates."},
+        ("post", "/plans/{plan_id}/sign"): {"method": "typed", "signed_name": "D. A."},
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
+        ("post", "/enrollments/{enrollment_id}/case-manager"): {
+            "primary_case_manager_id": None,
+            "reason": "Caseload balancing",
+        },
         ("post", "/screenings/{screening_id}/override"): {
             "result": "ineligible",
             "reason": "Does not live in the service area at all.",
@@ -223,7 +259,14 @@ def test_every_operation_is_classified() -> None:
     assert unknown == [], f"classify these operations in {__name__}: {unknown}"
 
 
-OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p]
+OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p and p not in DEFINITIONS]
+
+
+def test_instrument_definitions_need_sign_in(partner: User) -> None:
+    for path in DEFINITIONS:
+        url = path.replace("{code}", "phq9")
+        assert Api(None).get(url).status_code == 401
+        assert Api(partner).get(url).status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path"), OBJECT_OPERATIONS, ids=lambda v: str(v))

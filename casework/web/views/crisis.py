@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,10 +30,10 @@ from casework.web.views.tasks import writable_programs
 def safety_plan_url(client: Client) -> str | None:
     """The client's current safety plan page, once the plans app provides one."""
     try:
-        from casework.plans.models import SafetyPlan
-    except ImportError:
+        safety_plan = apps.get_model("plans", "SafetyPlan")
+    except LookupError:
         return None
-    plan = SafetyPlan.objects.filter(client_id=client.pk).order_by("-id").first()
+    plan = safety_plan.objects.filter(client_id=client.pk).order_by("-id").first()
     return getattr(plan, "get_absolute_url", lambda: None)() if plan else None
 
 

@@ -1,0 +1,413 @@
+"""Search first: the existing clients an incoming person may already be, and why.
+
+One query collects candidates from small blocks, each read from one index and capped at
+``BRANCH_LIMIT`` rows (never a fuzzy scan of the table); the Fellegi-Sunter model of
+:mod:`casework.clients.matching` then ranks them. The blocks ("branches"):
+
+- with a date of birth: born that day or with day and month swapped; born on a date one
+  keystroke away with a similar name; born the same year with both names sounding alike;
+- always, whether or not a date was given, so that a client whose stored date is blank,
+  wrong or copied from a relative is still found: the same full name (straight or swapped)
+  with any date; names sounding alike; the same family name with the same first initial,
+  a nickname of the first name, or a placeholder first name; a family or first name one
+  edit away (insert, delete, substitute or swap two neighbours: the exact neighbours of
+  the typed name are looked up in the name index, see decision 0055); one part of a
+  double family name.
+
+Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Last Name": ``data/
+placeholder_names.csv``, per field: "Goh" is a placeholder first name in survey data but a
+real family name) are treated as missing on both sides, and a family name cut to one
+letter is not compared; a person with one usable name is searched by that name (and the
+family initial, when one was typed). The list joins the placeholder names the U.S. Census
+Bureau's Person Validation System meets in survey responses (NORC's report, as quoted by
+the pseudopeople package, 2023), without the ones that are common real family names
+("Son", "Man", "House", "Parent"), and the placeholders of intake practice ("Baby Girl",
+"FNU", "Refused"). A candidate is never flagged "possible duplicate" when both
+dates of birth are known and disagree outright: the name alone then proves nothing (a
+relative, a namesake), nor when both names are compared and differ outright (a shared
+birthday is not one person, however small the caseload that sets the prior). Each
+candidate carries the model's reasons, the notes above, and the branches that found it
+(``found_by``), so the worker sees why it was offered.
+
+Only reads, through the queryset given: tenant scoping, visibility and auditing are the
+caller's (``casework.intake.candidates``, the API, the import).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import string
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import connections
+
+from casework.clients.matching.compare import (
+    DOB,
+    FIRST_NAME,
+    LAST_NAME,
+    comparator,
+    compare_dob,
+    nickname_groups,
+)
+from casework.clients.matching.database import CLIENT_COLUMNS, person_from_row
+from casework.clients.matching.estimate import present_comparisons
+from casework.clients.matching.intake import ALERT_THRESHOLD as ALERT_THRESHOLD
+from casework.clients.matching.intake import (
+    BRANCH_LIMIT,
+    RETURNING_SHARE,
+    one_keystroke_dates,
+)
+from casework.clients.matching.model import Model, default_model, probability
+from casework.clients.matching.records import Features, Person, features
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from casework.clients.models import Client
+
+PLACEHOLDERS_FILE = Path(__file__).parent / "data" / "placeholder_names.csv"
+# HMIS 3.03.2 "partial or approximate" (DataQuality.PARTIAL): the stored date is a guess.
+APPROXIMATE_DOB = 2
+DATES_DIFFER = DOB.levels.index("different")
+FIRST_DIFFERENT = FIRST_NAME.levels.index("different")
+LAST_DIFFERENT = LAST_NAME.levels.index("different")
+LETTERS = string.ascii_lowercase
+# Shortest name whose one-edit neighbours are searched ("Li" has too many to mean much).
+TYPO_MIN_LENGTH = 3
+# A branch: why it offers a client (shown to the worker), a WHERE clause and its parameters.
+Branch = tuple[str, str, list[Any]]
+Condition = tuple[str, list[Any]]
+
+SAME_DAY = "born the same day"
+NEAR_DAY = "born a keystroke away, similar name"
+SAME_YEAR = "born the same year, names sound alike"
+SAME_NAME = "same name"
+SOUNDS_ALIKE = "names sound alike"
+SAME_INITIAL = "same last name and first initial"
+NICKNAME = "first name is a nickname"
+PLACEHOLDER = "same last name, first name not known"
+PLACEHOLDER_LAST = "same first name, last name not known"
+LAST_INITIAL = "same first name and last initial"
+SAME_FIRST = "same first name"
+LAST_TYPO = "last name one letter off"
+FIRST_TYPO = "first name one letter off"
+NAME_PART = "part of a double last name"
+SAME_LAST = "same last name"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    client_id: int
+    score: float
+    reasons: tuple[str, ...]
+    possible_duplicate: bool
+    found_by: tuple[str, ...] = ()
+
+
+# --- Placeholder names -------------------------------------------------------------------
+
+
+@cache
+def placeholder_names(field: str) -> frozenset[str]:
+    """Placeholder names of ``data/placeholder_names.csv`` for ``field`` ("first", "last")."""
+    with PLACEHOLDERS_FILE.open(encoding="utf-8", newline="") as handle:
+        return frozenset(
+            " ".join(row["name"].split())
+            for row in csv.DictReader(handle)
+            if row["field"] in (field, "any")
+        )
+
+
+def is_placeholder(normalized: str, field: str) -> bool:
+    """Whether a normalized name is only placeholder words ("baby girl", "ms", "unknown")."""
+    words = placeholder_names(field)
+    parts = normalized.split()
+    return bool(parts) and (normalized in words or all(part in words for part in parts))
+
+
+def _without_first(found: Features) -> Features:
+    return replace(found, first="", first_parts=(), first_nysiis="", first_meta="")
+
+
+def _without_last(found: Features) -> Features:
+    return replace(found, last="", last_parts=(), last_nysiis="", last_meta="")
+
+
+def usable_names(found: Features, whose: str) -> tuple[Features, list[str]]:
+    """``found`` with placeholder names (and a family name cut to an initial) removed.
+
+    ``whose`` starts the note saying so ("stored", "entered").
+    """
+    notes = []
+    if found.first and is_placeholder(found.first, "first"):
+        notes.append(f'{whose} first name "{found.first.title()}" is a placeholder, not compared')
+        found = _without_first(found)
+    if found.last and (is_placeholder(found.last, "last") or len(found.last) == 1):
+        kind = "an initial only" if len(found.last) == 1 else "a placeholder"
+        notes.append(f'{whose} last name "{found.last.title()}" is {kind}, not compared')
+        found = _without_last(found)
+    return found, notes
+
+
+# --- Branches ----------------------------------------------------------------------------
+
+
+def one_edit_neighbours(word: str) -> set[str]:
+    """Every string one insertion, deletion, substitution or neighbour swap from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    out |= {a + c + b for a, b in splits for c in LETTERS}
+    out.discard(word)
+    return {name for name in out if name.strip() == name and "  " not in name}
+
+
+def _eq(column: str, value: object) -> Condition:
+    return f"{column} = %s", [value]
+
+
+def _in(column: str, values: Iterable[object]) -> Condition:
+    listed = sorted(values)  # type: ignore[type-var]  # str or date, one kind per call
+    return f"{column} IN ({', '.join(['%s'] * len(listed))})", listed
+
+
+def _prefix(column: str, text: str) -> Condition:
+    # A range, not LIKE, so that SQLite and PostgreSQL both use the plain b-tree index.
+    return f"{column} >= %s AND {column} < %s", [text, text + "\uffff"]
+
+
+def _both(*conditions: Condition) -> Condition:
+    return " AND ".join(sql for sql, _ in conditions), [p for _, ps in conditions for p in ps]
+
+
+def _branch(why: str, *conditions: Condition) -> Branch:
+    return (why, *_both(*conditions))
+
+
+def _sound_pairs(person: Features) -> list[Condition]:
+    first, last = person.first_nysiis, person.last_nysiis
+    if not (first and last):
+        return []
+    return [
+        _both(_eq("given_name_sound", given), _eq("family_name_sound", family))
+        for given, family in sorted({(first, last), (last, first)})
+    ]
+
+
+def date_branches(
+    person: Features, dob: dt.date, date: Callable[[dt.date], object]
+) -> list[Branch]:
+    """Born that day (or day and month swapped), a keystroke away, or the same year."""
+    exact = {dob}
+    if dob.day <= 12 and dob.day != dob.month:
+        exact.add(dt.date(dob.year, dob.day, dob.month))
+    branches = [_branch(SAME_DAY, _in("date_of_birth", [date(d) for d in exact]))]
+    near = one_keystroke_dates(dob) - exact
+    if near:
+        on_near_date = _in("date_of_birth", [date(d) for d in near])
+        names: list[Condition] = []
+        for code in sorted({code for code in (person.last_nysiis, person.first_nysiis) if code}):
+            names += [_eq("family_name_sound", code), _eq("given_name_sound", code)]
+        for column, value in (("family_name_key", person.last), ("given_name_key", person.first)):
+            if value:
+                names.append(_prefix(column, value[:3]))
+        branches += [_branch(NEAR_DAY, on_near_date, name) for name in names]
+    year = (
+        "date_of_birth >= %s AND date_of_birth <= %s",
+        [date(dt.date(dob.year, 1, 1)), date(dt.date(dob.year, 12, 31))],
+    )
+    return branches + [_branch(SAME_YEAR, pair, year) for pair in _sound_pairs(person)]
+
+
+def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
+    """Branches on the names alone, any date of birth (see the module docstring).
+
+    ``last_initial`` is the entered family name when it was cut to one letter (and so
+    removed from ``person``).
+    """
+    first, last = person.first, person.last
+    if not last:
+        return _one_name_branches(first, last_initial)
+    if not first:
+        return [_branch(SAME_LAST, _eq("family_name_key", last))]
+    orders = sorted({(first, last), (last, first)})
+    branches = [
+        _branch(SAME_NAME, _eq("given_name_key", g), _eq("family_name_key", f)) for g, f in orders
+    ]
+    branches += [(SOUNDS_ALIKE, *pair) for pair in _sound_pairs(person)]
+    branches += [
+        _branch(SAME_INITIAL, _eq("family_name_key", f), _prefix("given_name_key", g[0]))
+        for g, f in orders
+    ]
+    nicknames = nickname_groups().get(first)
+    if nicknames:
+        branches.append(
+            _branch(NICKNAME, _eq("family_name_key", last), _in("given_name_key", nicknames))
+        )
+    unknown = _in("given_name_key", placeholder_names("first"))
+    branches.append(_branch(PLACEHOLDER, _eq("family_name_key", last), unknown))
+    no_last = _in("family_name_key", placeholder_names("last") | {last[0]})
+    branches.append(_branch(PLACEHOLDER_LAST, _eq("given_name_key", first), no_last))
+    return branches + _typo_branches(first, last) + _part_branches(person)
+
+
+def _one_name_branches(first: str, last_initial: str) -> list[Branch]:
+    """Only a first name (the family name blank, a placeholder or an initial)."""
+    if not first:
+        return []
+    if last_initial:
+        initial = _prefix("family_name_key", last_initial)
+        return [_branch(LAST_INITIAL, _eq("given_name_key", first), initial)]
+    return [_branch(SAME_FIRST, _eq("given_name_key", first))]
+
+
+def _typo_branches(first: str, last: str) -> list[Branch]:
+    """A name one edit away: the typed name's neighbours, each an index seek."""
+    branches = []
+    if len(last) >= TYPO_MIN_LENGTH:
+        near = _in("family_name_key", one_edit_neighbours(last))
+        branches.append(_branch(LAST_TYPO, near, _prefix("given_name_key", first[0])))
+    if len(first) >= TYPO_MIN_LENGTH:
+        near = _in("given_name_key", one_edit_neighbours(first))
+        branches.append(_branch(FIRST_TYPO, near, _eq("family_name_key", last)))
+    return branches
+
+
+def _part_branches(person: Features) -> list[Branch]:
+    """ "Becker-Smith" finds "Becker" and "Smith"; "Becker" finds "Becker Smith"."""
+    initial = _prefix("given_name_key", person.first[0])
+    if len(person.last_parts) > 1:
+        return [
+            _branch(NAME_PART, _eq("family_name_key", part), initial)
+            for part in sorted(set(person.last_parts))
+            if len(part) > 1
+        ]
+    return [_branch(NAME_PART, _prefix("family_name_key", person.last + " "), initial)]
+
+
+def branches_for(
+    person: Features, date: Callable[[dt.date], object], last_initial: str = ""
+) -> list[Branch]:
+    """Every branch for an incoming person (already stripped of placeholder names)."""
+    branches = name_branches(person, last_initial)
+    if person.dob_ymd is not None:
+        branches = date_branches(person, dt.date(*person.dob_ymd), date) + branches
+    return branches
+
+
+def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int, list[str]]:
+    """Client id -> the branches that found it. One ``UNION ALL`` of capped selects."""
+    connection = connections[clients.db]
+    table = connection.ops.quote_name(clients.model._meta.db_table)
+    selects = [
+        f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {where} LIMIT {BRANCH_LIMIT}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
+        for i, (_, where, _) in enumerate(branches)
+    ]
+    params = [p for _, _, ps in branches for p in ps]
+    found: dict[int, list[str]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for client_id, index in cursor.fetchall():
+            why = branches[index][0]
+            if why not in found[client_id]:
+                found[client_id].append(why)
+    return found
+
+
+# --- Search and ranking ------------------------------------------------------------------
+
+
+def query_notes(person: Person) -> list[str]:
+    """What the search did with the entered names (placeholders searched as missing)."""
+    return usable_names(features(person), "the entered")[1]
+
+
+def find_candidates(
+    person: Person,
+    *,
+    clients: QuerySet[Client],
+    k: int = 5,
+    model: Model | None = None,
+    population: int = 10_000,
+) -> list[Candidate]:
+    """The ``k`` best-scoring clients of ``clients`` for ``person``, best first.
+
+    ``clients`` is the scoped queryset (tenant, visibility, active); ``population`` roughly
+    how many clients it holds (the prior odds; a cached count is fine).
+    """
+    model = model or default_model()
+    entered = features(person)
+    query, _ = usable_names(entered, "entered")
+    if model is None or not (query.first or query.last or query.dob_ymd):
+        return []
+    connection = connections[clients.db]
+    initial = entered.last if len(entered.last) == 1 else ""
+    branches = branches_for(query, connection.ops.adapt_datefield_value, initial)
+    if not branches:
+        return []
+    found = _found_by(branches, clients)
+    if not found:
+        return []
+    rows = clients.filter(pk__in=list(found)).order_by()
+    values = rows.values_list(*CLIENT_COLUMNS, "dob_data_quality")
+    return rank(query, values, model, k=k, population=population, found=found)
+
+
+def rank(
+    query: Features,
+    rows: Iterable[tuple[Any, ...]],
+    model: Model,
+    *,
+    k: int,
+    population: int,
+    found: dict[int, list[str]],
+) -> list[Candidate]:
+    """Score each stored row against ``query`` and keep the ``k`` best."""
+    usable = model.restricted(present_comparisons([query], model.comparisons))
+    gamma = comparator(usable.comparisons)
+    share = RETURNING_SHARE / max(population, 1)
+    prior = math.log2(share / (1 - share))
+    scored = []
+    for row in rows:
+        stored, notes = _stored(query, row)
+        g = gamma(query, stored)
+        weight = usable.weight(g) - usable.prior_weight + prior
+        scored.append((weight, int(row[0]), g, stored, notes))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    out = []
+    for weight, client_id, g, stored, notes in scored[:k]:
+        score = probability(weight)
+        flagged = score >= ALERT_THRESHOLD
+        reasons = [*usable.reasons(g), *notes]
+        if flagged and compare_dob(query, stored) == DATES_DIFFER:
+            flagged = False
+            reasons.append("not flagged: the dates of birth disagree")
+        if flagged and _names_differ(g, usable.comparisons):
+            flagged = False
+            reasons.append("not flagged: neither name matches")
+        out.append(Candidate(client_id, score, tuple(reasons), flagged, tuple(found[client_id])))
+    return out
+
+
+def _names_differ(g: tuple[int | None, ...], comparisons: Sequence[str]) -> bool:
+    """Both names compared and outright different: a shared birthday is not one person."""
+    levels = dict(zip(comparisons, g, strict=True))
+    return levels.get("first_name") == FIRST_DIFFERENT and levels.get("last_name") == LAST_DIFFERENT
+
+
+def _stored(query: Features, row: tuple[Any, ...]) -> tuple[Features, list[str]]:
+    """A stored client's features, placeholders removed and an approximate date ignored."""
+    stored, notes = usable_names(features(person_from_row(row[: len(CLIENT_COLUMNS)])), "stored")
+    approximate = row[len(CLIENT_COLUMNS)] == APPROXIMATE_DOB
+    if approximate and stored.dob and query.dob and stored.dob != query.dob:
+        stored = replace(stored, dob="", dob_ymd=None)
+        notes.append("stored date of birth is marked approximate, not compared")
+    return stored, notes

@@ -1,0 +1,182 @@
+"""Intake search branches (issue 16, issue 10): each with a record built to need it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from casework.clients import intake_search
+from casework.clients.matching.records import Person, features
+from casework.clients.models import Client
+from casework.intake.candidates import find_candidates
+
+pytestmark = pytest.mark.django_db
+BORN = datetime.date(1984, 3, 7)
+
+
+def search(user, given, family, born=None):
+    return find_candidates(user, given_name=given, family_name=family, date_of_birth=born)
+
+
+def names(found) -> list[str]:
+    return [f"{c.client.given_name} {c.client.family_name}" for c in found]
+
+
+@pytest.fixture
+def add(make_client, cm_health):
+    def factory(given: str, family: str, born: datetime.date | None = None, **fields) -> Client:
+        return make_client(
+            "healthcare", actor=cm_health, given_name=given, family_name=family,
+            date_of_birth=born, **fields,
+        )  # fmt: skip
+
+    return factory
+
+
+def test_a_stored_blank_date_is_found_by_name_when_a_date_is_entered(intake_health, add):
+    phyllis = add("Phyllis", "Becker", None)
+    add("Olu", "Adeyemi", BORN)  # born that day: the only client the date branches find
+    found = search(intake_health, "Phyllis", "Becker", BORN)
+    assert found[0].client == phyllis
+    assert "same name" in found[0].found_by
+
+
+def test_a_relatives_date_is_ranked_but_never_flagged_on_name_alone(intake_health, add):
+    # The stored record carries the mother's date of birth.
+    ana = add("Ana", "Ruiz", datetime.date(1961, 9, 23))
+    add("Tom", "Baker", BORN)
+    found = search(intake_health, "Ana", "Ruiz", BORN)
+    assert found[0].client == ana
+    assert not found[0].possible_duplicate
+    assert "not flagged: the dates of birth disagree" in found[0].reasons
+
+
+def test_a_same_name_with_a_blank_stored_date_is_still_flagged(intake_health, add):
+    add("Phyllis", "Becker", None)
+    assert search(intake_health, "Phyllis", "Becker", BORN)[0].possible_duplicate
+
+
+def test_an_approximate_stored_date_is_not_held_against_the_match(intake_health, add):
+    ana = add("Ana", "Ruiz", datetime.date(1984, 1, 1), dob_data_quality=2)
+    found = search(intake_health, "Ana", "Ruiz", BORN)
+    assert found[0].client == ana
+    assert found[0].possible_duplicate
+    assert "stored date of birth is marked approximate, not compared" in found[0].reasons
+
+
+def test_a_stored_placeholder_first_name_is_not_compared_and_says_so(intake_health, add):
+    baby = add("Baby Girl", "Lopez", BORN)
+    add("Maria", "Lopez", datetime.date(1950, 2, 2))
+    found = search(intake_health, "Sofia", "Lopez", BORN)
+    assert found[0].client == baby
+    assert found[0].possible_duplicate
+    assert 'stored first name "Baby Girl" is a placeholder, not compared' in found[0].reasons
+    # Without a date, the placeholder branch offers it by the family name.
+    offered = {c.client: c for c in search(intake_health, "Sofia", "Lopez")}
+    assert "same last name, first name not known" in offered[baby].found_by
+
+
+def test_an_entered_placeholder_first_name_is_searched_as_missing(intake_health, add):
+    robert = add("Robert", "Miller", BORN)
+    found = search(intake_health, "Dad", "Miller", BORN)
+    assert found[0].client == robert
+    assert found[0].possible_duplicate
+    assert intake_search.query_notes(Person(id="q", first_name="Dad", last_name="Miller")) == [
+        'the entered first name "Dad" is a placeholder, not compared'
+    ]
+
+
+def test_a_family_name_cut_to_an_initial_is_not_compared(intake_health, add):
+    add("Grace", "H", BORN)
+    found = search(intake_health, "Grace", "Hopper", BORN)
+    assert found[0].possible_duplicate
+    assert 'stored last name "H" is an initial only, not compared' in found[0].reasons
+
+
+@pytest.mark.parametrize("typed", ["Beckr", "Beckea", "Bekcer", "Beckker"])
+def test_a_one_edit_family_name_without_a_date_finds_the_client(intake_health, add, typed):
+    phyllis = add("Phyllis", "Becker", BORN)
+    found = search(intake_health, "Phyllis", typed)
+    assert found[0].client == phyllis
+    assert "last name one letter off" in found[0].found_by
+    assert "last name is spelled similarly" in found[0].reasons
+
+
+def test_a_one_edit_first_name_without_a_date_finds_the_client(intake_health, add):
+    meredith = add("Meredith", "Okafor", BORN)
+    found = search(intake_health, "Neredith", "Okafor")
+    assert found[0].client == meredith
+    assert "first name one letter off" in found[0].found_by
+
+
+def test_two_edits_away_is_not_offered_by_the_typo_branch(intake_health, add):
+    add("Phyllis", "Becker", BORN)
+    assert search(intake_health, "Phyllis", "Bakkr") == []
+
+
+def test_a_nickname_finds_the_formal_name(intake_health, add):
+    bill = add("Bill", "Barnes", BORN)
+    found = search(intake_health, "William", "Barnes")
+    assert found[0].client == bill
+    assert "first name is a nickname" in found[0].found_by
+    assert "first name is a known nickname" in found[0].reasons
+
+
+def test_a_double_family_name_finds_each_part_and_a_part_finds_it(intake_health, add):
+    becker = add("Phyllis", "Becker", BORN)
+    smith = add("Phyllis", "Smith", BORN)
+    assert {becker, smith} <= {c.client for c in search(intake_health, "Phyllis", "Becker-Smith")}
+    double = add("Phyllis", "Becker-Smith", BORN)
+    offered = {c.client: c for c in search(intake_health, "Phyllis", "Becker")}
+    assert "part of a double last name" in offered[double].found_by
+
+
+def test_given_and_family_names_entered_the_other_way_round(intake_health, add):
+    phyllis = add("Phyllis", "Becker", BORN)
+    assert search(intake_health, "Becker", "Phyllis")[0].client == phyllis
+    assert search(intake_health, "Becker", "Phyllis", BORN)[0].client == phyllis
+
+
+def test_nothing_is_offered_for_a_stranger(intake_health, add):
+    add("Phyllis", "Becker", BORN)
+    assert search(intake_health, "Olu", "Adeyemi") == []
+
+
+def test_the_search_reads_only_indexes_never_the_whole_table():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN names each table access")
+    person = features(Person(id="q", first_name="Phyllis", last_name="Beckr", dob=BORN))
+    branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
+    assert {why for why, _, _ in branches} >= {"last name one letter off", "same name"}
+    with connection.cursor() as cursor:
+        for why, where, params in branches:
+            sql = f"EXPLAIN QUERY PLAN SELECT id FROM clients_client WHERE {where}"  # noqa: S608
+            cursor.execute(sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "USING" in plan, (why, plan)
+            assert "SCAN clients_client" not in plan, (why, plan)
+
+
+def test_a_stored_placeholder_family_name_is_found_by_the_first_name(intake_health, add):
+    everly = add("Everly", "Of House", BORN)
+    add("Everly", "Jones", datetime.date(1950, 2, 2))
+    offered = {c.client: c for c in search(intake_health, "Everly", "Schell")}
+    assert "same first name, last name not known" in offered[everly].found_by
+    assert 'stored last name "Of House" is a placeholder, not compared' in offered[everly].reasons
+
+
+def test_an_entered_family_initial_searches_the_first_name_and_initial(intake_health, add):
+    gillian = add("Gillian", "Roberts", BORN)
+    add("Gillian", "Becker", BORN)
+    found = search(intake_health, "Gillian", "R")
+    assert [c.client for c in found] == [gillian]
+    assert found[0].found_by == ["same first name and last initial"]
+
+
+def test_a_real_family_name_that_looks_like_a_survey_placeholder_is_compared(intake_health, add):
+    # "Goh" is a placeholder first name in survey data, and a common family name.
+    add("Mei", "Goh", BORN)
+    found = search(intake_health, "Mei", "Goh", BORN)
+    assert "last name matches" in found[0].reasons
