@@ -142,7 +142,9 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
     actor = signed_in_user(request)
     try:
         if what == "clients":
-            moved = workload.clients_reassign(actor=actor, enrollment_ids=ids, to=to)
+            moved = workload.clients_reassign(
+                actor=actor, enrollment_ids=ids, to=to, reason=request.POST.get("reason", "")
+            )
         else:
             moved = workload.team_tasks_reassign(actor=actor, task_ids=ids, to=to)
     except domain.PermissionDenied as denied:
