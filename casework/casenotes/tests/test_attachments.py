@@ -59,7 +59,7 @@ def test_a_checked_file_is_stored_under_a_random_name_and_served_to_staff_only(
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(
         target_type="attachment", target_id=str(attachment.pk), action="view"
     ).exists()
@@ -147,7 +147,7 @@ def test_a_file_uploaded_through_one_app_server_is_served_by_another(
     assert not (settings.MEDIA_ROOT / "attachments" / attachment.stored_name).exists()
     download = _http(cm_health).get(f"/files/{attachment.pk}/")
     assert download.status_code == 200
-    body = b"".join(download.streaming_content)
+    body = b"".join(download.streaming_content)  # type: ignore[attr-defined]  # a FileResponse
     assert body.startswith(b"%PDF")
     assert body == second.open(attachment.stored_name).read()
     _forget_attachment_storage()
