@@ -141,7 +141,20 @@ def _scheduling(w: Any) -> dict[str, int]:
         severity=2,
         what_happened="Eviction notice.",
     )
-    return {"task_id": task.pk, "appointment_id": appointment.pk, "crisis_id": crisis.pk}
+    from django.core.files.base import ContentFile
+
+    from casework.casenotes.attachments import attachment_add
+    from casework.casenotes.tests.test_attachments import pdf_bytes
+
+    attachment = attachment_add(
+        actor=w.owner, client=w.client, upload=ContentFile(pdf_bytes()), name="Abernathy.pdf"
+    )
+    return {
+        "task_id": task.pk,
+        "appointment_id": appointment.pk,
+        "crisis_id": crisis.pk,
+        "attachment_id": attachment.pk,
+    }
 
 
 def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
@@ -180,6 +193,8 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("appointment_detail", _cl("appointment_id"), ("get",)),
     ObjectRoute("appointment_attendance", _cl("appointment_id"), ("post",)),
     ObjectRoute("continuity_summary", _client, ("get",)),
+    ObjectRoute("client_attachments", _client),
+    ObjectRoute("attachment_download", _cl("attachment_id"), ("get",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 
