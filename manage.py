@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
+    from casework.cli import run_file_match
+
+    run_file_match(sys.argv)  # `match FILE...` needs no Django set-up
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

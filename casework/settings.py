@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Domain NotFound / PermissionDenied from web views become the 404 / 403 pages.
+    "casework.web.middleware.DomainErrorMiddleware",
     "casework.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -321,6 +323,16 @@ TASKS = {
         ),
     }
 }
+# At scale: the RQ backend on Redis, when CASEWORK_TASKS_URL names one (redis://host:6379/0).
+# ``casework serve`` then runs RQ's worker with its scheduler (for reminders due later).
+TASKS_URL = env_str("TASKS_URL")
+if TASKS_URL:
+    if not TASKS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError("CASEWORK_TASKS_URL must be a redis:// URL.")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}  # type: ignore[dict-item]  # QUEUES is a list
+    RQ_QUEUES = {"default": {"URL": TASKS_URL}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
+    INSTALLED_APPS.append("django_rq")
 
 # --- Cache -------------------------------------------------------------------------------
 
@@ -362,6 +374,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 CASEWORK_SITE_NAME = env_str("SITE_NAME", "Casework")
 CASEWORK_API_PAGE_MAX = 200
 CASEWORK_TOKEN_MAX_DAYS = env_int("TOKEN_MAX_DAYS", 365, minimum=1)
+# Resource directory and referrals (issue 14).
+CASEWORK_HOLIDAY_REGION = env_str("HOLIDAY_REGION", "US-NY")  # holidays package: country-subdiv
+CASEWORK_DIRECTORY_VERIFY_DAYS = env_int("DIRECTORY_VERIFY_DAYS", 180, minimum=1)
+CASEWORK_REFERRAL_RESPONSE_DAYS = env_int("REFERRAL_RESPONSE_DAYS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

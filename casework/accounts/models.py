@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -33,6 +34,11 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     PARTNER = "partner", "Partner"
 
+
+# Emergency (break-the-glass) access: one hour unless the organization sets otherwise, and
+# never more than four hours (HIPAA 45 CFR 164.312(a)(2)(ii), time-limited emergency access).
+EMERGENCY_ACCESS_DEFAULT_MINUTES = 60
+EMERGENCY_ACCESS_MAX_MINUTES = 240
 
 PROGRAM_ROLES = frozenset(
     {Role.CASE_MANAGER, Role.SUPERVISOR, Role.INTAKE_WORKER, Role.PROGRAM_ADMIN}
@@ -132,10 +138,22 @@ class Organization(TimeStampedModel):
     mfa_required_roles = models.JSONField(
         default=list, blank=True, help_text="Roles whose holders must use two-factor sign-in."
     )
+    emergency_access_minutes = models.PositiveSmallIntegerField(
+        default=EMERGENCY_ACCESS_DEFAULT_MINUTES,
+        validators=[MinValueValidator(1), MaxValueValidator(EMERGENCY_ACCESS_MAX_MINUTES)],
+        help_text="How long an emergency (break-the-glass) access lasts; at most 4 hours.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(emergency_access_minutes__gte=1)
+                & Q(emergency_access_minutes__lte=EMERGENCY_ACCESS_MAX_MINUTES),
+                name="org_emergency_access_ceiling",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

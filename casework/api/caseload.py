@@ -1,5 +1,13 @@
-"""API operations of this area; the router is added to the API by casework/api/urls.py."""
+"""API operations of the caseload area: notes, tasks, appointments, worklist, crises.
+
+Each part has its own module and router; this router (added to the API by
+``casework/api/urls.py``) gathers them.
+"""
 
 from ninja import Router
 
+from casework.api import notes, worklist
+
 router = Router(tags=["caseload"])
+router.add_router("", notes.router)
+router.add_router("", worklist.router)

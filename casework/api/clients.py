@@ -12,13 +12,13 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.disclosure import DisclosureNoticeOut
 from casework.api.intake import MatchOut, matches_out
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
@@ -75,6 +75,11 @@ class ClientOut(BaseModel):
     )
     access_basis: str = Field(
         "", description="How you reach this client: program, organization, consent, break_glass."
+    )
+    disclosure_notice: DisclosureNoticeOut | None = Field(
+        None,
+        description="When you reach the client through a consent: the 42 CFR 2.32 notice and "
+        "the consent's scope, which accompany the information wherever you use it.",
     )
 
 
@@ -162,10 +167,7 @@ class ClientPatchIn(PatchSchema):
 
 def _enrollment_filter(request: HttpRequest, filters: ClientFilters) -> Exists:
     """Clients with an enrollment matching the filters, in a program the caller may see."""
-    access = access_for(request.user)
-    enrollments = Enrollment.objects.filter(client_id=OuterRef("pk")).filter(
-        Q(program_id__in=access.program_ids) | Q(organization_id__in=access.org_wide_org_ids)
-    )
+    enrollments = Enrollment.objects.visible_to(request.user).filter(client_id=OuterRef("pk"))
     if filters.program is not None:
         enrollments = enrollments.filter(program_id=filters.program)
     if filters.status is not None:

@@ -10,18 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
-from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
-from casework.api.types import Id, InputSchema, PatchSchema, Text300
+from casework.api.types import Id, InputSchema, PatchSchema, Text300, Text500
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.clients.assignment import enrollment_assign_case_manager
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.clients.permissions import access_client, access_enrollment
 from casework.clients.services import client_list_record, enrollment_create, enrollment_update
@@ -81,19 +80,17 @@ class EnrollmentPatchIn(PatchSchema):
     )
 
 
-def _program_scope(user: Any) -> Q:
-    access = access_for(user)
-    return Q(program_id__in=access.program_ids) | Q(organization_id__in=access.org_wide_org_ids)
+class CaseManagerIn(InputSchema):
+    primary_case_manager_id: Id | None = Field(
+        description="The new primary case manager (staff of the program who pass its "
+        "credential rules); null leaves the client for the supervisor to assign."
+    )
+    reason: Text500 = Field(description="Why; recorded in the audit trail.")
 
 
 def _load(user: Any, enrollment_id: int, *, write: bool = False) -> Enrollment:
     enrollment = access_enrollment(user, enrollment_id, write=write)
-    access = access_for(user)
-    in_scope = (
-        enrollment.program_id in access.program_ids
-        or enrollment.organization_id in access.org_wide_org_ids
-    )
-    if not in_scope:
+    if not Enrollment.objects.visible_to(user).filter(pk=enrollment.pk).exists():
         record(
             actor=user,
             action=AuditAction.DENIED,
@@ -112,7 +109,8 @@ def enrollments_list(request: HttpRequest, filters: Query[EnrollmentFilters]) ->
     """Enrollments the caller may see, newest first. The clients shown are audited."""
     visible_clients = Client.objects.visible_to(request.user)
     enrollments = (
-        Enrollment.objects.filter(_program_scope(request.user), client__in=visible_clients)
+        Enrollment.objects.visible_to(request.user)
+        .filter(client__in=visible_clients)
         .select_related("client")
         .order_by("-start_date", "-pk")
     )
@@ -174,7 +172,8 @@ def enrollment_patch(
     response: HttpResponse,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> Enrollment:
-    """Change status, dates or primary case manager (``null`` unassigns). Needs ``If-Match``."""
+    """Change status or dates. Needs ``If-Match``. The primary case manager changes only
+    through ``POST /enrollments/{id}/case-manager`` (a different value here is a 422)."""
     expected = require_if_match(if_match)
     enrollment = _load(request.user, enrollment_id, write=True)
     check_version(enrollment, expected)
@@ -183,6 +182,35 @@ def enrollment_patch(
         data["primary_case_manager"] = case_manager_or_none(data.pop("primary_case_manager_id"))
     enrollment = enrollment_update(
         actor=request.user, enrollment=enrollment, expected_version=expected, data=data
+    )
+    set_etag(response, enrollment)
+    return enrollment
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/case-manager",
+    response=EnrollmentOut,
+    summary="Assign or reassign the primary case manager",
+)
+def enrollment_case_manager_post(
+    request: HttpRequest,
+    enrollment_id: Id,
+    payload: CaseManagerIn,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Enrollment:
+    """Supervisors, program admins and org admins choose anyone eligible; others may only
+    take an unassigned client themselves. The reason is audited; the old and new case
+    manager are notified. Needs ``If-Match``."""
+    expected = require_if_match(if_match)
+    enrollment = _load(request.user, enrollment_id, write=True)
+    check_version(enrollment, expected)
+    enrollment = enrollment_assign_case_manager(
+        actor=request.user,
+        enrollment=enrollment,
+        case_manager=case_manager_or_none(payload.primary_case_manager_id),
+        reason=payload.reason,
+        expected_version=expected,
     )
     set_etag(response, enrollment)
     return enrollment

@@ -173,6 +173,10 @@ def _on_stale(request: HttpRequest, exc: core_exceptions.StaleVersion) -> HttpRe
     )
 
 
+def _on_conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem(request, 409, str(exc) or "The change conflicts with the record's state.")
+
+
 def _on_precondition_required(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(
         request,
@@ -222,6 +226,7 @@ def install_handlers(api: NinjaAPI) -> None:
         (django_exceptions.ObjectDoesNotExist, _on_not_found),
         (core_exceptions.StaleVersion, _on_stale),
         (core_exceptions.PreconditionRequired, _on_precondition_required),
+        (core_exceptions.Conflict, _on_conflict),
         (IntegrityError, _on_integrity),
         (DataError, _on_data_error),
         # A date or number that Python or the database cannot represent (year 10000, ...).

@@ -35,6 +35,7 @@ from casework.api.types import (
     Text300,
 )
 from casework.clients import consent as consents
+from casework.clients import consent_events
 from casework.clients import merge as merging
 from casework.clients import record_services as parts
 from casework.clients.models import (
@@ -51,6 +52,7 @@ from casework.clients.models import (
     DuplicateCandidate,
     Enrollment,
     EnrollmentStatus,
+    ExpiryEvent,
     NoYesReasons,
     Race,
 )
@@ -59,20 +61,14 @@ from casework.clients.permissions import (
     access_consent,
     access_enrollment,
     in_care_team,
+    require_whole_record,
 )
 from casework.clients.services import client_update, enrollment_transition
 from casework.core.exceptions import NotFound
 
 router = Router(tags=["client record"])
 
-FULL_BASES = frozenset({"program", "organization", "break_glass"})
 PAST_ONLY = frozenset({"date_of_birth", "information_date"})
-
-
-def _full_reader(client: Client) -> None:
-    """Consent, SSN and merge data are for the client's own staff, not consent recipients."""
-    if client.access_basis not in FULL_BASES:
-        raise NotFound("client")
 
 
 # --- Record parts -----------------------------------------------------------------------------
@@ -307,7 +303,7 @@ def ssn_set(
 def ssn_reveal(request: HttpRequest, client_id: Id) -> dict[str, str]:
     """The full SSN, for a deliberate request; audited as a reveal."""
     client = access_client(request.user, client_id, audit=False)
-    _full_reader(client)
+    require_whole_record(client)
     return {"ssn": consents.client_reveal_ssn(actor=request.user, client=client)}
 
 
@@ -329,6 +325,14 @@ class ConsentOut(Schema):
     effective_date: date
     expiry_date: date | None
     expiry_event: str
+    expiry_trigger: str = Field(description="The expiry event Casework watches, if any.")
+    expiry_enrollment_id: int | None
+    review_date: date | None = Field(description="For another event: when it is reviewed.")
+    ended_at: datetime | None = Field(description="When the expiry event ended the consent.")
+    ended_note: str
+    revocation_instructions: str
+    recipient_is_covered_entity: bool
+    hipaa_redisclosure_statement: str
     signature_method: str
     signed_by_name: str
     signer_authority: str
@@ -366,7 +370,22 @@ class ConsentTermsIn(InputSchema):
     kind: Consent.Kind = Consent.Kind.SINGLE_PURPOSE
     effective_date: date | None = None
     expiry_date: date | None = None
-    expiry_event: Text200 = ""
+    expiry_event: Text200 = Field(
+        "", description="Another event that ends the consent (needs `review_date`)."
+    )
+    expiry_trigger: ExpiryEvent = Field(
+        ExpiryEvent.NONE,
+        description="An event Casework observes and enforces, or `other` (described in "
+        "`expiry_event`, reviewed on `review_date`).",
+    )
+    expiry_enrollment_id: Id | None = Field(
+        None, description="For `enrollment_closed`: which of the client's enrollments."
+    )
+    review_date: date | None = None
+    revocation_instructions: str = Field(
+        "", max_length=2000, description="How the client revokes; a standard text if empty."
+    )
+    recipient_is_covered_entity: bool = False
     signed_by_name: Text200 = Field(min_length=1)
     signer_authority: Text200 = ""
     signed_on: date | None = None
@@ -382,6 +401,12 @@ class ConsentIn(ConsentTermsIn):
 
 class RevokeIn(InputSchema):
     reason: Text300 = Field(min_length=1)
+
+
+class EventOutcomeIn(InputSchema):
+    happened: bool = Field(description="The consent's other expiry event has happened.")
+    next_review_date: date | None = Field(None, description="When not: when to ask again.")
+    note: Text300 = ""
 
 
 def _consent_data(payload: ConsentTermsIn) -> dict[str, Any]:
@@ -406,7 +431,7 @@ def _consent_data(payload: ConsentTermsIn) -> dict[str, Any]:
 @router.get("/clients/{client_id}/consents", response=list[ConsentOut], summary="List consents")
 def consents_list(request: HttpRequest, client_id: Id) -> list[Consent]:
     client = access_client(request.user, client_id)
-    _full_reader(client)
+    require_whole_record(client)
     return list(client.consents.order_by("-effective_date", "-id"))
 
 
@@ -463,7 +488,7 @@ def consent_post_signed_form(
 def consent_signed_form(request: HttpRequest, consent_id: Id) -> FileResponse:
     """Only for staff who see the whole record; every download is an audited export."""
     consent = access_consent(request.user, consent_id)
-    _full_reader(consent.client)
+    require_whole_record(consent.client)
     handle, name = consents.signed_form_open(actor=request.user, consent=consent)
     return FileResponse(handle, as_attachment=True, filename=name)
 
@@ -475,13 +500,38 @@ def consent_revoke(request: HttpRequest, consent_id: Id, payload: RevokeIn) -> C
     return consents.consent_revoke(actor=request.user, consent=consent, reason=payload.reason)
 
 
+@router.post(
+    "/consents/{consent_id}/event-outcome",
+    response=ConsentOut,
+    summary="Record whether a consent's expiry event happened",
+)
+def consent_event_outcome(request: HttpRequest, consent_id: Id, payload: EventOutcomeIn) -> Any:
+    """For a consent ending at an event Casework cannot observe: it happened (the consent
+    ends now), or it has not (a later review date)."""
+    consent = access_consent(request.user, consent_id, write=True)
+    require_whole_record(consent.client)
+    return consent_events.consent_event_outcome(
+        actor=request.user,
+        consent=consent,
+        happened=payload.happened,
+        next_review_date=payload.next_review_date,
+        note=payload.note,
+    )
+
+
 # --- Emergency access -------------------------------------------------------------------------
 
 
 class EmergencyIn(InputSchema):
     client_id: Id
     reason: str = Field(max_length=2000, description="The emergency (at least 15 characters).")
-    minutes: int = Field(60, ge=1, le=240)
+    minutes: int | None = Field(
+        None,
+        ge=1,
+        le=240,
+        description="Shorter than the organization's limit (60 minutes unless it sets "
+        "another, at most 240); empty for the limit.",
+    )
 
 
 class EmergencyOut(Schema):

@@ -46,6 +46,9 @@ Text200 = Annotated[
 Text300 = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_storable)
 ]
+Text500 = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_storable)
+]
 Text254 = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_storable)
 ]

@@ -10,6 +10,7 @@ from casework.api import (
     caseload,
     clients,
     directory,
+    disclosure,
     enrollments,
     intake,
     me,
@@ -45,3 +46,4 @@ api.add_router("", record.router)
 api.add_router("", care.router)
 api.add_router("", directory.router)
 api.add_router("", caseload.router)
+api.add_router("", disclosure.router)

@@ -21,7 +21,7 @@ from casework.api.types import DOCUMENT_DOWNLOAD, Id, InputSchema
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.workforce import pathway, queries, services
-from casework.workforce.models import HoursKind
+from casework.workforce.models import ExamKind, ExamResult, HoursKind
 from casework.workforce.permissions import (
     access_certificate,
     access_hours_to_sign,
@@ -39,15 +39,36 @@ class PathwayQuery(InputSchema):
     experience_months: int = Field(0, description="Full-time case management experience")
     supervised_months: int = Field(0, description="The part supervised by a certified case manager")
     state: str = Field("", description="Two-letter state code")
+    goal: str = Field("", description="The credential aimed at, e.g. ccm or lcsw (see goals)")
+    setting: str = Field(
+        "",
+        description="Work setting: hospital, managed_care, community_mental_health, "
+        "non_profit, government, vocational_rehab, post_acute, clinic or other",
+    )
 
 
 class StepOut(Schema):
     id: str
     title: str
-    status: str
+    status: str = Field(description="done, todo or not_needed")
     requirement: str
     source: str
     estimate_months: int
+    estimate_text: str
+    estimate_note: str
+    after: list[str] = Field(description="Steps this one follows")
+    critical: bool = Field(False, description="On the critical path of the chosen goal")
+
+
+class EntryRouteOut(Schema):
+    id: str
+    title: str
+    requirement: str
+    estimate_months: int
+    estimate_text: str
+    source: str
+    marker: str
+    state: str
 
 
 class CredentialOut(Schema):
@@ -67,12 +88,17 @@ class CredentialOut(Schema):
 
 class PathwayOut(Schema):
     answers: dict[str, Any]
-    steps: list[StepOut]
+    goal: dict[str, Any]
+    goals: list[dict[str, Any]]
+    entry_routes: list[EntryRouteOut]
+    steps: list[StepOut] = Field(description="The steps the chosen goal needs")
+    optional_steps: list[StepOut] = Field(description="Other steps, each with its own time")
     credentials: list[CredentialOut]
     employers: list[str]
     figures: list[dict[str, Any]]
     source: dict[str, Any]
-    total_estimate_months: int
+    total_estimate_months: int = Field(description="Critical path of the goal's steps")
+    total_estimate_text: str
 
 
 class CredentialsReportOut(Schema):
@@ -203,6 +229,29 @@ def ce_certificate(request: HttpRequest, entry_id: Id) -> FileResponse:
     entry = access_certificate(request.user, entry_id)
     handle, name, media_type = services.certificate_open(actor=request.user, entry=entry)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=media_type)
+
+
+class ExamIn(InputSchema):
+    kind: ExamKind
+    jurisdiction: str = Field("", max_length=2, description="State code of a state exam")
+    taken_on: date
+    passed: bool
+    score: str = Field("", max_length=20)
+
+
+@router.post(
+    "/workforce/me/exam-results",
+    response={201: dict[str, Any]},
+    summary="Record an exam result (verified later by an organization admin)",
+)
+def me_exam_create(request: HttpRequest, payload: ExamIn) -> Status:
+    entry = services.entry_create(
+        actor=_me(request), user=_me(request), model=ExamResult, data=payload.dict()
+    )
+    return Status(
+        201,
+        {"id": entry.pk, "kind": entry.kind, "passed": entry.passed, "verification": "unverified"},
+    )
 
 
 class HoursIn(InputSchema):

@@ -106,3 +106,62 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class DisclosureQuerySet(models.QuerySet["Disclosure"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("disclosures cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("disclosures cannot be deleted")
+
+
+class Disclosure(models.Model):
+    """One showing or sending of a client's information outside the client's own programs.
+
+    The accounting of disclosures (45 CFR 164.528; 42 CFR 2.24 for Part 2 records): who
+    received it, which categories, when, and on what basis (a consent, or emergency access).
+    Written beside the audit row of the same read (``audit_event``), append-only like it.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now)
+    client_id = models.BigIntegerField()
+    organization_id = models.BigIntegerField(help_text="The disclosing organization.")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    recipient_label = models.CharField(max_length=400)
+    recipient_organization_ids = models.JSONField(default=list)
+    categories = models.JSONField(default=list)
+    basis = models.CharField(max_length=20)
+    consent_ids = models.JSONField(default=list)
+    purpose = models.CharField(max_length=300, blank=True)
+    what = models.CharField(max_length=50, help_text="What was shown or sent (a page, export).")
+    channel = models.CharField(max_length=10, default="system")
+    audit_event = models.ForeignKey(
+        AuditEvent, on_delete=models.PROTECT, null=True, related_name="+", db_constraint=False
+    )
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["client_id", "-occurred_at"], name="disclosure_client")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} client {self.client_id} to {self.recipient_label}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or kwargs.get("force_update"):
+            raise AppendOnlyError("disclosures cannot be updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("disclosures cannot be deleted")

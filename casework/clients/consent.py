@@ -15,16 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.accounts.access import access_for
-from casework.accounts.models import Membership, Role
+from casework.accounts.models import EMERGENCY_ACCESS_MAX_MINUTES, Membership, Role
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
+from casework.clients.consent_rules import element_errors, fill_defaults
 from casework.clients.models import (
     BreakGlassAccess,
     Client,
     Consent,
     ConsentCategory,
     Enrollment,
+    EnrollmentStatus,
+    ExpiryEvent,
 )
+from casework.clients.models.consent import EARLIEST_CONSENT_DATE
 from casework.core import crypto, uploads
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import NotFound, PermissionDenied
@@ -50,7 +54,6 @@ PART2_REDISCLOSURE_NOTICE = (
     "sufficient to meet the required elements of written consent to further use or redisclose "
     "the record (see 42 CFR 2.31)."
 )
-BREAK_GLASS_MINUTES = 60
 BREAK_GLASS_MIN_REASON = 15
 CONSENT_FIELDS = (
     "disclosing_program_id",
@@ -69,30 +72,14 @@ CONSENT_FIELDS = (
     "signer_authority",
     "signed_on",
     "revocation_right_acknowledged",
+    "expiry_trigger",
+    "expiry_enrollment_id",
+    "review_date",
+    "revocation_instructions",
+    "recipient_is_covered_entity",
+    "hipaa_redisclosure_statement",
 )
 _SSN = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
-
-
-def _part2_errors(consent: Consent) -> dict[str, str]:
-    """The 42 CFR 2.31(a) elements a substance-use consent must hold (DOMAIN.md §5.4)."""
-    errors: dict[str, str] = {}
-    if not consent.information_description.strip():
-        errors["information_description"] = (
-            "A Part 2 consent needs a specific description of the information to disclose."
-        )
-    if not (
-        consent.recipient_name or consent.recipient_organization_id or consent.recipient_program_id
-    ):
-        errors["recipient_name"] = "A Part 2 consent names its recipients."
-    if consent.expiry_date is None and not consent.expiry_event.strip():
-        errors["expiry_date"] = (
-            'A Part 2 consent needs an expiry date or event ("end of treatment").'
-        )
-    if not consent.revocation_right_acknowledged:
-        errors["revocation_right_acknowledged"] = (
-            "The client must be told of the right to revoke in writing (42 CFR 2.31(a)(6))."
-        )
-    return errors
 
 
 def _validate_consent(consent: Consent) -> None:
@@ -115,10 +102,33 @@ def _validate_consent(consent: Consent) -> None:
         and consent.recipient_program_id == consent.disclosing_program_id
     ):
         errors["recipient_program"] = "A program does not need consent to see its own clients."
-    if consent.is_part2:
-        errors |= _part2_errors(consent)
+    errors = element_errors(consent) | _date_errors(consent) | errors
     if errors:
         raise ValidationError(errors)
+
+
+def _date_errors(consent: Consent) -> dict[str, str]:
+    """Implausible dates and incomplete expiry events, each on its own field."""
+    errors: dict[str, str] = {}
+    if consent.effective_date and consent.effective_date < EARLIEST_CONSENT_DATE:
+        errors["effective_date"] = "The consent cannot take effect before 1900; check the year."
+    trigger = consent.expiry_trigger
+    if trigger == ExpiryEvent.ENROLLMENT_CLOSED:
+        enrollment = consent.expiry_enrollment
+        if enrollment is None or enrollment.client_id != consent.client_id:
+            errors["expiry_enrollment"] = "Choose which of the client's enrollments ends it."
+        elif enrollment.status == EnrollmentStatus.CLOSED:
+            errors["expiry_enrollment"] = "That enrollment is already closed."
+    if trigger == ExpiryEvent.OTHER:
+        if not consent.expiry_event.strip():
+            errors["expiry_event"] = "Describe the event that ends the consent."
+        if consent.review_date is None:
+            errors["review_date"] = (
+                "Casework cannot see this event happen: give a date to review whether it has."
+            )
+        elif consent.review_date <= timezone.localdate():
+            errors["review_date"] = "The review date must be after today."
+    return errors
 
 
 def accept_signed_form(upload: Any) -> Any:
@@ -186,6 +196,7 @@ def consent_record(
         consent.signed_form = signed_form
     if consent.is_part2 and not consent.redisclosure_notice:
         consent.redisclosure_notice = PART2_REDISCLOSURE_NOTICE
+    fill_defaults(consent)
     _validate_consent(consent)
     consent.full_clean(exclude=["signed_form"])
     consent.save()
@@ -237,25 +248,39 @@ def _program_supervisors(client: Client) -> list[Any]:
     return list({m.user_id: m.user for m in memberships}.values())
 
 
+def emergency_staff_org_ids(actor: Any) -> frozenset[int]:
+    """Organizations in which the actor may open a record in an emergency.
+
+    Program staff and org admins of an agency, for that agency's clients. Auditors never:
+    they review access, and opening a record in an emergency is not part of that role.
+    """
+    access = access_for(actor)
+    return access.admin_org_ids | frozenset(access.program_org.values())
+
+
 @transaction.atomic
 def break_glass_open(
-    *, actor: Any, client_id: int, reason: str, minutes: int = BREAK_GLASS_MINUTES
+    *, actor: Any, client_id: int, reason: str, minutes: int | None = None
 ) -> BreakGlassAccess:
-    """Open a record in an emergency: a reason is required, access lasts ``minutes``.
-
-    Only staff of an agency may do so, and only for that agency's clients (never partners,
-    never across organizations). The program's supervisors are alerted at once.
+    """Open a record in an emergency: a reason is required; access lasts the organization's
+    ``emergency_access_minutes`` (60 by default, never more than 240), or ``minutes`` if
+    shorter. Only staff of an agency may do so, and only for that agency's clients (never
+    partners or auditors, never across organizations). The program's supervisors are alerted.
     """
     reason = (reason or "").strip()
     if len(reason) < BREAK_GLASS_MIN_REASON:
         raise ValidationError({"reason": "State the emergency (at least 15 characters)."})
-    if not 1 <= minutes <= 240:
-        raise ValidationError({"minutes": "Emergency access lasts 1 to 240 minutes."})
-    access = access_for(actor)
-    staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
-    client = Client.objects.filter(pk=client_id, organization_id__in=staff_orgs).first()
+    staff_orgs = emergency_staff_org_ids(actor)
+    client = (
+        Client.objects.filter(pk=client_id, organization_id__in=staff_orgs)
+        .select_related("organization")
+        .first()
+    )
     if client is None:
         raise NotFound("client")
+    limit = min(client.organization.emergency_access_minutes, EMERGENCY_ACCESS_MAX_MINUTES)
+    if minutes is not None and not 1 <= minutes <= limit:
+        raise ValidationError({"minutes": f"Emergency access lasts 1 to {limit} minutes here."})
     now = timezone.now()
     grant = BreakGlassAccess(
         organization_id=client.organization_id,
@@ -263,11 +288,11 @@ def break_glass_open(
         user=actor,
         reason=reason,
         opened_at=now,
-        expires_at=now + timedelta(minutes=minutes),
+        expires_at=now + timedelta(minutes=minutes or limit),
     )
     grant.full_clean()
     grant.save()
-    access.memo.pop("glass", None)  # this request may read the client next
+    access_for(actor).memo.pop("glass", None)  # this request may read the client next
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -393,8 +418,7 @@ EMERGENCY_SEARCH_LIMIT = 20
 def client_emergency_search(*, actor: Any, text: str) -> list[dict[str, Any]]:
     """Name and date of birth of active clients in the actor's own organizations, for
     choosing whom to open in an emergency; audited with the ids shown."""
-    access = access_for(actor)
-    org_ids = access.org_wide_org_ids | frozenset(access.program_org.values())
+    org_ids = emergency_staff_org_ids(actor)
     if not org_ids or not text.strip():
         return []
     found = [

@@ -6,7 +6,7 @@ the attempt is audited. A client the user may see but not change (an auditor) gi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -16,6 +16,7 @@ from casework.accounts.access import access_for
 from casework.accounts.rows import ModelRows
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.clients.disclosure import DISCLOSED_BASES, disclosure_notice, disclosure_record
 from casework.clients.models import (
     BreakGlassAccess,
     Client,
@@ -150,13 +151,16 @@ def _client_and_enrollment(pk: int, program_ids: frozenset[int]) -> tuple[Client
 
 
 def access_client(
-    user: Any, client_id: object, *, write: bool = False, audit: bool = True
+    user: Any, client_id: object, *, write: bool = False, audit: bool = True, page: str = ""
 ) -> Client:
     """Load a client the user may see (and, with ``write``, change).
 
     Reads are audited as a view unless ``audit=False`` (the caller records a more specific
-    event). Raises :class:`NotFound` for missing *and* hidden clients, and
-    :class:`PermissionDenied` when the client is visible but ``write`` is not allowed.
+    event). A page that shows the record while offering to change it (an edit form) names
+    itself in ``page``: the read is then recorded as a view of that page even with
+    ``write``, so views never write audit rows themselves. Raises :class:`NotFound` for
+    missing *and* hidden clients, and :class:`PermissionDenied` when the client is visible
+    but ``write`` is not allowed.
     """
     try:
         pk = int(str(client_id))
@@ -179,23 +183,32 @@ def access_client(
         if not can_write_client(user, client):
             _deny(user, pk, "read-only access")
             raise PermissionDenied("You can view this client but not change it.")
-        return client
+        if not page:
+            return client
     redact_confidential_addresses(user, [client])
-    if audit:
-        details = {"basis": basis} if basis not in ("program", "organization") else None
-        record(
+    client.disclosure_notice = disclosure_notice(user, client)
+    if audit or page:
+        details = {"basis": basis} if basis not in ("program", "organization") else {}
+        details |= {"page": page} if page else {}
+        event = record(
             actor=user,
             action=AuditAction.VIEW,
             target_type="client",
             target_id=pk,
             client_id=pk,
             organization_id=client.organization_id,
-            details=details,
+            details=details or None,
         )
+        if basis in DISCLOSED_BASES:
+            disclosure_record(actor=user, client=client, what="client", audit_event=event)
     return client
 
 
-def access_enrollment(user: Any, enrollment_id: object, *, write: bool = False) -> Enrollment:
+def access_enrollment(
+    user: Any, enrollment_id: object, *, write: bool = False, page: str = ""
+) -> Enrollment:
+    """An enrollment, reachable only through its client's gate (``page``: see
+    :func:`access_client`); ``enrollment.client`` is the loaded client."""
     try:
         pk = int(str(enrollment_id))
     except ValueError:
@@ -203,7 +216,9 @@ def access_enrollment(user: Any, enrollment_id: object, *, write: bool = False) 
     enrollment = Enrollment.objects.select_related("program", "client").filter(pk=pk).first()
     if enrollment is None:
         raise NotFound("enrollment")
-    access_client(user, enrollment.client_id, write=write, audit=False)
+    enrollment.client = access_client(
+        user, enrollment.client_id, write=write, audit=False, page=page
+    )
     if write and not access_for(user).can_write_in_program(
         enrollment.program_id, enrollment.organization_id
     ):
@@ -243,6 +258,21 @@ def access_consent(user: Any, consent_id: object, *, write: bool = False) -> Con
 
 
 STAFF_BASES = frozenset({"program", "organization"})
+# Bases that open the whole record (consent, SSN, history, who accessed it): the client's
+# own staff and an open emergency access, never a consent recipient.
+WHOLE_RECORD_BASES = frozenset({"program", "organization", "break_glass"})
+
+
+def reads_whole_record(client: Client) -> bool:
+    """Whether the gate-loaded ``client`` was reached on a basis that opens the whole record."""
+    return getattr(client, "access_basis", "none") in WHOLE_RECORD_BASES
+
+
+def require_whole_record(client: Client) -> None:
+    """Refuse pages and operations about the whole record to a consent recipient, with the
+    same :class:`NotFound` as a hidden client (they must not learn that such parts exist)."""
+    if not reads_whole_record(client):
+        raise NotFound("client")
 
 
 def check_can_take_in(user: Any, client: Client) -> None:
@@ -261,12 +291,17 @@ def check_can_take_in(user: Any, client: Client) -> None:
 
 # Keys under which an address can sit in audit changes or a merge's pre-merge snapshot.
 _AUDIT_ADDRESS_KEYS = frozenset(Client.ADDRESS_FIELDS) | {"line1", "line2", "county"}
-HIDDEN = "[hidden: confidential address]"
+HIDDEN = "[confidential]"
 
 
-def redact_audit_addresses(user: Any, events: list[Any]) -> None:
+def redact_audit_addresses(user: Any, events: Sequence[Any]) -> None:
     """Hide address values in audit rows about confidential-address clients from readers
-    outside the care team (org admins and auditors included), as the pages do."""
+    outside the care team (org admins and auditors included), as the pages do.
+
+    The one function for every delivery of audit changes (audit trail, export, API,
+    a client's "What changed"): address keys are masked, and every value of a change to
+    an address row of the record. Works on the instances, before anything renders them.
+    """
     client_ids = {e.client_id for e in events if e.client_id}
     if not client_ids:
         return
@@ -279,8 +314,9 @@ def redact_audit_addresses(user: Any, events: list[Any]) -> None:
     for event in events:
         if event.client_id not in hidden:
             continue
+        whole_row = event.target_type == "clientaddress"
         event.changes = {
-            key: [HIDDEN, HIDDEN] if key in _AUDIT_ADDRESS_KEYS else value
+            key: [HIDDEN, HIDDEN] if whole_row or key in _AUDIT_ADDRESS_KEYS else value
             for key, value in (event.changes or {}).items()
         }
         pre = (event.details or {}).get("pre_merge")

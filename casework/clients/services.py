@@ -10,17 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casework.accounts.access import access_for
-from casework.accounts.models import Program, Role, User
-from casework.accounts.policies import assignment_refusals
+from casework.accounts.models import Program, User
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
+from casework.clients.assignment import (
+    check_initial_case_manager,
+    tell_new_enrollment,
+)
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.clients.models.client import SEARCH_KEY_FIELDS
 from casework.clients.permissions import check_can_take_in
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
 
-CASE_MANAGER_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.PROGRAM_ADMIN)
 ENROLLMENT_FIELDS = ("status", "start_date", "end_date", "primary_case_manager_id")
 CLIENT_FIELDS = (*Client.EDITABLE_FIELDS, *Client.PROFILE_FIELDS)
 ENROLLMENT_EDITABLE = frozenset(
@@ -47,24 +49,6 @@ LIFECYCLE_FIELDS = (
 def _check_program_write(actor: Any, program: Program) -> None:
     if not access_for(actor).can_write_in_program(program.pk, program.organization_id):
         raise PermissionDenied(f"You cannot enroll clients in {program.name}.")
-
-
-def _check_case_manager(program: Program, user: User | None) -> None:
-    if user is None:
-        return
-    holds = (
-        user.is_active
-        and user.memberships.active().filter(program=program, role__in=CASE_MANAGER_ROLES).exists()
-    )
-    if not holds:
-        raise ValidationError(
-            {"primary_case_manager": f"{user} is not a case manager in {program.name}."}
-        )
-    refusals = assignment_refusals(
-        user=user, program=program, role=Role.CASE_MANAGER, purpose="client"
-    )
-    if refusals:
-        raise ValidationError({"primary_case_manager": refusals})
 
 
 @transaction.atomic
@@ -149,7 +133,7 @@ def enrollment_create(
     if program.organization_id != client.organization_id:
         raise ValidationError({"program": "The program belongs to another organization."})
     check_can_take_in(actor, client)
-    _check_case_manager(program, primary_case_manager)
+    check_initial_case_manager(actor, program, primary_case_manager)
     if Enrollment.objects.open().filter(client=client, program=program).exists():
         raise ValidationError({"program": f"The client is already enrolled in {program.name}."})
     enrollment = Enrollment(
@@ -177,6 +161,7 @@ def enrollment_create(
         organization_id=client.organization_id,
         changes=diff({}, snapshot(enrollment, ("program_id", *ENROLLMENT_FIELDS))),
     )
+    tell_new_enrollment(actor, enrollment)
     return enrollment
 
 
@@ -197,7 +182,7 @@ def enrollment_update(
         if errors:
             raise ValidationError(errors)
     if "primary_case_manager" in data:
-        _check_case_manager(enrollment.program, data["primary_case_manager"])
+        _refuse_case_manager_change(enrollment, data["primary_case_manager"])
     before = snapshot(enrollment, ENROLLMENT_FIELDS + LIFECYCLE_FIELDS)
     for name, value in data.items():
         setattr(enrollment, name, value)
@@ -217,7 +202,22 @@ def enrollment_update(
         organization_id=enrollment.organization_id,
         changes=changes,
     )
+    if enrollment.status == EnrollmentStatus.CLOSED and before["status"] != EnrollmentStatus.CLOSED:
+        from casework.clients.consent_events import consent_events_on_enrollment_closed
+
+        consent_events_on_enrollment_closed(actor=actor, enrollment=enrollment)
     return enrollment
+
+
+def _refuse_case_manager_change(enrollment: Enrollment, case_manager: User | None) -> None:
+    new_id = case_manager.pk if case_manager is not None else None
+    if new_id != enrollment.primary_case_manager_id:
+        raise ValidationError(
+            {
+                "primary_case_manager": "Change the case manager with its own action, which "
+                "records the reason and tells both case managers."
+            }
+        )
 
 
 def _stamp_status(enrollment: Enrollment, old_status: str) -> None:
@@ -286,11 +286,18 @@ def enrollment_transition(
     if to == EnrollmentStatus.CLOSED:
         from django.utils import timezone
 
+        if on is not None and on < enrollment.start_date:
+            raise ValidationError(
+                {
+                    "end_date": f"The enrollment started on {enrollment.start_date:%Y-%m-%d}; "
+                    "it cannot close before that."
+                }
+            )
         data |= {
             "closure_reason": closure_reason,
             "closure_note": closure_note[:300],
             "destination": destination,
-            "end_date": max(on or timezone.localdate(), enrollment.start_date),
+            "end_date": on or max(timezone.localdate(), enrollment.start_date),
         }
     return enrollment_update(
         actor=actor, enrollment=enrollment, expected_version=expected_version, data=data

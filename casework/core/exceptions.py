@@ -21,3 +21,7 @@ class StaleVersion(Exception):
 
 class PreconditionRequired(Exception):
     """A write to a versioned resource arrived without the version it was based on."""
+
+
+class Conflict(Exception):
+    """The change is refused by the object's state (e.g. a signed note): HTTP 409."""

@@ -35,6 +35,17 @@ REGION_LABELS = {
     "alaska": "Alaska",
     "hawaii": "Hawaii",
 }
+# HHS publishes no poverty guideline for Puerto Rico or the territories: "the office or
+# organization that administers the program" decides (ASPE, Poverty Guidelines, 2026).
+# A screening there uses only a table the program configured, never the contiguous one.
+TERRITORIES = {
+    "PR": "Puerto Rico",
+    "GU": "Guam",
+    "VI": "the U.S. Virgin Islands",
+    "AS": "American Samoa",
+    "MP": "the Northern Mariana Islands",
+}
+TERRITORY = "territory"
 _STATE_CODES = (
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
@@ -74,7 +85,11 @@ def normalize_postal(value: str) -> str:
 
 
 def region_for_state(state: str) -> str:
-    return {"AK": "alaska", "HI": "hawaii"}.get(state.strip().upper(), "contiguous")
+    """The HHS region of ``state``; ``TERRITORY`` for Puerto Rico and the territories."""
+    code = state.strip().upper()
+    if code in TERRITORIES:
+        return TERRITORY
+    return {"AK": "alaska", "HI": "hawaii"}.get(code, "contiguous")
 
 
 def _money(amount: Decimal | int) -> str:
@@ -94,6 +109,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class LocalGuideline:
+    """A program's own income table for a territory without an HHS guideline."""
+
+    state: str
+    year: int
+    first_person: int
+    per_additional_person: int
+    source: str
+
+
+@dataclass(frozen=True)
 class Rules:
     """One version of a program's eligibility rules. Empty/None means "no such rule"."""
 
@@ -108,12 +134,14 @@ class Rules:
     veteran_required: bool = False
     questions: tuple[Question, ...] = ()
     guideline_year: int | None = None
+    territory_guidelines: tuple[LocalGuideline, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for name in ("states", "counties", "postal_codes", "disability_types", "diagnosis_codes"):
             data[name] = list(data[name])
         data["questions"] = [asdict(q) for q in self.questions]
+        data["territory_guidelines"] = [asdict(t) for t in self.territory_guidelines]
         return data
 
     @classmethod
@@ -232,6 +260,39 @@ def _parse_questions(data: Mapping[str, Any], errors: dict[str, str]) -> tuple[Q
     return tuple(questions)
 
 
+def _parse_territory_guidelines(
+    data: Mapping[str, Any], errors: dict[str, str]
+) -> tuple[LocalGuideline, ...]:
+    """A program's tables for territories HHS does not cover: state, year, amounts, source."""
+    raw = data.get("territory_guidelines") or []
+    if not isinstance(raw, list | tuple):
+        errors["territory_guidelines"] = "Give a list of territory tables."
+        return ()
+    tables: list[LocalGuideline] = []
+    for index, item in enumerate(raw):
+        where = f"territory_guidelines.{index}"
+        if not isinstance(item, Mapping):
+            errors[where] = (
+                "Each table needs state, year, first_person, per_additional_person, source."
+            )
+            continue
+        state = str(item.get("state") or "").strip().upper()
+        if state not in TERRITORIES:
+            errors[f"{where}.state"] = f"Use one of {', '.join(TERRITORIES)} (HHS covers the rest)."
+        numbers = {}
+        for key, low in (("year", 1980), ("first_person", 1), ("per_additional_person", 0)):
+            number = _int_or_none(item, key, errors, low=low, high=10_000_000)
+            if number is None:
+                errors.setdefault(key, "Enter a whole number.")
+                errors[f"{where}.{key}"] = errors.pop(key)
+            numbers[key] = number or 0
+        source = " ".join(str(item.get("source") or "").split())
+        if not source or len(source) > 300:
+            errors[f"{where}.source"] = "Say where the table comes from (at most 300 characters)."
+        tables.append(LocalGuideline(state=state, source=source, **numbers))
+    return tuple(tables)
+
+
 def _parse_rules(data: dict[str, Any]) -> Rules:
     errors: dict[str, str] = {}
     known = set(Rules.__dataclass_fields__)
@@ -253,6 +314,7 @@ def _parse_rules(data: dict[str, Any]) -> Rules:
         veteran_required=bool(veteran),
         guideline_year=year,
         questions=_parse_questions(data, errors),
+        territory_guidelines=_parse_territory_guidelines(data, errors),
         **_parse_residence(data, errors),
         **_parse_conditions(data, errors),
     )
@@ -270,6 +332,13 @@ class Guideline:
     region: str
     first_person: int
     per_additional_person: int
+    # The Federal Register's effective date (2026: 13 January, 91 FR 1797); None means
+    # unknown, read as 1 January of ``year``.
+    effective_on: date | None = None
+
+    @property
+    def in_force_from(self) -> date:
+        return self.effective_on or date(self.year, 1, 1)
 
     def amount(self, household_size: int) -> int:
         """The 100% guideline for a household of ``household_size`` persons (HHS's rule)."""
@@ -285,11 +354,12 @@ class GuidelineTable:
         return cls(tuple(rows))
 
     def find(self, *, region: str, year: int | None, on: date) -> Guideline | None:
-        """The pinned ``year``'s guideline, else the latest published on or before ``on``'s year."""
+        """The pinned ``year``'s guideline, else the latest in force on ``on`` (a year's table
+        applies from its effective date, e.g. 13 January 2026, not from 1 January)."""
         candidates = [g for g in self.rows if g.region == region]
         if year is not None:
             return next((g for g in candidates if g.year == year), None)
-        usable = [g for g in candidates if g.year <= on.year]
+        usable = [g for g in candidates if g.in_force_from <= on]
         return max(usable, key=lambda g: g.year, default=None)
 
 
@@ -503,11 +573,17 @@ def _check_income(
     assert answers.household_size
     assert answers.household_income is not None
     region = region_for_state(answers.state)
-    guideline = guidelines.find(region=region, year=rules.guideline_year, on=on)
+    if region == TERRITORY:
+        guideline, label = _territory_guideline(rules, answers.state, on)
+        if guideline is None:
+            return RuleOutcome("income", "unknown", label), None, None
+    else:
+        guideline = guidelines.find(region=region, year=rules.guideline_year, on=on)
+        label = REGION_LABELS[region]
     if guideline is None:
         year = rules.guideline_year or on.year
         message = (
-            f"Household income: no federal poverty guideline for {REGION_LABELS[region]} "
+            f"Household income: no federal poverty guideline for {label} "
             f"for {year} is loaded; ask an administrator to add it."
         )
         return RuleOutcome("income", "unknown", message), None, None
@@ -519,20 +595,41 @@ def _check_income(
     over = income > cap
     detail = (
         f"{_money(income)} a year for a household of {size}; the {guideline.year} guideline "
-        f"for {REGION_LABELS[region]} is {_money(line)}, so the limit is {_money(cap)}"
+        f"for {label} is {_money(line)}, so the limit is {_money(cap)}"
     )
     pct = _percent_words(percent, limit, over)
+    kind = "income table" if region == TERRITORY else "federal poverty guideline"
     if over:
         message = (
-            f"Household income is {pct} of the {guideline.year} federal poverty guideline; "
+            f"Household income is {pct} of the {guideline.year} {kind}; "
             f"this program's limit is {limit}% ({detail})."
         )
         return RuleOutcome("income", "failed", message), guideline, percent
     message = (
-        f"Household income is {pct} of the {guideline.year} federal poverty guideline, "
+        f"Household income is {pct} of the {guideline.year} {kind}, "
         f"within the {limit}% limit ({detail})."
     )
     return RuleOutcome("income", "passed", message), guideline, percent
+
+
+def _territory_guideline(rules: Rules, state: str, on: date) -> tuple[Guideline | None, str]:
+    """The program's own table for a territory, or None with the reason it cannot tell."""
+    code = state.strip().upper()
+    tables = [t for t in rules.territory_guidelines if t.state == code]
+    if rules.guideline_year is not None:
+        tables = [t for t in tables if t.year == rules.guideline_year]
+    else:
+        tables = [t for t in tables if t.year <= on.year]
+    if not tables:
+        reason = (
+            f"Household income: HHS publishes no poverty guideline for {TERRITORIES[code]}, "
+            "and this program has not configured an income table for it, so Casework cannot "
+            "tell (it never falls back to the table for the 48 contiguous states)."
+        )
+        return None, reason
+    table = max(tables, key=lambda t: t.year)
+    guideline = Guideline(table.year, TERRITORY, table.first_person, table.per_additional_person)
+    return guideline, f"{TERRITORIES[code]} (the program's table: {table.source})"
 
 
 def _condition_words(rules: Rules) -> str:

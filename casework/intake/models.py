@@ -37,6 +37,11 @@ class PovertyGuideline(models.Model):
     )
     source = models.CharField(max_length=300)
     source_url = models.URLField(max_length=300, blank=True)
+    effective_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The Federal Register notice's effective date; empty reads as 1 January.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -63,6 +68,7 @@ class PovertyGuideline(models.Model):
             region=self.region,
             first_person=self.first_person,
             per_additional_person=self.per_additional_person,
+            effective_on=self.effective_on,
         )
 
 

@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casework.accounts.models import Program
+from casework.accounts.models import Program, User
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record
+from casework.clients.assignment import enrollment_assign_case_manager
 from casework.clients.models import Client, Enrollment, EnrollmentStatus
 from casework.clients.permissions import check_can_take_in
 from casework.clients.services import enrollment_create, enrollment_update
@@ -58,6 +59,7 @@ def read_guidelines_file(path: Path = GUIDELINES_FILE) -> list[dict[str, Any]]:
                     "per_additional_person": int(amounts["per_additional_person"]),
                     "source": str(entry["source"])[:300],
                     "source_url": str(entry.get("source_url", ""))[:300],
+                    "effective_on": entry.get("effective_on"),
                 }
             )
     return rows
@@ -308,15 +310,22 @@ _TARGET_STATUS = {
 }
 
 
-def _enroll(actor: Any, screening: EligibilityScreening, status: str) -> Enrollment:
+def _enroll(
+    actor: Any, screening: EligibilityScreening, status: str, case_manager: User | None
+) -> Enrollment:
     existing = (
         Enrollment.objects.open()
         .filter(client_id=screening.client_id, program_id=screening.program_id)
+        .select_related("program", "primary_case_manager")
         .first()
     )
     if existing is None:
         return enrollment_create(
-            actor=actor, client=screening.client, program=screening.program, status=status
+            actor=actor,
+            client=screening.client,
+            program=screening.program,
+            status=status,
+            primary_case_manager=case_manager,
         )
     if existing.status != status:
         enrollment_update(
@@ -324,6 +333,10 @@ def _enroll(actor: Any, screening: EligibilityScreening, status: str) -> Enrollm
             enrollment=existing,
             expected_version=existing.version,
             data={"status": status},
+        )
+    if case_manager is not None and existing.primary_case_manager_id != case_manager.pk:
+        enrollment_assign_case_manager(
+            actor=actor, enrollment=existing, case_manager=case_manager, reason="Chosen at intake."
         )
     return existing
 
@@ -356,13 +369,17 @@ def _close_referral(actor: Any, screening: EligibilityScreening) -> None:
 
 
 @transaction.atomic
-def intake_complete(*, actor: Any, screening: EligibilityScreening) -> Enrollment | None:
+def intake_complete(
+    *, actor: Any, screening: EligibilityScreening, primary_case_manager: User | None = None
+) -> Enrollment | None:
     """Finish the intake on the screening's (possibly overridden) result.
 
     Eligible: an active enrollment; waitlisted: a waitlisted one (an open referral in the
     program is moved on rather than duplicated). Not eligible: no enrollment, and a pending
     referral is closed. "Cannot tell" cannot be finished: answer the missing questions or
-    override with a reason.
+    override with a reason. ``primary_case_manager`` is the one chosen at intake (the rules
+    of ``clients.assignment``: someone not supervising the program chooses only themselves);
+    None leaves the choice to the program's supervisor.
     """
     if not can_screen_in(actor, screening.program):
         raise PermissionDenied(f"You cannot enroll clients in {screening.program.name}.")
@@ -379,7 +396,7 @@ def intake_complete(*, actor: Any, screening: EligibilityScreening) -> Enrollmen
     enrollment: Enrollment | None = None
     status = _TARGET_STATUS.get(ScreeningResult(final))
     if status is not None:
-        enrollment = _enroll(actor, screening, status)
+        enrollment = _enroll(actor, screening, status, primary_case_manager)
     else:
         _close_referral(actor, screening)
     screening.enrollment = enrollment

@@ -170,7 +170,10 @@ class ClientCreateForm(ClientFieldsForm):
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Staff with a case manager or supervisor role in the chosen program.",
+        help_text=(
+            "Supervisors choose anyone of the program who holds its required credentials; "
+            "others choose themselves, or leave it for the supervisor."
+        ),
     )
 
     def __init__(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from casework.accounts.models import Organization, Program
 from casework.clients.consent import CONSENT_FIELDS, accept_signed_form
+from casework.clients.consent_rules import DEFAULT_REVOCATION_INSTRUCTIONS
 from casework.clients.models import (
     RECORD_PARTS,
     Client,
@@ -22,7 +23,9 @@ from casework.clients.models import (
     ContactMethod,
     DataQuality,
     Destination,
+    Enrollment,
     EnrollmentStatus,
+    ExpiryEvent,
     NoYesReasons,
     Race,
 )
@@ -188,12 +191,45 @@ class ConsentForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of consent", choices=Consent.Kind.choices)
     effective_date = forms.DateField(label="Effective from", widget=DATE_INPUT)
     expiry_date = forms.DateField(label="Expires on", widget=DATE_INPUT, required=False)
+    expiry_trigger = forms.ChoiceField(
+        label="Or ends at this event",
+        choices=ExpiryEvent.choices,
+        required=False,
+        help_text="Casework ends the consent itself when an enrollment closes, treatment "
+        "ends or the client dies.",
+    )
+    expiry_enrollment = forms.ModelChoiceField(
+        label="The enrollment whose closing ends it",
+        queryset=Enrollment.objects.none(),
+        required=False,
+        empty_label="- None -",
+    )
     expiry_event = forms.CharField(
-        label="Or expires at this event",
+        label="Describe the other event",
         max_length=200,
         required=False,
-        help_text='For example "end of treatment".',
+        help_text='For example "when the client moves into housing".',
     )
+    review_date = forms.DateField(
+        label="Review the other event on",
+        widget=DATE_INPUT,
+        required=False,
+        help_text="Casework cannot see another event happen: on this date the case manager "
+        "is asked whether it has. The consent stays in force until someone records it.",
+    )
+    revocation_instructions = forms.CharField(
+        label="How the client can revoke",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=DEFAULT_REVOCATION_INSTRUCTIONS,
+    )
+    recipient_is_covered_entity = forms.BooleanField(
+        label="The recipient is a HIPAA covered entity or business associate",
+        required=False,
+        help_text="For a treatment, payment and operations consent, the HIPAA redisclosure "
+        "statement is then added.",
+    )
+    hipaa_redisclosure_statement = forms.CharField(required=False, widget=forms.HiddenInput)
     signature_method = forms.ChoiceField(
         label="How it was signed",
         choices=Consent.SignatureMethod.choices,
@@ -231,6 +267,11 @@ class ConsentForm(forms.Form):
         assert isinstance(programs, forms.ModelChoiceField)
         programs.queryset = (
             Program.objects.filter(is_active=True).select_related("organization").order_by("name")
+        )
+        enrollments = self.fields["expiry_enrollment"]
+        assert isinstance(enrollments, forms.ModelChoiceField)
+        enrollments.queryset = (
+            Enrollment.objects.open().filter(client_id=client.pk).select_related("program")
         )
 
     def clean_signature_image(self) -> str:

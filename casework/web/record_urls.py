@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import consent, duplicates, imports, record
+from casework.web.views import consent, disclosures, duplicates, imports, record
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/import/", imports.import_upload, name="import_upload"),
@@ -32,6 +32,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "consents/<int:consent_id>/signed-form/",
         consent.consent_form_download,
         name="consent_form_download",
+    ),
+    path("clients/<int:pk>/disclosures/", disclosures.disclosure_list, name="disclosure_list"),
+    path(
+        "clients/<int:pk>/disclosures/print/",
+        disclosures.disclosure_print,
+        name="disclosure_print",
     ),
     path("emergency-access/", consent.emergency_access, name="emergency_access"),
     path("duplicates/", duplicates.duplicate_queue, name="duplicate_queue"),

@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
-from casework.web.views import audit, auth, clients, dashboard, notifications, tokens, twofactor
+from casework.web.views import (
+    assignment,
+    audit,
+    auth,
+    clients,
+    dashboard,
+    notifications,
+    tokens,
+    twofactor,
+)
 
 app_name = "web"
 
@@ -32,6 +41,12 @@ urlpatterns = [
     path("clients/new/", clients.client_create, name="client_create"),
     path("clients/<int:pk>/", clients.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", clients.client_edit, name="client_edit"),
+    path(
+        "enrollments/<int:pk>/case-manager/",
+        assignment.enrollment_case_manager,
+        name="enrollment_case_manager",
+    ),
+    path("caseloads/reassign/", assignment.reassign, name="reassign"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("account/tokens/", tokens.tokens, name="tokens"),

@@ -210,8 +210,8 @@ def _lapsed_case_manager(organization: Organization, admin: User, today: date) -
     """A caseload-only healthcare case manager who took two clients and then let their RN
     lapse: the supervisor's dashboard lists those clients for reassignment."""
     from casework.accounts import services as accounts
+    from casework.clients.assignment import enrollments_assign_case_manager
     from casework.clients.models import Enrollment
-    from casework.clients.services import enrollment_update
 
     program = organization.programs.filter(practice_area=PracticeArea.HEALTHCARE).first()
     if program is None or User.objects.filter(email=LAPSED_EMAIL).exists():
@@ -227,13 +227,13 @@ def _lapsed_case_manager(organization: Organization, admin: User, today: date) -
         expires_on=today + timedelta(days=1),
     )
     accounts.membership_grant(actor=admin, user=user, role=Role.CASE_MANAGER, program=program)
-    for enrollment in Enrollment.objects.open().filter(program=program).order_by("pk")[:2]:
-        enrollment_update(
-            actor=admin,
-            enrollment=enrollment,
-            expected_version=enrollment.version,
-            data={"primary_case_manager": user},
-        )
+    taken = Enrollment.objects.open().filter(program=program).select_related("program")
+    enrollments_assign_case_manager(
+        actor=admin,
+        enrollments=list(taken.order_by("pk")[:2]),
+        case_manager=user,
+        reason="Took over two clients (demo data).",
+    )
     services.entry_update(actor=user, entry=licence, data={"expires_on": today - timedelta(days=3)})
 
 

@@ -28,6 +28,7 @@ class DegreeFact:
     accreditation: str = ""  # "" means unknown
     completed_on: date | None = None
     field_experience: bool | None = None  # None means unknown
+    disability_coursework: bool | None = None  # CRC Category D; None means unknown
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class PositionFact:
     full_time: bool = True
     hours_per_week: int = 40
     supervisor_credentials: tuple[str, ...] = ()
+    supervised: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,15 @@ class HoursFact:
     worked_on: date
     hours: float
     kind: str
+    practicum: bool = False  # practicum hours never count toward post-degree licensure
+
+
+@dataclass(frozen=True)
+class ExamFact:
+    code: str
+    taken_on: date
+    passed: bool
+    jurisdiction: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class CeFact:
     completed_on: date
     hours: float
     category: str
+    course: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,11 @@ class StaffRecord:
     positions: Sequence[PositionFact] = ()
     hours: Sequence[HoursFact] = ()
     ce: Sequence[CeFact] = ()
+    exams: Sequence[ExamFact] = ()
     hours_known: bool = True  # False for planner answers: no hours log exists
+    # False for planner answers: when a month was worked (before or after a degree, with
+    # or without a licence) is not known, so a qualifying-status rule cannot be settled.
+    timing_known: bool = True
 
 
 @dataclass
@@ -142,6 +158,21 @@ def years_before(day: date, years: int) -> date:
 def _count(value: float) -> str:
     shown = math.ceil(value - _EPSILON)
     return f"{shown:,}"
+
+
+def _more(value: float, what: str) -> str:
+    """``"1 more hour of supervision"``/``"2 more hours of supervision"``: ``what`` is written
+    in the plural; its word "hours" becomes "hour" when exactly one is missing."""
+    shown = math.ceil(value - _EPSILON)
+    if shown == 1:
+        what = what.replace("hours", "hour", 1)
+    return f"{shown:,} more {what}"
+
+
+def _counted(value: float, unit: str) -> str:
+    """``"1 more month"``, ``"3 more months"``: the count rounded up, the unit in agreement."""
+    shown = math.ceil(value - _EPSILON)
+    return f"{shown:,} {unit}" if shown == 1 else f"{shown:,} {unit}s"
 
 
 # --- requirements -----------------------------------------------------------------------
@@ -224,7 +255,7 @@ def _degree(
         best = UNKNOWN
     label = req.get("label", "a qualifying degree")
     if best == UNKNOWN:
-        unknown = (
+        unknown = req.get("unknown") or (
             "Record the degree's accreditation and whether it included a supervised field "
             "experience"
         )
@@ -248,48 +279,120 @@ def _degree_match(degree: DegreeFact, req: dict[str, Any], today: date) -> str:
         if degree.accreditation:
             return NOT_MET
         status = UNKNOWN
-    if req.get("field_experience") and not degree.field_experience:
-        if degree.field_experience is False:
-            return NOT_MET
-        status = UNKNOWN
+    for flag in ("field_experience", "disability_coursework"):
+        if req.get(flag) and not getattr(degree, flag):
+            if getattr(degree, flag) is False:
+                return NOT_MET
+            status = UNKNOWN
     return status
 
 
+# --- qualifying status -------------------------------------------------------------------
+#
+# Licensure hours and months count only when gained in the status the rule names: after the
+# degree it requires, while holding the registration, licence or permit it names (in its
+# state), inside its window; practicum hours never count toward post-degree licensure.
+
+Span = tuple[date, date]  # inclusive
+
+
+def qualifying_spans(
+    record: StaffRecord, status: dict[str, Any] | None, *, today: date, state: str
+) -> list[Span] | None:
+    """The periods in which ``status`` held (None: the rule names no status)."""
+    if not status:
+        return None
+    spans: list[Span] = [(date.min, today)]
+    if status.get("after_degree"):
+        done = [
+            d.completed_on
+            for d in record.degrees
+            if d.code in status["after_degree"] and d.completed_on and d.completed_on <= today
+        ]
+        spans = [(min(done), today)] if done else []
+    if status.get("while_holding"):
+        where = state if status.get("same_state") else ""
+        held = [
+            (f.issued_on or date.min, min(f.expires_on or today, today))
+            for f in record.licences
+            if f.kind in status["while_holding"] and (not where or f.jurisdiction == where)
+        ]
+        spans = [
+            (max(a, c), min(b, d)) for a, b in spans for c, d in held if max(a, c) <= min(b, d)
+        ]
+    return spans
+
+
+def status_words(status: dict[str, Any] | None, state: str) -> str:
+    """``" gained after the MSW while holding a NY LMSW or LP-SW"``, or ``""``."""
+    if not status:
+        return ""
+    parts = []
+    if status.get("after_degree"):
+        parts.append(f"after the {' or '.join(status['after_degree'])}")
+    if status.get("while_holding"):
+        where = f"{state} " if status.get("same_state") and state else ""
+        parts.append(f"while holding a {where}{' or '.join(status['while_holding'])}")
+    return " gained " + " ".join(parts) if parts else ""
+
+
+def _inside(day: date, spans: list[Span] | None) -> bool:
+    return spans is None or any(a <= day <= b for a, b in spans)
+
+
 def experience_months(
-    positions: Iterable[PositionFact], req: dict[str, Any], *, today: date
+    positions: Iterable[PositionFact],
+    req: dict[str, Any],
+    *,
+    today: date,
+    spans: list[Span] | None = None,
 ) -> tuple[float, list[str]]:
-    """Full-time-equivalent months of the positions that count for ``req``, and why."""
-    window = years_before(today, req["within_years"]) if req.get("within_years") else None
+    """Full-time-equivalent months of the positions that count for ``req`` (clipped to the
+    qualifying ``spans`` when given), and why."""
+    window = years_before(today, req["within_years"]) if req.get("within_years") else date.min
     total, evidence = 0.0, []
     for pos in positions:
         if not _position_counts(pos, req):
             continue
-        start = max(pos.started_on, window) if window else pos.started_on
-        end = min(pos.ended_on or today, today) + timedelta(days=1)
-        months = months_between(start, end)
         factor = 1.0
         if not pos.full_time:
             if req.get("part_time", "prorate") == "exclude":
                 continue
             factor = min(1.0, pos.hours_per_week / req.get("full_time_hours", 40))
-        if months * factor <= 0:
-            continue
-        total += months * factor
-        note = (
-            f" at {pos.hours_per_week} h/week = {months * factor:.1f} full-time"
-            if factor < 1
-            else ""
-        )
-        evidence.append(f"{months:.1f} months from {start}{note}")
+        for start, last in _clip(
+            (max(pos.started_on, window), min(pos.ended_on or today, today)), spans
+        ):
+            months = months_between(start, last + timedelta(days=1))
+            if months * factor <= 0:
+                continue
+            total += months * factor
+            note = (
+                f" at {pos.hours_per_week} h/week = {months * factor:.1f} full-time"
+                if factor < 1
+                else ""
+            )
+            evidence.append(f"{months:.1f} months from {start}{note}")
     return total, evidence
+
+
+def _clip(span: Span, spans: list[Span] | None) -> list[Span]:
+    if span[0] > span[1]:
+        return []
+    if spans is None:
+        return [span]
+    return [
+        (max(span[0], a), min(span[1], b)) for a, b in spans if max(span[0], a) <= min(span[1], b)
+    ]
 
 
 def _position_counts(pos: PositionFact, req: dict[str, Any]) -> bool:
     if req.get("supervisor_role"):
         return pos.supervises_case_managers
-    if not pos.case_management:
+    if not pos.case_management and not req.get("any_role"):
         return False
     if req.get("settings") and pos.setting not in req["settings"]:
+        return False
+    if req.get("supervised") and not (pos.supervised or pos.supervisor_credentials):
         return False
     wanted = set(req.get("supervisor_credentials") or ())
     return not wanted or bool(wanted & set(pos.supervisor_credentials))
@@ -298,14 +401,70 @@ def _position_counts(pos: PositionFact, req: dict[str, Any]) -> bool:
 def _experience(
     record: StaffRecord, req: dict[str, Any], *, today: date, state: str
 ) -> RequirementResult:
-    have, evidence = experience_months(record.positions, req, today=today)
+    status = req.get("status")
+    spans = qualifying_spans(record, status, today=today, state=state)
+    if not record.timing_known:
+        spans = None  # the planner does not know when the months fell; settled below
+    have, evidence = experience_months(record.positions, req, today=today, spans=spans)
     need = req["months"] - have
-    label = f"{req['months']} months of {req.get('description', 'experience')}"
+    what = req.get("description", "experience") + status_words(status, state)
+    label = f"{req['months']} months of {what}"
+    window = f" (within the last {req['within_years']} years)" if req.get("within_years") else ""
+    if need <= _EPSILON and status and not record.timing_known:
+        words = status_words(status, state)
+        unknown = f"Casework cannot tell from your answers whether the months were{words}"
+        return RequirementResult("", label, UNKNOWN, evidence, unknown)
     if need <= _EPSILON:
         return RequirementResult("", label, MET, evidence or [f"{have:.1f} months"])
-    window = f" (within the last {req['within_years']} years)" if req.get("within_years") else ""
-    missing = f"{_count(need)} more months of {req.get('description', 'experience')}{window}"
+    missing = f"{_counted(need, 'more month')} of {what}{window}"
     return RequirementResult("", label, NOT_MET, evidence, missing, need)
+
+
+def _hours_entries(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> tuple[list[HoursFact], list[str]]:
+    """The log entries that count for ``req``, and what was left out and why."""
+    start = years_before(today, req["within_years"]) if req.get("within_years") else date.min
+    kinds = set(req.get("kinds") or ())
+    spans = qualifying_spans(record, req.get("status"), today=today, state=state)
+    entries, practicum, outside = [], 0.0, 0.0
+    for h in record.hours:
+        if not (start <= h.worked_on <= today and (not kinds or h.kind in kinds)):
+            continue
+        if h.practicum and not req.get("practicum_counts"):
+            practicum += h.hours
+        elif not _inside(h.worked_on, spans):
+            outside += h.hours
+        else:
+            entries.append(h)
+    notes = []
+    if practicum:
+        notes.append(f"{practicum:,.1f} practicum hours do not count toward licensure")
+    if outside:
+        words = status_words(req.get("status"), state).strip()
+        notes.append(f"{outside:,.1f} hours do not count: only hours {words} count")
+    return entries, notes
+
+
+def _span_shortfall(entries: list[HoursFact], req: dict[str, Any], what: str) -> tuple[str, float]:
+    """How far the entries fall short of the rule's minimum span, in words and units."""
+    first = min(h.worked_on for h in entries)
+    last = max(h.worked_on for h in entries) + timedelta(days=1)
+    if req.get("min_span_weeks"):
+        weeks = (last - first).days / 7
+        if weeks + _EPSILON < req["min_span_weeks"]:
+            text = (
+                f"Spread the {what} over at least {req['min_span_weeks']} weeks (now {weeks:.0f})"
+            )
+            return text, req["min_span_weeks"] - weeks
+    if req.get("min_span_months"):
+        span = months_between(first, last)
+        if span + _EPSILON < req["min_span_months"]:
+            text = (
+                f"Spread the {what} over at least {req['min_span_months']} months (now {span:.0f})"
+            )
+            return text, req["min_span_months"] - span
+    return "", 0.0
 
 
 def _hours(
@@ -317,29 +476,36 @@ def _hours(
         return RequirementResult(
             "", label, UNKNOWN, [], f"Log your {what}: Casework cannot tell them from months"
         )
-    start = years_before(today, req["within_years"]) if req.get("within_years") else date.min
-    if req.get("max_span_months"):
-        start = max(start, add_months(today, -req["max_span_months"]))
-    kinds = set(req.get("kinds") or ())
-    entries = [
-        h for h in record.hours if start <= h.worked_on <= today and (not kinds or h.kind in kinds)
-    ]
+    entries, notes = _hours_entries(record, req, today=today, state=state)
     total = sum(h.hours for h in entries)
-    evidence = [f"{total:,.1f} signed hours in {len(entries)} entries"]
+    evidence = [f"{total:,.1f} signed hours in {len(entries)} entries", *notes]
     if total + _EPSILON < req["hours"]:
-        missing = f"{_count(req['hours'] - total)} more {what}"
+        missing = _more(req["hours"] - total, what) + status_words(req.get("status"), state)
         return RequirementResult("", label, NOT_MET, evidence, missing, req["hours"] - total)
-    if req.get("min_span_months"):
-        first = min(h.worked_on for h in entries)
-        span = months_between(first, today + timedelta(days=1))
-        if span + _EPSILON < req["min_span_months"]:
-            missing = (
-                f"Spread the {what} over at least {req['min_span_months']} months (now {span:.0f})"
-            )
-            return RequirementResult(
-                "", label, NOT_MET, evidence, missing, req["min_span_months"] - span
-            )
+    text, short = _span_shortfall(entries, req, what)
+    if text:
+        return RequirementResult("", label, NOT_MET, evidence, text, short)
     return RequirementResult("", label, MET, evidence)
+
+
+def _exam(
+    record: StaffRecord, req: dict[str, Any], *, today: date, state: str
+) -> RequirementResult:
+    """A passed exam result (a state exam in the rule's state)."""
+    where = state if req.get("same_state") else ""
+    label = req.get("label", f"Pass the {' or '.join(req['kinds'])} exam")
+    for exam in record.exams:
+        usable = exam.code in req["kinds"] and exam.passed and exam.taken_on <= today
+        if usable and (not where or exam.jurisdiction == where):
+            place = f" ({exam.jurisdiction})" if exam.jurisdiction else ""
+            return RequirementResult(
+                "", label, MET, [f"{exam.code}{place} passed on {exam.taken_on}"]
+            )
+    failed = [
+        f"{e.code} not passed on {e.taken_on}" for e in record.exams if e.code in req["kinds"]
+    ]
+    missing = req.get("missing") or label
+    return RequirementResult("", label, NOT_MET, failed, missing, 0.5)
 
 
 def _external(
@@ -393,6 +559,7 @@ _HANDLERS = {
     "experience": _experience,
     "hours": _hours,
     "external": _external,
+    "exam": _exam,
     "one_of": _one_of,
 }
 
@@ -410,6 +577,8 @@ class RenewalResult:
     earned_hours: float
     categories: list[dict[str, Any]]
     missing: list[str]
+    courses: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def met(self) -> bool:
@@ -426,6 +595,8 @@ class RenewalResult:
             "categories": self.categories,
             "met": self.met,
             "missing": self.missing,
+            "courses": self.courses,
+            "notes": self.notes,
         }
 
 
@@ -449,9 +620,14 @@ def renewal_progress(
     name: str,
     cycle_start: date,
     deadline: date,
+    certifications: Sequence[CredentialFact] = (),
+    today: date | None = None,
 ) -> RenewalResult:
-    """CE hours earned in the cycle against the rule's total and per-category minimums."""
-    counted = [c for c in ce if cycle_start <= c.completed_on <= deadline]
+    """CE hours earned in the cycle against the rule's total and per-category minimums;
+    a current certification the rule accepts instead of the hours (Texas RN); and courses on
+    their own clock (New York's infection-control course every 4 years)."""
+    entries = list(ce)
+    counted = [c for c in entries if cycle_start <= c.completed_on <= deadline]
     earned = sum(c.hours for c in counted)
     required = float(renewal["ce_hours"])
     missing: list[str] = []
@@ -461,7 +637,52 @@ def renewal_progress(
         categories.append({"category": category, "required": minimum, "earned": got})
         if got + _EPSILON < minimum:
             label = category.replace("_", " ")
-            missing.append(f"{_count(minimum - got)} more {label} CE hours before {deadline}")
+            missing.append(_more(minimum - got, f"{label} CE hours before {deadline}"))
     if earned + _EPSILON < required:
-        missing.insert(0, f"{_count(required - earned)} more CE hours before {deadline}")
-    return RenewalResult(code, name, cycle_start, deadline, required, earned, categories, missing)
+        missing.insert(0, _more(required - earned, f"CE hours before {deadline}"))
+    notes: list[str] = []
+    day = today or cycle_start
+    instead = _certification_instead(renewal, certifications, day)
+    if instead:
+        missing, notes = [], [instead]
+    courses = [_course_status(entries, course, day) for course in renewal.get("courses") or []]
+    missing += [c["missing"] for c in courses if c["missing"]]
+    result = RenewalResult(code, name, cycle_start, deadline, required, earned, categories, missing)
+    result.courses, result.notes = courses, notes
+    return result
+
+
+def _certification_instead(
+    renewal: dict[str, Any], certifications: Sequence[CredentialFact], day: date
+) -> str:
+    """Why the CE hours are not needed: a current certification the rule accepts, or ""."""
+    alternative = renewal.get("instead_of_hours")
+    if not alternative:
+        return ""
+    for fact in certifications:
+        unexpired = fact.expires_on is None or fact.expires_on >= day
+        if fact.kind in alternative["kinds"] and fact.current and unexpired:
+            return f"{fact.kind} is current: {alternative['label']}"
+    return ""
+
+
+def _course_status(entries: list[CeFact], course: dict[str, Any], day: date) -> dict[str, Any]:
+    """A mandated course on its own clock: last completion, next due date, what is missing."""
+    words = [w.lower() for w in course["match"]]
+    done = [c.completed_on for c in entries if any(w in c.course.lower() for w in words)]
+    last = max(done, default=None)
+    every = course.get("every_years")
+    due = add_months(last, 12 * every) if last and every else None
+    missing = ""
+    if last is None:
+        missing = f"Complete the {course['label']}"
+    elif due is not None and due < day:
+        missing = f"Complete the {course['label']} again (it was due on {due})"
+    return {
+        "id": course["id"],
+        "label": course["label"],
+        "every_years": every,
+        "last_completed": last.isoformat() if last else None,
+        "due": due.isoformat() if due else None,
+        "missing": missing,
+    }

@@ -13,11 +13,13 @@ from casework.workforce.models import (
     ContinuingEducation,
     Degree,
     Education,
+    ExamResult,
     Licence,
     LicenceKind,
     Position,
     Practicum,
     RuleSet,
+    Setting,
     SupervisedHours,
     Verification,
     VerificationMethod,
@@ -47,6 +49,14 @@ class CertificationForm(forms.ModelForm):
         model = Certification
         fields = list(EDITABLE[Certification])
         widgets = {"issued_on": DATE, "expires_on": DATE}
+
+
+class ExamResultForm(forms.ModelForm):
+    class Meta:
+        model = ExamResult
+        fields = list(EDITABLE[ExamResult])
+        widgets = {"taken_on": DATE}
+        labels = {"kind": "Exam", "passed": "Passed", "jurisdiction": "State (state exams)"}
 
 
 class PositionForm(forms.ModelForm):
@@ -209,4 +219,22 @@ class PathwayForm(forms.Form):
     )
     state = forms.CharField(
         max_length=2, required=False, label="State (two letters)", help_text="For example TX."
+    )
+    goal = forms.ChoiceField(
+        required=False,
+        label="Your goal",
+        choices=[
+            ("", "The usual first credential for the area"),
+            ("ccm", "Certified Case Manager (CCM)"),
+            ("acm-rn", "ACM-RN (healthcare)"),
+            ("lmsw", "LMSW (social work)"),
+            ("lcsw", "LCSW (mental health, social work)"),
+            ("lpc", "LPC / LMHC (mental health)"),
+            ("crc", "CRC (vocational rehabilitation)"),
+        ],
+    )
+    setting = forms.ChoiceField(
+        required=False,
+        label="Where you work or want to work",
+        choices=[("", "The usual setting for the area"), *Setting.choices],
     )

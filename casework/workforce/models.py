@@ -28,10 +28,12 @@ class Degree(models.TextChoices):
     HUMAN_SERVICES = "HUMAN_SERVICES", "Human services"
     MRC = "MRC", "Master's in rehabilitation counselling"
     COUNSELING = "COUNSELING", "Master's in counselling"
+    HS_DIPLOMA = "HS_DIPLOMA", "High-school diploma or GED"
     OTHER = "OTHER", "Other"
 
 
 class DegreeLevel(models.TextChoices):
+    SECONDARY = "secondary", "High school or GED"
     ASSOCIATE = "associate", "Associate"
     BACHELOR = "bachelor", "Bachelor's"
     MASTER = "master", "Master's"
@@ -49,6 +51,7 @@ DEGREE_FACTS: dict[str, tuple[str, str]] = {
     Degree.HUMAN_SERVICES: (DegreeLevel.BACHELOR, "human_services"),
     Degree.MRC: (DegreeLevel.MASTER, "human_services"),
     Degree.COUNSELING: (DegreeLevel.MASTER, "human_services"),
+    Degree.HS_DIPLOMA: (DegreeLevel.SECONDARY, "general"),
     Degree.OTHER: (DegreeLevel.BACHELOR, "other"),
 }
 
@@ -72,6 +75,7 @@ class LicenceKind(models.TextChoices):
     ASW = "ASW", "Associate Social Worker registration (ASW, California)"
     LPC = "LPC", "Licensed Professional Counselor (LPC)"
     LMHC = "LMHC", "Licensed Mental Health Counselor (LMHC)"
+    LP_SW = "LP-SW", "Limited permit, social work (New York)"
     OTHER = "OTHER", "Other"
 
 
@@ -81,7 +85,28 @@ class CertificationKind(models.TextChoices):
     ACM_SW = "ACM-SW", "Accredited Case Manager, SW (ACM-SW)"
     CRC = "CRC", "Certified Rehabilitation Counselor (CRC)"
     CDMS = "CDMS", "Certified Disability Management Specialist (CDMS)"
+    CPSS = "CPSS", "Certified Peer Support Specialist (state certification)"
+    CHW = "CHW", "Community Health Worker (state certification)"
     OTHER = "OTHER", "Other"
+
+
+class ExamKind(models.TextChoices):
+    """Licensure and certification exams a rule can require (DOMAIN: ASWB levels, NCLEX-RN,
+    state law and ethics or jurisprudence exams, the CCM, ACM and CRC exams)."""
+
+    ASWB_ASSOCIATE = "ASWB-ASSOCIATE", "ASWB Associate"
+    ASWB_BACHELORS = "ASWB-BACHELORS", "ASWB Bachelors"
+    ASWB_MASTERS = "ASWB-MASTERS", "ASWB Masters"
+    ASWB_ADVANCED_GENERALIST = "ASWB-ADVANCED-GENERALIST", "ASWB Advanced Generalist"
+    ASWB_CLINICAL = "ASWB-CLINICAL", "ASWB Clinical"
+    NCLEX_RN = "NCLEX-RN", "NCLEX-RN"
+    STATE_LAW_ETHICS = "STATE-LAW-ETHICS", "State law and ethics exam (e.g. California)"
+    STATE_JURISPRUDENCE = "STATE-JURISPRUDENCE", "State jurisprudence exam (e.g. Texas)"
+    CCM = "CCM", "CCM exam (CCMC)"
+    ACM = "ACM", "ACM exam (ACMA)"
+    CRC = "CRC", "CRC exam (CRCC)"
+    NCE = "NCE", "National Counselor Examination (NCE)"
+    NCMHCE = "NCMHCE", "National Clinical Mental Health Counseling Examination (NCMHCE)"
 
 
 class Verification(models.TextChoices):
@@ -111,7 +136,8 @@ class Setting(models.TextChoices):
     COMMUNITY_MENTAL_HEALTH = "community_mental_health", "Community mental health"
     NON_PROFIT = "non_profit", "Non-profit"
     GOVERNMENT = "government", "Government agency"
-    VOCATIONAL_REHAB = "vocational_rehab", "Vocational rehabilitation"
+    VOCATIONAL_REHAB = "vocational_rehab", "Vocational rehabilitation agency"
+    POST_ACUTE = "post_acute", "Post-acute care (home health, skilled nursing, rehabilitation)"
     OTHER = "other", "Other"
 
 
@@ -150,6 +176,12 @@ class Education(TimeStampedModel):
     supervised_field_experience = models.BooleanField(
         default=False, help_text="The programme included a supervised practicum or field placement"
     )
+    disability_coursework = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Counselling master's: included the disability-specific coursework CRCC "
+        "Category D asks for (empty: not recorded)",
+    )
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -162,15 +194,9 @@ class Education(TimeStampedModel):
         return f"{self.get_degree_display()}, {self.institution}"
 
 
-class VerifiedCredential(TimeStampedModel):
-    """Shared fields of a licence and a certification: dates, status and who verified it."""
+class Verifiable(TimeStampedModel):
+    """Who verified a record (a licence, a certification, an exam result), how and when."""
 
-    number = models.CharField(max_length=60, blank=True)
-    issued_on = models.DateField()
-    expires_on = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE
-    )
     verification = models.CharField(
         max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
     )
@@ -181,6 +207,20 @@ class VerifiedCredential(TimeStampedModel):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class VerifiedCredential(Verifiable):
+    """Shared fields of a licence and a certification: dates, status and who verified it."""
+
+    number = models.CharField(max_length=60, blank=True)
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE
+    )
 
     class Meta:
         abstract = True
@@ -240,6 +280,52 @@ class Certification(VerifiedCredential):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class ExamResult(Verifiable):
+    """A licensure or certification exam taken: date and pass/fail, verified like a licence."""
+
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="exam_results")
+    kind = models.CharField(max_length=30, choices=ExamKind.choices)
+    jurisdiction = models.CharField(
+        max_length=2, blank=True, help_text="USPS state code of a state exam; empty if national"
+    )
+    taken_on = models.DateField()
+    passed = models.BooleanField()
+    score = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-taken_on", "kind"]
+        constraints = [
+            _valid("kind", ExamKind, "exam_result_kind_valid"),
+            _valid("verification", Verification, "exam_result_verification_valid"),
+            models.CheckConstraint(
+                condition=Q(verification=Verification.UNVERIFIED)
+                | Q(verified_by__isnull=False, verified_at__isnull=False),
+                name="exam_result_verification_has_who_and_when",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["STATE-LAW-ETHICS", "STATE-JURISPRUDENCE"])
+                | ~Q(jurisdiction=""),
+                name="exam_result_state_exam_names_state",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = f" ({self.jurisdiction})" if self.jurisdiction else ""
+        return f"{self.get_kind_display()}{place}, {'passed' if self.passed else 'not passed'}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.taken_on and self.taken_on > timezone.localdate():
+            errors["taken_on"] = "An exam result cannot be dated in the future."
+        state_exam = self.kind in (ExamKind.STATE_LAW_ETHICS, ExamKind.STATE_JURISPRUDENCE)
+        if state_exam and not self.jurisdiction:
+            errors["jurisdiction"] = "Name the state whose exam this was."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Position(TimeStampedModel):

@@ -24,6 +24,7 @@ from casework.workforce.models import (
     CertificationKind,
     Degree,
     LicenceKind,
+    Setting,
 )
 from casework.workforce.rules import current_rules
 
@@ -49,17 +50,24 @@ class Answers:
     experience_months: int = 0
     supervised_months: int = 0
     state: str = ""
+    goal: str = ""  # empty: the area's default goal
+    setting: str = ""  # empty: the area's usual work setting
 
 
 @dataclass
 class Plan:
     answers: Answers
+    goal: dict[str, Any]
+    goals: list[dict[str, Any]]
+    setting: str
     steps: list[dict[str, Any]] = field(default_factory=list)
+    optional_steps: list[dict[str, Any]] = field(default_factory=list)
+    entry_routes: list[dict[str, Any]] = field(default_factory=list)
     credentials: list[dict[str, Any]] = field(default_factory=list)
     employers: list[str] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
-    optional: frozenset[str] = frozenset()  # alternative steps, left out of the total
+    total_estimate_months: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         a = self.answers
@@ -71,17 +79,20 @@ class Plan:
                 "experience_months": a.experience_months,
                 "supervised_months": a.supervised_months,
                 "state": a.state,
+                "goal": self.goal["id"],
+                "setting": self.setting,
             },
+            "goal": self.goal,
+            "goals": self.goals,
+            "entry_routes": self.entry_routes,
             "steps": self.steps,
+            "optional_steps": self.optional_steps,
             "credentials": self.credentials,
             "employers": self.employers,
             "figures": self.figures,
             "source": self.source,
-            "total_estimate_months": sum(
-                s["estimate_months"]
-                for s in self.steps
-                if s["status"] == "todo" and s["id"] not in self.optional
-            ),
+            "total_estimate_months": self.total_estimate_months,
+            "total_estimate_text": months_text(self.total_estimate_months),
         }
 
 
@@ -106,6 +117,8 @@ def parse_answers(
     experience_months: int = 0,
     supervised_months: int = 0,
     state: str = "",
+    goal: str = "",
+    setting: str = "",
 ) -> Answers:
     """Validate the planner's inputs; a ``ValidationError`` names the offending parameter."""
     if area not in PracticeArea.values:
@@ -123,6 +136,9 @@ def parse_answers(
     state = (state or "").strip().upper()
     if state and not STATE_RE.match(state):
         raise ValidationError({"state": "Give a two-letter state code, e.g. TX."})
+    setting = (setting or "").strip()
+    if setting and setting not in Setting.values:
+        raise ValidationError({"setting": f"Choose one of {', '.join(Setting.values)}."})
     return Answers(
         area=area,
         degrees=_codes(degrees, frozenset(Degree.values), "degrees"),
@@ -130,19 +146,24 @@ def parse_answers(
         experience_months=experience_months,
         supervised_months=supervised_months,
         state=state,
+        goal=(goal or "").strip().lower(),
+        setting=setting,
     )
 
 
-def record_from_answers(answers: Answers, today: date) -> engine.StaffRecord:
-    """A staff record the engine can read, built from the planner's answers."""
+def record_from_answers(answers: Answers, today: date, *, setting: str = "") -> engine.StaffRecord:
+    """A staff record the engine can read, built from the planner's answers; the months
+    were worked in ``setting`` (the person's choice, else the area's usual setting)."""
     degrees = [
         engine.DegreeFact(
             code=code,
             level=DEGREE_FACTS[code][0],
             field=DEGREE_FACTS[code][1],
-            accreditation=ACCREDITOR.get(code, ""),
+            # A rehabilitation counselling master's may or may not be CACREP-accredited with a
+            # CRC-supervised internship: the planner asks, it does not assume (CRCC, 2026).
+            accreditation=ACCREDITOR.get(code, "") if code != Degree.MRC else "",
             completed_on=today,
-            field_experience=True if code in FIELD_EDUCATION else None,
+            field_experience=True if code in FIELD_EDUCATION - {Degree.MRC} else None,
         )
         for code in answers.degrees
     ]
@@ -150,7 +171,7 @@ def record_from_answers(answers: Answers, today: date) -> engine.StaffRecord:
         engine.CredentialFact(kind=code, jurisdiction=answers.state) for code in answers.licences
     ]
     positions = []
-    setting = "hospital" if answers.area == "healthcare" else "non_profit"
+    setting = setting or answers.setting or "other"
     # The planner asks for months "supervised by a certified case manager"; in vocational
     # rehabilitation that supervisor is a CRC.
     supervisor = ("CRC",) if answers.area == "vocational_rehab" else ("CCM",)
@@ -159,19 +180,28 @@ def record_from_answers(answers: Answers, today: date) -> engine.StaffRecord:
         start = engine.add_months(today, -answers.supervised_months) + timedelta(days=1)
         positions.append(
             engine.PositionFact(
-                started_on=start, ended_on=today, setting=setting, supervisor_credentials=supervisor
+                started_on=start,
+                ended_on=today,
+                setting=setting,
+                supervisor_credentials=supervisor,
+                supervised=True,
             )
         )
     if unsupervised:
         end = engine.add_months(today, -answers.supervised_months)
         start = engine.add_months(end, -unsupervised) + timedelta(days=1)
-        positions.append(engine.PositionFact(started_on=start, ended_on=end, setting=setting))
+        # Paid case management employment has a supervisor (ACMA's "supervised"); only the
+        # supervisor's credential is unknown.
+        positions.append(
+            engine.PositionFact(started_on=start, ended_on=end, setting=setting, supervised=True)
+        )
     return engine.StaffRecord(
         degrees=degrees,
         licences=[h for h in held if h.kind in LICENCE_CODES],
         certifications=[h for h in held if h.kind in CERTIFICATION_CODES],
         positions=positions,
         hours_known=False,
+        timing_known=False,
     )
 
 
@@ -188,71 +218,166 @@ def _holds(condition: dict[str, Any], a: Answers) -> bool:
     return all(checks[key](value) for key, value in condition.items())
 
 
-def _estimate(step: dict[str, Any], a: Answers) -> int:
+def _estimate(step: dict[str, Any], a: Answers) -> tuple[int, str]:
+    """Months the step still takes for this person, and a note on why when it differs."""
+    for alternative in step.get("estimate_if") or []:
+        if _holds(alternative["when"], a):
+            return int(alternative["months"]), alternative.get("note", "")
+    if a.state and a.state in (step.get("estimate_by_state") or {}):
+        return int(step["estimate_by_state"][a.state]), f"the {a.state} rule's minimum"
     if "remaining" not in step:
-        return int(step.get("estimate_months", 0))
+        return int(step.get("estimate_months", 0)), ""
     have = {"supervised": a.supervised_months, "experience": a.experience_months}
     options = [
         max(0, need - have[what])
         for alternative in step["remaining"]
         for what, need in alternative.items()
     ]
-    return min(options)
+    return min(options), ""
 
 
 def _step(step: dict[str, Any], a: Answers, rules: dict[str, Any]) -> dict[str, Any]:
     state = a.state or "your state"
     done = _holds(step.get("done_if", {}), a)
+    skipped = not done and bool(step.get("skip_if")) and _holds(step["skip_if"], a)
     requirement, source = step["requirement"], step["source"]
     rule = rules.get(step.get("rule", "").replace("{state}", a.state)) if step.get("rule") else None
     if rule is not None:
         summary = rule.params.get("summary", "")
         requirement = f"{requirement}. {rule.name}: {summary}"
-        source = f"{source}; {rule.citation} [{rule.marker}]"
+        source = f"{source}; {rule.citation}"
+    months, note = (0, "") if done or skipped else _estimate(step, a)
+    status = "done" if done else "not_needed" if skipped else "todo"
     return {
         "id": step["id"],
         "title": step["title"].replace("{state}", state),
-        "status": "done" if done else "todo",
-        "requirement": requirement,
+        "status": status,
+        "requirement": step.get("skip_reason", requirement) if skipped else requirement,
         "source": source,
-        "estimate_months": 0 if done else _estimate(step, a),
+        "estimate_months": months,
+        "estimate_note": note,
+        "estimate_text": "done" if done else "not needed" if skipped else months_text(months),
+        "after": list(step.get("after") or []),
     }
 
 
+def critical_path(steps: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """The longest chain of ``after`` links through ``steps`` (months, step ids in order).
+
+    Only links between the given steps count; a done step takes 0 months. Parallel steps
+    (a practicum during its degree) add nothing unless they are the longer branch."""
+    by_id = {s["id"]: s for s in steps}
+    memo: dict[str, tuple[int, list[str]]] = {}
+
+    def finish(step_id: str) -> tuple[int, list[str]]:
+        if step_id not in memo:
+            step = by_id[step_id]
+            before = [finish(p) for p in step["after"] if p in by_id]
+            months, chain = max(before, default=(0, []))
+            memo[step_id] = (months + step["estimate_months"], [*chain, step_id])
+        return memo[step_id]
+
+    return max((finish(s["id"]) for s in steps), default=(0, []))
+
+
+def _goal(pathway: Any, answers: Answers) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    goals = list(pathway.params.get("goals") or [{"id": "default", "label": pathway.name}])
+    if not answers.goal:
+        return next((g for g in goals if g.get("default")), goals[0]), goals
+    found = next((g for g in goals if g["id"] == answers.goal), None)
+    if found is None:
+        choices = ", ".join(g["id"] for g in goals)
+        raise ValidationError({"goal": f"For this area choose one of: {choices}."})
+    return found, goals
+
+
+def _entry_routes(rules: dict[str, Any], answers: Answers) -> list[dict[str, Any]]:
+    """Routes in without a degree, with the chosen state's own requirement where it has one;
+    shown first to someone with no degree or only a high-school diploma or GED."""
+    rule = rules.get("entry-routes")
+    if rule is None or set(answers.degrees) - {Degree.HS_DIPLOMA}:
+        return []
+    routes = []
+    for route in rule.params["routes"]:
+        if answers.area not in route.get("areas", []):
+            continue
+        local = (route.get("states") or {}).get(answers.state, {})
+        routes.append(
+            {
+                "id": route["id"],
+                "title": route["title"],
+                "requirement": local.get("requirement", route["requirement"]),
+                "estimate_months": int(route.get("typical_months", 0)),
+                "estimate_text": months_text(int(route.get("typical_months", 0))),
+                "source": local.get("source", route["source"]),
+                "marker": local.get("marker", route["marker"]),
+                "state": answers.state if local else "",
+            }
+        )
+    return routes
+
+
 def plan(answers: Answers, *, today: date | None = None) -> Plan:
-    """The ordered roadmap for ``answers``, with every credential's eligibility."""
+    """The roadmap for ``answers``: the steps the chosen goal needs, timed by their critical
+    path; the other steps apart with their own time; every credential's eligibility in the
+    chosen work setting."""
     from casework.workforce.queries import evaluate_all
 
     day = today or timezone.localdate()
     rules = current_rules()
     pathway = rules[f"pathway-{answers.area}"]
+    goal, goals = _goal(pathway, answers)
+    setting = answers.setting or pathway.params.get("default_setting", "other")
+    steps = [_step(s, answers, rules) for s in pathway.params["steps"]]
+    wanted = {
+        s["id"] for s in pathway.params["steps"] if goal["id"] in s.get("goals", [goal["id"]])
+    }
+    required = [s for s in steps if s["id"] in wanted]
+    total, chain = critical_path([s for s in required if s["status"] == "todo"])
+    for s in required:
+        s["critical"] = s["id"] in chain
     figures = rules.get("labour-market")
     by_id = {f["id"]: f for f in (figures.params["figures"] if figures else [])}
-    lcsw = {c for c in rules if c.startswith("LCSW-")}
-    codes = {c for c, r in rules.items() if r.kind == "certification"}
-    codes |= {f"LCSW-{answers.state}"} & lcsw if answers.state else lcsw
+    record = record_from_answers(answers, day, setting=setting)
     return Plan(
         answers=answers,
-        steps=[_step(s, answers, rules) for s in pathway.params["steps"]],
-        optional=frozenset(s["id"] for s in pathway.params["steps"] if s.get("optional")),
-        credentials=evaluate_all(record_from_answers(answers, day), today=day, codes=codes),
+        goal=goal,
+        goals=goals,
+        setting=setting,
+        steps=required,
+        optional_steps=[s for s in steps if s["id"] not in wanted],
+        entry_routes=_entry_routes(rules, answers),
+        credentials=evaluate_all(record, today=day, codes=_codes_for(rules, answers)),
         employers=list(pathway.params.get("employers", [])),
         figures=[by_id[f] for f in pathway.params.get("figures", []) if f in by_id],
         source={
             "pathway": f"{pathway.code} v{pathway.version}",
             "citation": pathway.citation,
             "marker": pathway.marker,
-            "figures": f"{figures.code} v{figures.version}: {figures.citation}" if figures else "",
+            "figures": figures.citation if figures else "",
+            "figures_version": f"{figures.code} v{figures.version}" if figures else "",
             "figures_marker": figures.marker if figures else "",
         },
+        total_estimate_months=total,
     )
 
 
+def _codes_for(rules: dict[str, Any], answers: Answers) -> set[str]:
+    """Every certification, and the state licences of the chosen state (all states if none)."""
+    codes = {c for c, r in rules.items() if r.kind == "certification"}
+    licences = {c for c, r in rules.items() if r.kind == "licence"}
+    if answers.state:
+        return codes | {c for c in licences if c.endswith(f"-{answers.state}")}
+    return codes | {c for c in licences if c.startswith("LCSW-")}
+
+
 def months_text(months: int) -> str:
+    """ "1 month", "18 months", "about 2.5 years"; 0 is "ongoing"."""
     if months <= 0:
         return "ongoing"
-    years = months / 12
-    return f"{months} months" if months < 24 else f"about {math.floor(years * 2) / 2:g} years"
+    if months < 24:
+        return "1 month" if months == 1 else f"{months} months"
+    return f"about {math.floor(months / 12 * 2) / 2:g} years"
 
 
 def initial_from_record(user: Any, *, today: date | None = None) -> dict[str, Any]:

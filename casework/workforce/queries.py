@@ -38,6 +38,7 @@ def staff_record(user: User) -> engine.StaffRecord:
                 completed_on=e.completed_on,
                 # An unticked box is "not recorded", not "no": the engine says cannot tell.
                 field_experience=e.supervised_field_experience or None,
+                disability_coursework=e.disability_coursework,
             )
             for e in user.education.all()
         ],
@@ -53,16 +54,34 @@ def staff_record(user: User) -> engine.StaffRecord:
                 full_time=p.employment == "full_time",
                 hours_per_week=p.hours_per_week,
                 supervisor_credentials=tuple(p.supervisor_credential_codes) if p.supervised else (),
+                supervised=p.supervised,
             )
             for p in user.positions.all()
         ],
         hours=[
-            engine.HoursFact(worked_on=h.worked_on, hours=float(h.hours), kind=h.kind)
+            engine.HoursFact(
+                worked_on=h.worked_on,
+                hours=float(h.hours),
+                kind=h.kind,
+                practicum=h.practicum_id is not None,
+            )
             for h in user.supervised_hours.filter(signed_at__isnull=False)
         ],
         ce=[
-            engine.CeFact(completed_on=c.completed_on, hours=float(c.hours), category=c.category)
+            engine.CeFact(
+                completed_on=c.completed_on,
+                hours=float(c.hours),
+                category=c.category,
+                course=c.course,
+            )
             for c in user.continuing_education.all()
+        ],
+        # A result an admin could not verify is not evidence.
+        exams=[
+            engine.ExamFact(
+                code=x.kind, taken_on=x.taken_on, passed=x.passed, jurisdiction=x.jurisdiction
+            )
+            for x in user.exam_results.exclude(verification="rejected")
         ],
     )
 
@@ -144,7 +163,14 @@ def renewals_for(user: User, record: engine.StaffRecord, *, today: date) -> list
             renewal, issued_on=credential.issued_on, expires_on=credential.expires_on, today=today
         )
         progress = engine.renewal_progress(
-            record.ce, renewal, code=code, name=rule.name, cycle_start=start, deadline=deadline
+            record.ce,
+            renewal,
+            code=code,
+            name=rule.name,
+            cycle_start=start,
+            deadline=deadline,
+            certifications=record.certifications,
+            today=today,
         )
         out.append(progress.as_dict() | rule_meta(rule))
     return out
@@ -448,6 +474,11 @@ def staff_record_dict(user: User) -> dict[str, Any]:
         "certifications": [
             _dump(x, ("kind", *cred)) | {"verified_by": str(x.verified_by or "")}
             for x in user.certifications.select_related("verified_by")
+        ],
+        "exam_results": [
+            _dump(x, ("kind", "jurisdiction", "taken_on", "passed", "score", "verification"))
+            | {"verified_by": str(x.verified_by or "")}
+            for x in user.exam_results.select_related("verified_by")
         ],
         "positions": [
             _dump(

@@ -22,7 +22,7 @@ from casework.workforce.models import RuleSet
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REQUIREMENT_TYPES = frozenset(
-    {"licence", "certification", "degree", "experience", "hours", "external", "one_of"}
+    {"licence", "certification", "degree", "experience", "hours", "external", "exam", "one_of"}
 )
 
 
@@ -35,7 +35,8 @@ def file_rules() -> tuple[dict[str, Any], ...]:
     for rule in pathway["pathways"]:
         rule["kind"] = "pathway"
     figures = dict(pathway["figures"], kind="figures")
-    return (*rules, figures)
+    routes = dict(pathway["entry_routes"], kind="entry_routes")
+    return (*rules, figures, routes)
 
 
 def load_rules() -> list[RuleSet]:
@@ -115,6 +116,8 @@ def validate_params(kind: str, params: Any) -> None:
         raise ValidationError({"params": "A pathway needs a list of steps."})
     if kind == "figures" and not isinstance(params.get("figures"), list):
         raise ValidationError({"params": "The figures must be a list."})
+    if kind == "entry_routes" and not isinstance(params.get("routes"), list):
+        raise ValidationError({"params": "The entry routes must be a list."})
 
 
 def _validate_requirement(req: Any) -> None:

@@ -55,12 +55,30 @@ SELF_SCOPED = frozenset(
         "emergency_access",
         "duplicate_queue",
         "duplicate_run",
+        # Issue 10: the program comes from the query string and is checked in the view.
+        "reassign",
+        # Issue 13: the agency's instrument library (definitions, not client data; uploads
+        # go to the caller's own organization and need its admin role).
+        "instrument_library",
+        # Resource directory and referrals (issue 14): the caller's own lists; directory
+        # search and curation carry no client data (a client named in the query is gated).
+        "service_search",
+        "resource_list",
+        "directory_curation",
+        "hsds_upload",
+        "referral_list",
+        "partner_inbox",
     }
 )
 
 # Credential rules: platform administrators edit the published ones, org admins their
 # own agency's override (the scope comes from the caller, never from the URL).
 GLOBAL_ADMIN = frozenset({"workforce_rule_edit"})
+
+# The shared resource directory (issue 14): one directory for every agency, no client data.
+# Agency staff read it, curators (org admins) edit it; partners get 404
+# (``casework/web/tests/test_directory_pages.py`` holds these rules).
+SHARED_DIRECTORY = frozenset({"service_detail", "service_edit", "service_verify"})
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,90 @@ class ObjectRoute:
 
 def _client(w: Any) -> dict[str, Any]:
     return {"pk": w.client.pk}
+
+
+# --- Caseload (issue 15): notes, tasks, appointments, worklist, crises ----------------------
+def caseload_ids(w: Any) -> dict[str, int]:
+    """The owner's caseload objects of the world, made on first use (``w.extra``)."""
+    if "caseload" not in w.extra:
+        from casework.casenotes.services import note_create
+
+        note = note_create(
+            actor=w.owner,
+            client=w.client,
+            program=w.program,
+            data={"note_type": "soap", "sections": {"plan": "Call the landlord."}},
+        )
+        w.extra["caseload"] = {"note_id": note.pk, **_scheduling(w)}
+    return dict(w.extra["caseload"])
+
+
+def _scheduling(w: Any) -> dict[str, int]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casework.caseload.crisis import crisis_report
+    from casework.scheduling.services import appointment_create, task_create
+
+    soon = timezone.now() + timedelta(days=1)
+    task = task_create(actor=w.owner, title="Call", due_at=soon, client=w.client, program=w.program)
+    appointment = appointment_create(
+        actor=w.owner,
+        client=w.client,
+        program=w.program,
+        worker=w.owner,
+        data={"starts_at": soon, "duration_minutes": 30, "mode": "phone"},
+    )
+    crisis = crisis_report(
+        actor=w.owner,
+        client=w.client,
+        program=w.program,
+        kind="housing_loss",
+        severity=2,
+        what_happened="Eviction notice.",
+    )
+    return {"task_id": task.pk, "appointment_id": appointment.pk, "crisis_id": crisis.pk}
+
+
+def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": caseload_ids(w)[key]}
+
+
+SELF_SCOPED = SELF_SCOPED | frozenset(
+    {
+        "worklist",
+        "team_caseloads",
+        "team_reassign",
+        "task_list",
+        "task_create",
+        "calendar",
+        "calendar_feed",
+        "billing_export",
+    }
+)
+# The feed is read by calendar apps without a session: its secret URL is the key (a wrong
+# or revoked one is a 404, tested in casework/scheduling/tests).
+PUBLIC = PUBLIC | frozenset({"calendar_feed_ics"})
+CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
+    ObjectRoute("note_list", _client, ("get",)),
+    ObjectRoute("note_create", _client),
+    ObjectRoute("note_detail", _cl("note_id")),
+    ObjectRoute("note_autosave", _cl("note_id"), ("post",)),
+    ObjectRoute("note_addendum", _cl("note_id"), ("post",)),
+    ObjectRoute("note_cosign", _cl("note_id"), ("post",)),
+    ObjectRoute("client_caseload_panel", _client, ("get",)),
+    ObjectRoute("crisis_report", _client),
+    ObjectRoute("crisis_resolve", _cl("crisis_id"), ("post",)),
+    ObjectRoute("client_task_create", _client),
+    ObjectRoute("task_detail", _cl("task_id")),
+    ObjectRoute("task_complete", _cl("task_id"), ("post",)),
+    ObjectRoute("appointment_create", _client),
+    ObjectRoute("appointment_detail", _cl("appointment_id"), ("get",)),
+    ObjectRoute("appointment_attendance", _cl("appointment_id"), ("post",)),
+    ObjectRoute("continuity_summary", _client, ("get",)),
+)
+# --- end of the caseload block ---------------------------------------------------------------
 
 
 OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
@@ -97,6 +199,9 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
         lambda w: {"pk": w.client.pk, "part": "contacts", "item_id": w.parts["contacts"]},
         ("post",),
     ),
+    # issue 9: the accounting of disclosures (staff of the client's programs only)
+    ObjectRoute("disclosure_list", _client, ("get",)),
+    ObjectRoute("disclosure_print", _client, ("get",)),
     ObjectRoute("consent_revoke", lambda w: {"consent_id": w.consent.pk}, ("post",)),
     ObjectRoute("consent_form_download", lambda w: {"consent_id": w.consent.pk}, ("get",)),
     ObjectRoute("token_revoke", lambda w: {"pk": w.token.pk}, ("post",)),
@@ -134,7 +239,30 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ),
     ObjectRoute("merge_undo", lambda w: {"pk": w.merge_id}, ("post",), owner="org_admin"),
     ObjectRoute("enrollment_transition", lambda w: {"pk": w.enrollment.pk}),
+    # Issue 10: choosing the primary case manager.
+    ObjectRoute("enrollment_case_manager", lambda w: {"pk": w.enrollment.pk}, owner="sup_health"),
+    # Referrals (issue 14): the referring side's pages and actions, then the receiving side's.
+    ObjectRoute("referral_create", _client),
+    ObjectRoute("referral_detail", lambda w: {"pk": w.referral_id}, ("get",)),
+    ObjectRoute("referral_transition", lambda w: {"pk": w.referral_id}, ("post",)),
+    ObjectRoute("referral_message", lambda w: {"pk": w.referral_id}, ("post",)),
+    ObjectRoute(
+        "referral_schedule", lambda w: {"pk": w.referral_id}, ("post",), owner="referral_partner"
+    ),
+    ObjectRoute(
+        "partner_referral", lambda w: {"pk": w.referral_id}, ("get",), owner="referral_partner"
+    ),
+    ObjectRoute(
+        "hsds_import_status", lambda w: {"token": w.hsds_import_token}, ("get",), owner="org_admin"
+    ),
     ObjectRoute("enrollment_reenroll", lambda w: {"pk": w.enrollment.pk}, ("post",)),
+    # Issue 13: assessments and risk flags.
+    ObjectRoute("assessment_list", _client, ("get",)),
+    ObjectRoute("assessment_new", lambda w: {"pk": w.client.pk, "code": "phq9"}),
+    ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
+    ObjectRoute("flag_list", _client),
+    ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
+    *CASELOAD_ROUTES,
 )
 
 

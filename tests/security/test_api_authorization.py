@@ -20,6 +20,7 @@ from casework.accounts.models import User
 from casework.accounts.services import api_token_create
 from casework.api.urls import api
 from tests.security.conftest import FAMILY, SSN, SSN_DIGITS, World, signed_in
+from tests.security.routes import caseload_ids
 
 UNSAFE = frozenset({"post", "put", "patch", "delete"})
 PART_ROWS: dict[str, dict[str, Any]] = {
@@ -47,22 +48,60 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education",
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
+        "/workforce/me/exam-results",
         "/duplicates",
+        # Issue 13: the instruments in force for the caller's agency; an upload names the
+        # organization in its body and is refused unless the caller administers it.
+        "/instruments",
         # Intake search (issue 10): answers only from the clients the caller may see.
         "/intake/matches",
     }
 )
+# Issue 13: instrument definitions are not client data: every signed-in user may read them
+# (anonymous callers get 401, checked below).
+DEFINITIONS = frozenset({"/instruments/{code}", "/instruments/{code}/fhir"})
 # Operations that name the object in the body, and who owns each.
 BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrollments")}
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
+    "/enrollments/{enrollment_id}/case-manager": "sup_health",
     "/duplicates/{candidate_id}/merge": "org_admin",
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
+    "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
     "/workforce/staff/{staff_id}/credentials": "org_admin",
 }
+
+
+# --- Caseload (issue 15): bodies of the notes, tasks, appointments and crisis operations ----
+CASELOAD_BODIES: dict[tuple[str, str], Any] = {
+    ("post", "/clients/{client_id}/notes"): lambda w: {
+        "program_id": w.program.pk,
+        "note_type": "contact",
+    },
+    ("patch", "/notes/{note_id}"): lambda w: {"location": "Office"},
+    ("post", "/notes/{note_id}/addenda"): lambda w: {"text": "Correction."},
+    ("patch", "/tasks/{task_id}"): lambda w: {"priority": 3},
+    ("post", "/tasks/{task_id}/complete"): lambda w: {},
+    ("post", "/clients/{client_id}/appointments"): lambda w: {
+        "program_id": w.program.pk,
+        "starts_at": "2031-05-01T10:00:00Z",
+        "mode": "phone",
+    },
+    ("post", "/appointments/{appointment_id}/attendance"): lambda w: {"attendance": "attended"},
+    ("post", "/clients/{client_id}/crises"): lambda w: {
+        "program_id": w.program.pk,
+        "kind": "medical",
+        "severity": 2,
+        "what_happened": "A fall.",
+    },
+    ("post", "/crises/{crisis_id}/resolve"): lambda w: {"resolution": "Back home, safe."},
+}
+CASELOAD_SELF_SCOPED = frozenset({"/worklist"})
+CASELOAD_BODY_ID = {("post", "/tasks")}
+# --- end of the caseload block ---------------------------------------------------------------
 
 
 def operations() -> list[tuple[str, str]]:
@@ -88,6 +127,9 @@ def _fill(path: str, world: World) -> str:
         "candidate_id": world.candidate.pk,
         "merge_id": world.merge_id,
         "item_id": world.parts[part.group(1)] if part else None,
+        **world.extra.get("care", {}),
+        **caseload_ids(world),
+        "kind": "safety",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -108,9 +150,32 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "signed_by_name": "Dolores Abernathy",
         },
         ("post", "/consents/{consent_id}/revoke"): {"reason": "asked to"},
+        ("post", "/consents/{consent_id}/event-outcome"): {"happened": False},
+        # Issue 13: assessments and risk flags.
+        ("post", "/clients/{client_id}/assessments"): {
+            "instrument": "phq9",
+            "answers": {f"q{n}": 0 for n in range(1, 10)},
+        },
+        ("post", "/clients/{client_id}/risk-flags"): {"label": "Eviction", "severity": "low"},
+        ("post", "/risk-flags/{flag_id}/resolve"): {"note": "Safety plan made today."},
+        ("post", "/clients/{client_id}/plans/from-needs"): {
+            "assessment_ids": [world.extra["care"]["assessment_id"]]
+        },
+        ("post", "/plans/{plan_id}/goals"): {"client_words": "Sleep better"},
+        ("post", "/plans/{plan_id}/goals/{goal_id}/interventions"): {
+            "what": "Weekly check-in",
+            "responsible": "case_manager",
+        },
+        ("put", "/plans/{plan_id}/sections/{kind}"): {"warning_signs": ["Not sleeping"]},
+        ("post", "/plans/{plan_id}/decision"): {"approve": False, "comment": "Add dates."},
+        ("post", "/plans/{plan_id}/sign"): {"method": "typed", "signed_name": "D. A."},
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
+        ("post", "/enrollments/{enrollment_id}/case-manager"): {
+            "primary_case_manager_id": None,
+            "reason": "Caseload balancing",
+        },
         ("post", "/screenings/{screening_id}/override"): {
             "result": "ineligible",
             "reason": "Does not live in the service area at all.",
@@ -130,6 +195,8 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             },
             files={"signed_form": b"%PDF-1.4 signed"},
         )
+    if (method, path) in CASELOAD_BODIES:
+        return CASELOAD_BODIES[(method, path)](world)
     if (method, path) == ("put", "/programs/{program_id}/eligibility"):
         current = owner_api.get(f"/programs/{world.program.pk}/eligibility").json()
         return {"rules": current["rules"], "capacity": None}
@@ -185,12 +252,21 @@ def test_every_operation_is_classified() -> None:
     unknown = [
         (m, p)
         for m, p in operations()
-        if "{" not in p and p not in SELF_SCOPED and (m, p) not in BODY_ID
+        if "{" not in p
+        and p not in SELF_SCOPED | CASELOAD_SELF_SCOPED
+        and (m, p) not in BODY_ID | CASELOAD_BODY_ID
     ]
     assert unknown == [], f"classify these operations in {__name__}: {unknown}"
 
 
-OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p]
+OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p and p not in DEFINITIONS]
+
+
+def test_instrument_definitions_need_sign_in(partner: User) -> None:
+    for path in DEFINITIONS:
+        url = path.replace("{code}", "phq9")
+        assert Api(None).get(url).status_code == 401
+        assert Api(partner).get(url).status_code == 200
 
 
 @pytest.mark.parametrize(("method", "path"), OBJECT_OPERATIONS, ids=lambda v: str(v))
@@ -231,6 +307,15 @@ def test_body_ids_of_another_tenant_are_refused(
         ("/emergency-access", {"client_id": world.client.pk, "reason": "x" * 20}),
         ("/enrollments", {"client_id": world.client.pk, "program_id": world.program.pk}),
         ("/clients", {"given_name": "A", "family_name": "B", "program_id": world.program.pk}),
+        (
+            "/tasks",
+            {
+                "title": "x",
+                "due_at": "2031-01-01T10:00:00Z",
+                "client_id": world.client.pk,
+                "program_id": world.program.pk,
+            },
+        ),
     ]
     for path, body in attempts:
         response = caller.call("post", path, body)

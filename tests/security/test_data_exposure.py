@@ -237,7 +237,9 @@ def _api_reads(world: World) -> list[str]:
     return [
         _fill(path, world)
         for method, path in operations()
-        if method == "get" and "{" in path and not path.startswith(("/workforce", "/programs"))
+        if method == "get"
+        and "{" in path
+        and not path.startswith(("/workforce", "/programs", "/instruments"))  # not client data
     ]
 
 

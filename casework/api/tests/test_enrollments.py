@@ -150,10 +150,55 @@ def test_auditor_cannot_change_an_enrollment(api_as, auditor, client_health):
     assert Enrollment.objects.get(pk=enrollment.pk).status == "active"
 
 
-def test_primary_case_manager_can_be_unassigned(api_as, cm_health, client_health):
+def test_patch_does_not_change_the_case_manager_without_a_reason(api_as, cm_health, client_health):
     enrollment = client_health.enrollments.get()
     response = api_as(cm_health).patch(
         f"enrollments/{enrollment.pk}", {"primary_case_manager_id": None}, HTTP_IF_MATCH='"1"'
     )
+    errors = assert_problem(response, 422)["errors"]
+    assert [e["field"] for e in errors] == ["primary_case_manager_id"]
+    assert Enrollment.objects.get(pk=enrollment.pk).primary_case_manager == cm_health
+
+
+def test_supervisor_reassigns_through_the_api_with_a_reason(
+    api_as, sup_health, cm_health, client_health
+):
+    enrollment = client_health.enrollments.get()
+    body = {"primary_case_manager_id": sup_health.pk, "reason": "Caseload balancing"}
+    response = api_as(sup_health).post(
+        f"enrollments/{enrollment.pk}/case-manager", body, HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 200, response.content
-    assert response.json()["primary_case_manager_id"] is None
+    assert response.json()["primary_case_manager_id"] == sup_health.pk
+    assert response["ETag"] == '"2"'
+    event = (
+        AuditEvent.objects.filter(target_type="enrollment", target_id=enrollment.pk)
+        .order_by("id")
+        .last()
+    )
+    assert event is not None
+    assert event.details["reason"] == "Caseload balancing"
+    assert event.changes == {"primary_case_manager_id": [cm_health.pk, sup_health.pk]}
+
+
+def test_case_manager_cannot_hand_a_client_to_someone_else_through_the_api(
+    api_as, sup_health, cm_health, client_health
+):
+    enrollment = client_health.enrollments.get()
+    body = {"primary_case_manager_id": sup_health.pk, "reason": "Going on leave"}
+    response = api_as(cm_health).post(
+        f"enrollments/{enrollment.pk}/case-manager", body, HTTP_IF_MATCH='"1"'
+    )
+    assert_problem(response, 403)
+    assert Enrollment.objects.get(pk=enrollment.pk).primary_case_manager == cm_health
+
+
+def test_reassignment_needs_a_reason_and_if_match(api_as, sup_health, client_health):
+    enrollment = client_health.enrollments.get()
+    url = f"enrollments/{enrollment.pk}/case-manager"
+    no_reason = api_as(sup_health).post(
+        url, {"primary_case_manager_id": None, "reason": " "}, HTTP_IF_MATCH='"1"'
+    )
+    assert [e["field"] for e in assert_problem(no_reason, 422)["errors"]] == ["reason"]
+    no_version = api_as(sup_health).post(url, {"primary_case_manager_id": None, "reason": "x"})
+    assert no_version.status_code == 428

@@ -316,7 +316,7 @@ def test_part2_consent_requires_its_elements(cm, client_health, lakeside_cm):
         body
         | {
             "information_description": "SUD treatment dates",
-            "expiry_event": "end of treatment",
+            "expiry_trigger": "treatment_ended",
             "revocation_right_acknowledged": True,
         },
     )

@@ -116,6 +116,22 @@ def _concatenated(*parts: Keys) -> Keys:
     return np.concatenate([rows for rows, _ in parts]), np.concatenate([keys for _, keys in parts])
 
 
+def _street_place(table: FeatureTable) -> Keys:
+    # The street line with the postcode, or with the city where the postcode is missing.
+    place = np.where(table.postcode > 0, table.postcode, table.city)
+    key = table.street * (int(place.max(initial=0)) + 1) + place
+    return _rows(table, (table.street > 0) & (place > 0), key)
+
+
+def _names_exact(table: FeatureTable) -> Keys:
+    # Both names spelled the same, in either order, whatever the birthday says: FEBRL-style
+    # sources replace a duplicate's date of birth outright.
+    first, last = table.first, table.last
+    size = len(table.names.codes)
+    key = np.minimum(first, last) * size + np.maximum(first, last)
+    return _rows(table, (first > 0) & (last > 0), key)
+
+
 def _phone(table: FeatureTable) -> Keys:
     return _rows(table, table.phone > 0, table.phone)
 
@@ -135,6 +151,8 @@ RULES: dict[str, BlockingKey] = {
     "first_and_last_name_sound+missing_dob": _names_sound,
     "phone": _phone,
     "ssn": _ssn,
+    "street+postcode_or_city": _street_place,
+    "first_and_last_name": _names_exact,
 }
 
 # Rules whose pairs must also have one side marked here ("open"): the pairs of a block
@@ -162,12 +180,20 @@ PREDICTION_RULES = (
     "first_and_last_name_sound+missing_dob",
     "phone",
     "ssn",
+    "street+postcode_or_city",
+    "first_and_last_name",
 )
 
 # A key shared by more records than this is not selective (a shared agency phone number,
 # a placeholder date such as 1900-01-01): comparing all its pairs would cost more than the
 # few true matches it could add, which other rules usually catch anyway.
 MAX_BLOCK = 2_000
+# Rules for rare coincidences get a much smaller cap. A street address shared by more than
+# this many records is a building (a dormitory, a shelter, a prison: pseudopeople's census
+# has them), whose residents are not one family; a full name shared by more is a common
+# name, whose namesakes an unrelated birthday cannot tell apart anyway.
+SMALL_BLOCK = 20
+RULE_MAX_BLOCK = {"street+postcode_or_city": SMALL_BLOCK, "first_and_last_name": SMALL_BLOCK}
 
 Pairs = tuple[Codes, Codes]
 
@@ -195,14 +221,18 @@ def _blocks_in_scan_order(rows: Codes, keys: Codes) -> tuple[Codes, Codes, Codes
 
 
 def _within(
-    ordered: Codes, starts: Codes, sizes: Codes, is_open: NDArray[np.bool_] | None = None
+    ordered: Codes,
+    starts: Codes,
+    sizes: Codes,
+    is_open: NDArray[np.bool_] | None = None,
+    max_block: int = MAX_BLOCK,
 ) -> Pairs:
     """Every pair inside each block, block by block, each as (earlier row, later row).
 
     ``is_open`` (per row): only pairs with an open row, whose blocks must list their open
     rows first (see :func:`_open_first`).
     """
-    keep = (sizes >= 2) & (sizes <= MAX_BLOCK)
+    keep = (sizes >= 2) & (sizes <= max_block)
     starts, sizes = starts[keep], sizes[keep]
     # Position p of a block [s, s + k) pairs with the k - 1 - (p - s) positions after it.
     positions = np.repeat(starts, sizes) + _counting(sizes)
@@ -236,7 +266,7 @@ def _rule_pairs(table: FeatureTable, rule: str) -> Pairs:
     if rule in OPEN:
         is_open = OPEN[rule](table)
         return _within(*_open_first(rows, keys, is_open), is_open)
-    return _within(*_blocks(rows, keys))
+    return _within(*_blocks(rows, keys), max_block=RULE_MAX_BLOCK.get(rule, MAX_BLOCK))
 
 
 def _distinct_pairs(parts: list[Pairs], size: int) -> Pairs:
@@ -267,7 +297,11 @@ def link_pairs(table: FeatureTable, split: int, rules: Sequence[str] = PREDICTIO
         shared, at_left, at_right = np.intersect1d(
             left_keys, right_keys, assume_unique=True, return_indices=True
         )
-        small = left_counts[at_left] * right_counts[at_right] <= MAX_BLOCK * MAX_BLOCK // 2
+        left_count, right_count = left_counts[at_left], right_counts[at_right]
+        if rule in RULE_MAX_BLOCK:  # the records sharing the key, as in a dedupe run
+            small = left_count + right_count <= RULE_MAX_BLOCK[rule]
+        else:
+            small = left_count * right_count <= MAX_BLOCK * MAX_BLOCK // 2
         if rule in OPEN:  # an open left row against every right row, then the other way
             is_open = OPEN[rule](table)[rows]
             for part in (is_open | ~is_left, is_open & ~is_left | ~is_open & is_left):
@@ -302,10 +336,11 @@ def rule_pairs(table: FeatureTable, rule: str, limit: int) -> Pairs:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     ordered, starts, sizes = _blocks_in_scan_order(rows, keys)
     # Only the blocks up to the one that reaches the limit (not a rule's millions of pairs).
-    kept = (sizes >= 2) & (sizes <= MAX_BLOCK)
+    cap = RULE_MAX_BLOCK.get(rule, MAX_BLOCK)
+    kept = (sizes >= 2) & (sizes <= cap)
     reached = np.cumsum(np.where(kept, sizes * (sizes - 1) // 2, 0))
     blocks = int(np.searchsorted(reached, limit)) + 1
-    i, j = _within(ordered, starts[:blocks], sizes[:blocks])
+    i, j = _within(ordered, starts[:blocks], sizes[:blocks], max_block=cap)
     return i[:limit], j[:limit]
 
 
@@ -313,5 +348,5 @@ def block_pairs(table: FeatureTable, rule: str) -> int:
     """How many pairs one rule's blocks hold (what :func:`rule_pairs` draws from)."""
     _, keys = RULES[rule](table)
     sizes = np.unique(keys, return_counts=True)[1]
-    sizes = sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]
+    sizes = sizes[(sizes >= 2) & (sizes <= RULE_MAX_BLOCK.get(rule, MAX_BLOCK))]
     return int((sizes * (sizes - 1) // 2).sum())

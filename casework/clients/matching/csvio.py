@@ -4,46 +4,60 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from casework.clients.matching import cleaning
+from casework.clients.matching.cleaning import Problem
 from casework.clients.matching.pipeline import ScoredPair
 from casework.clients.matching.records import FIELDS, PeopleColumns, Person
 from casework.clients.matching.table import cyclic_gc_paused
 
 PAIR_COLUMNS = ("id_a", "id_b", "score")
-MAX_FIELD = 200
+MAX_FIELD = cleaning.MAX_FIELD
+
+# Column names people use for each field (lower case; spaces and hyphens read as "_").
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("rec_id", "record_id", "unique_id", "client_id", "person_id"),
+    "first_name": ("given_name", "first", "firstname", "forename", "given"),
+    "last_name": ("surname", "family_name", "last", "lastname"),
+    "dob": ("date_of_birth", "birth_date", "birthdate", "dateofbirth", "birthday"),
+    "sex": ("gender",),
+    "ssn": ("soc_sec_id", "social_security_number"),
+    "phone": ("phone_number", "telephone", "tel", "mobile"),
+    "street_number": ("house_number", "street_no"),
+    "address_1": ("street_name", "street", "address", "address_line1", "street_address"),
+    "address_2": ("unit_number", "unit", "address_line2", "apartment"),
+    "city": ("suburb", "town", "locality"),
+    "state": ("province", "region"),
+    "postcode": ("zip", "zipcode", "zip_code", "postal_code", "post_code"),
+}
+_FIELD_OF = {name: name for name in FIELDS} | {
+    alias: name for name, aliases in ALIASES.items() for alias in aliases
+}
 
 
 class InputError(ValueError):
     """Malformed input; the message names the file, and the row and column when known."""
 
 
-def _where(path: Path, row: int, column: str | None = None) -> str:
+@dataclass(frozen=True)
+class ReadResult:
+    """A people file as the matcher reads it.
+
+    ``renamed``: file column -> field, for columns read under another name; ``problems``:
+    the values treated as missing (empty after a strict read, which raises instead).
+    """
+
+    people: PeopleColumns
+    renamed: dict[str, str]
+    problems: list[Problem]
+
+
+def _where(path: Path, row: object, column: str | None = None) -> str:
     return f"{path}, row {row}" + (f", column {column!r}" if column else "")
-
-
-def _birth_date(value: str, today: dt.date) -> dt.date | None:
-    """The date in a dob cell (None if empty); ValueError says what is wrong with it."""
-    if not value:
-        return None
-    try:
-        parsed = dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form") from None
-    if len(value) != 10:
-        raise ValueError(f"{value!r} is not in YYYY-MM-DD form")
-    if parsed.year < 1900 or parsed > today:  # a calendar day is enough
-        raise ValueError(f"{value} is not a plausible birth date")
-    return parsed
-
-
-def _dob(path: Path, row: int, value: str) -> dt.date | None:
-    try:
-        return _birth_date(value, dt.date.today())
-    except ValueError as error:
-        raise InputError(f"{_where(path, row, 'dob')}: {error}") from None
 
 
 def read_people(path: str | Path) -> list[Person]:
@@ -51,9 +65,19 @@ def read_people(path: str | Path) -> list[Person]:
     return read_columns(path).people()
 
 
-@cyclic_gc_paused()
 def read_columns(path: str | Path) -> PeopleColumns:
-    """Every row, column by column; raises :class:`InputError` on the first bad row."""
+    """Every row, column by column; raises :class:`InputError` on the first bad value."""
+    return read_file(path, strict=True).people
+
+
+@cyclic_gc_paused()
+def read_file(path: str | Path, *, strict: bool = False) -> ReadResult:
+    """Read a people CSV file; header errors always raise :class:`InputError`.
+
+    Lenient (the default): an unusable value (see :mod:`cleaning`) is blanked and listed
+    in ``problems``; a row with the wrong number of fields, no id or an id seen before is
+    skipped and listed. ``strict``: the first such problem raises :class:`InputError`.
+    """
     path = Path(path)
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -61,95 +85,107 @@ def read_columns(path: str | Path) -> PeopleColumns:
         raise InputError(f"{path}: cannot open ({error.strerror})") from None
     with handle:
         try:
-            return _read(path, handle)
+            result = _read(path, handle)
         except UnicodeDecodeError:
             raise InputError(f"{path}: not UTF-8 text") from None
         except csv.Error as error:
             raise InputError(f"{path}: not valid CSV ({error})") from None
+    if strict and result.problems:
+        first = min(result.problems, key=lambda p: int(p.row))
+        where = _where(path, first.row, first.column or None)
+        raise InputError(f"{where}: {cleaning.message(first.value, first.why)}")
+    return result
 
 
-def _read(path: Path, handle: TextIO) -> PeopleColumns:
+def header_fields(path: Path, header: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The field each column holds, and the columns read under another name.
+
+    Raises :class:`InputError` naming unknown or repeated columns and the known names.
+    """
+    names = ["_".join(name.strip().lower().replace("-", " ").split()) for name in header]
+    unknown = [raw for raw, name in zip(header, names, strict=True) if name not in _FIELD_OF]
+    fields = [_FIELD_OF.get(name, "") for name in names]
+    known = "; ".join(f"{name} ({', '.join(ALIASES[name])})" for name in FIELDS)
+    if unknown:
+        raise InputError(
+            f"{path}, row 1 (header): unknown column(s) {', '.join(map(repr, unknown))}; "
+            f"known columns (and other names accepted for them): {known}"
+        )
+    repeated = sorted({f for f in fields if fields.count(f) > 1})
+    if repeated or "id" not in fields:
+        raise InputError(
+            f"{path}, row 1 (header): expected columns from {','.join(FIELDS)} including "
+            f"'id', each once (repeated: {', '.join(repeated) or 'none'}); "
+            f"got {','.join(header)}"
+        )
+    renamed = {raw: f for raw, name, f in zip(header, names, fields, strict=True) if name != f}
+    return fields, renamed
+
+
+def _read(path: Path, handle: TextIO) -> ReadResult:
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
         raise InputError(f"{path}: the file is empty; expected a header row")
-    header = [name.strip().lower() for name in header]
-    unknown = [name for name in header if name not in FIELDS]
-    if unknown or "id" not in header or len(set(header)) != len(header):
-        raise InputError(
-            f"{path}, row 1 (header): expected columns from {','.join(FIELDS)} including 'id', "
-            f"each once; got {','.join(header)}"
-        )
-    rows = list(reader)
-    # Blank lines are rare: a blank row shows up as a missing id or a short row, and only
-    # then are rows filtered; still wrong after that, a row-by-row pass says where.
-    people = _columns(header, rows) or _columns(header, [r for r in rows if "".join(r).strip()])
-    if people is None:
-        _raise_first_error(path, header, rows)
-    assert people is not None  # _raise_first_error raised
-    return people
-
-
-def _columns(header: list[str], rows: list[list[str]]) -> PeopleColumns | None:
-    """The rows as columns, or None if any row is malformed (then the caller says where)."""
-    if rows and set(map(len, rows)) != {len(header)}:
-        return None
-    in_file = list(zip(*rows, strict=True)) if rows else [()] * len(header)
+    fields, renamed = header_fields(path, header)
+    problems: list[Problem] = []
+    rows, numbers = _usable_rows(list(reader), len(fields), problems)
+    in_file = list(zip(*rows, strict=True)) if rows else [()] * len(fields)
     cells = {
-        name: list(map(str.strip, column)) for name, column in zip(header, in_file, strict=True)
+        name: list(map(str.strip, column)) for name, column in zip(fields, in_file, strict=True)
     }
-    ids = cells["id"]
-    if "" in ids or len(set(ids)) != len(ids):
+    keep = _unique_ids(cells["id"], rows, numbers, problems)
+    if keep is not None:
+        cells = {name: [column[k] for k in keep] for name, column in cells.items()}
+        numbers = [numbers[k] for k in keep]
+    blank = [""] * len(numbers)
+    columns = {
+        name: cleaning.clean_column(name, cells.get(name, blank), numbers, problems)
+        for name in FIELDS
+        if name != "dob"
+    }
+    dates = cleaning.clean_dates(cells.get("dob", blank), numbers, problems, dt.date.today())
+    return ReadResult(PeopleColumns(columns, dates), renamed, problems)
+
+
+def _usable_rows(
+    rows: list[list[str]], width: int, problems: list[Problem]
+) -> tuple[list[list[str]], Sequence[int]]:
+    """Rows with ``width`` fields and their row numbers; blank rows are dropped silently."""
+    if not rows or set(map(len, rows)) == {width}:
+        return rows, range(2, len(rows) + 2)
+    kept, numbers = [], []
+    for number, row in enumerate(rows, start=2):
+        if len(row) == width:
+            kept.append(row)
+            numbers.append(number)
+        elif any(cell.strip() for cell in row):
+            why = f"{len(row)} fields, expected {width}{cleaning.SKIPPED}"
+            problems.append(Problem(str(number), "", "", why))
+    return kept, numbers
+
+
+def _unique_ids(
+    ids: list[str], rows: list[list[str]], numbers: Sequence[int], problems: list[Problem]
+) -> list[int] | None:
+    """Indexes of the rows to keep (None: all): blank rows go silently; rows without an id
+    or with an id seen before go on the problem list."""
+    if "" not in ids and len(set(ids)) == len(ids):
         return None
-    if _longest_row(rows) > MAX_FIELD and _longest_cell(cells) > MAX_FIELD:
-        return None
-    dates = cells.pop("dob", None) or [""] * len(rows)
-    parsed: dict[str, dt.date | None] = {}
-    today = dt.date.today()
-    for value in dict.fromkeys(dates):
-        try:
-            parsed[value] = _birth_date(value, today)
-        except ValueError:
-            return None
-    blank = [""] * len(rows)
-    columns = {name: cells.get(name, blank) for name in FIELDS if name != "dob"}
-    return PeopleColumns(columns, list(map(parsed.__getitem__, dates)))
-
-
-def _longest_row(rows: list[list[str]]) -> int:
-    """A bound on the longest cell that is quick to get: no cell is longer than its row."""
-    return max(map(len, map("".join, rows)), default=0)
-
-
-def _longest_cell(cells: dict[str, list[str]]) -> int:
-    return max((max(map(len, column), default=0) for column in cells.values()), default=0)
-
-
-def _raise_first_error(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    """Check row by row and raise :class:`InputError` for the first malformed row."""
     seen: set[str] = set()
-    for row_number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
+    keep = []
+    for k, identifier in enumerate(ids):
+        if not identifier and not "".join(rows[k]).strip():
             continue
-        if len(row) != len(header):
-            raise InputError(
-                f"{_where(path, row_number)}: {len(row)} fields, expected {len(header)}"
-            )
-        values = {name: cell.strip() for name, cell in zip(header, row, strict=True)}
-        _check(path, row_number, values, seen)
-
-
-def _check(path: Path, row: int, values: dict[str, str], seen: set[str]) -> None:
-    identifier = values["id"]
-    if not identifier:
-        raise InputError(f"{_where(path, row, 'id')}: id is empty")
-    if identifier in seen:
-        raise InputError(f"{_where(path, row, 'id')}: id {identifier!r} appears twice")
-    seen.add(identifier)
-    for name, value in values.items():
-        if len(value) > MAX_FIELD:
-            raise InputError(f"{_where(path, row, name)}: longer than {MAX_FIELD} characters")
-    _dob(path, row, values.get("dob", ""))
+        if not identifier:
+            problems.append(Problem(str(numbers[k]), "id", "", f"id is empty{cleaning.SKIPPED}"))
+        elif identifier in seen:
+            why = f"appears twice{cleaning.SKIPPED} (the first row with it is kept)"
+            problems.append(Problem(str(numbers[k]), "id", cleaning.shown(identifier), why))
+        else:
+            seen.add(identifier)
+            keep.append(k)
+    return keep
 
 
 def write_people(path: str | Path, people: Iterable[Person]) -> None:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from casework.clients.matching import blocking
-from casework.clients.matching.compare import Gamma, by_name
-from casework.clients.matching.model import HOUSEHOLD_FIELDS, Model
+from casework.clients.matching.compare import DOB, FIRST_NAME, Gamma, by_name
+from casework.clients.matching.model import HOUSEHOLD_FIELDS, HOUSEHOLDS, Model
 from casework.clients.matching.records import Features
 from casework.clients.matching.table import Codes, FeatureTable, Patterns, gamma_matrix
 
@@ -273,6 +273,34 @@ def _without_household_echo(names: Sequence[str], patterns: Counter[Gamma]) -> C
     return out
 
 
+# A data set "shows households" when records that share a street address and a surname but
+# have unrelated first names and different birthdays (parents, children, spouses) number at
+# least this many per record with an address: about 0.4 in the project's generator and
+# pseudopeople's census, 0.001 or less in FEBRL 1, 2 and 4 (docs/benchmarks-matching.md).
+HOUSEHOLD_PAIRS_PER_RECORD = 0.02
+HOUSEHOLD_SAMPLE = 200_000
+
+
+def households_seen(table: FeatureTable) -> bool | None:
+    """Whether the data holds households (None: no street addresses to tell by)."""
+    with_street = int((table.street > 0).sum())
+    if with_street < 2:
+        return None
+    i, j = blocking.rule_pairs(table, "street+postcode_or_city", HOUSEHOLD_SAMPLE)
+    names = ("first_name", "last_name", "dob")
+    matrix = gamma_matrix(table, names, i, j)
+    first, last, dob = matrix.T
+    family = (
+        (first == FIRST_NAME.levels.index("different"))
+        & (last == 0)
+        & ((dob < 0) | (dob >= DOB.levels.index("year_month")))
+    )
+    # rule_pairs may stop early on a big file: scale the count to the whole block.
+    share = int(family.sum()) / max(len(i), 1)
+    total = blocking.block_pairs(table, "street+postcode_or_city")
+    return share * total / with_street >= HOUSEHOLD_PAIRS_PER_RECORD
+
+
 def _total_pairs(table: FeatureTable, split: int | None) -> int:
     if split is None:
         return len(table) * (len(table) - 1) // 2
@@ -302,15 +330,16 @@ def train(
         for n, s in zip(names, specs, strict=True)
     ]
     learned: dict[str, list[list[float]]] = {name: [] for name in names}
-    info: dict[str, object] = {"records": len(table), "sessions": {}}
+    households = bool(households_seen(table))
+    info: dict[str, object] = {"records": len(table), "sessions": {}, HOUSEHOLDS: households}
     dob_block: tuple[float, int] | None = None
     for rule, fixed in SESSIONS:
         learn = [i for i, name in enumerate(names) if name not in fixed]
         if len(learn) < MIN_LEARNED:
             continue
-        patterns = _without_household_echo(
-            names, _session_patterns(names, table, rule, session_limit)
-        )
+        patterns = _session_patterns(names, table, rule, session_limit)
+        if households:
+            patterns = _without_household_echo(names, patterns)
         if sum(patterns.values()) < 50:
             continue
         m, block_prior, iterations = em_best(patterns, u_rows, learn, start)

@@ -27,6 +27,14 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "default-model.json"
 # if any of them does agree, a shared birthday is what twins look like, so neither is it.
 HOUSEHOLD_FIELDS = ("last_name", "address", "phone")
 RELATIVE_REASON = "first names differ while family details match: likely a relative"
+# Whether the data holds households is a property of the data, not of people in general:
+# a fitted model says so in ``info["households"]`` (estimate.households_seen). Without
+# households (FEBRL-style lists of unrelated people, where a duplicate's first name is
+# sometimes replaced outright) the family correction would discard true duplicates; then
+# only the twin signature is corrected, and only when both records say the same sex (a
+# twin pair is the one family pair no other field can tell apart). Models without the
+# key (the shipped one, stored ones) assume households.
+HOUSEHOLDS = "households"
 
 
 @dataclass
@@ -50,6 +58,8 @@ class Model:
         self._first_different = self._index_of("first_name", "different")
         self._household = [i for i, name in enumerate(self.comparisons) if name in HOUSEHOLD_FIELDS]
         self._dob = [i for i, name in enumerate(self.comparisons) if name == "dob"]
+        self._households = bool(self.info.get(HOUSEHOLDS, True))
+        self._twin_checks = [self._index_of(name, "exact") for name in ("last_name", "dob", "sex")]
 
     def _index_of(self, comparison: str, level: str) -> tuple[int, int] | None:
         if comparison not in self.comparisons:
@@ -67,7 +77,7 @@ class Model:
         if self.looks_like_relative(gamma, out):
             for i in [*self._household, *self._dob]:
                 out[i] = min(out[i], 0.0)
-        elif self._first_unrelated(gamma):
+        elif self._households and self._first_unrelated(gamma):
             for i in self._household:
                 out[i] = min(out[i], 0.0)
         return out
@@ -76,10 +86,19 @@ class Model:
         marker = self._first_different
         return marker is not None and gamma[marker[0]] == marker[1]
 
+    def _twin_signature(self, gamma: Gamma) -> bool:
+        """Surname, birthday and sex all the same (the only family check without households)."""
+        return all(at is not None and gamma[at[0]] == at[1] for at in self._twin_checks)
+
     def looks_like_relative(self, gamma: Gamma, weights: Sequence[float] | None = None) -> bool:
-        """Unrelated first names, and a surname, home or phone in common."""
+        """Unrelated first names, and a surname, home or phone in common.
+
+        Where the data shows no households, only the twin signature counts.
+        """
         if not self._first_unrelated(gamma):
             return False
+        if not self._households:
+            return self._twin_signature(gamma)
         if weights is None:
             weights = [0.0 if lv is None else self._weights[i][lv] for i, lv in enumerate(gamma)]
         return any(weights[i] > 0 for i in self._household)

@@ -123,6 +123,7 @@ def score_pairs(
     # chunk, this process the first share, and the children send their scores back.
     context = multiprocessing.get_context("fork")
     table.name_info, table.dob_digits, table.street_strings  # noqa: B018  # once, before forking
+    table.name_frequency("first"), table.name_frequency("last")
     children = []
     for k in range(1, workers):
         receive, send = context.Pipe(duplex=False)
@@ -168,8 +169,42 @@ def _chunk_scores(
 ) -> NDArray[np.float64]:
     chunk = slice(start, start + SCORE_CHUNK)
     patterns = Patterns.of(gamma_matrix(table, model.comparisons, i[chunk], j[chunk]))
-    by_pattern = np.array([model.probability(g) for g in patterns.gammas], dtype=np.float64)
-    return by_pattern[patterns.of_pair]
+    weights = np.array([model.weight(g) for g in patterns.gammas], dtype=np.float64)
+    weight = weights[patterns.of_pair] + _name_frequency_weights(model, table, i[chunk], patterns)
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60.0, 60.0)))
+
+
+# A name's own frequency moves its exact-agreement weight by at most this many bits.
+MAX_NAME_FREQUENCY_BITS = 8.0
+
+
+def _name_frequency_weights(
+    model: Model, table: FeatureTable, i: Codes, patterns: Patterns
+) -> NDArray[np.float64]:
+    """Per pair: the term-frequency adjustment of exactly agreeing first and last names.
+
+    The model's "exact" weight uses u = the chance two random records share *a* name
+    (the sum of squared name frequencies). Sharing a rare name is stronger evidence than
+    that, and sharing "Smith" weaker: for a name of frequency f the weight is log2(m / f),
+    so log2(u / f) is added (splink's term-frequency adjustment, Winkler 1989). Not where
+    the family correction has set the last name's weight aside.
+    """
+    out = np.zeros(len(i), dtype=np.float64)
+    for name, column in (("first_name", "first"), ("last_name", "last")):
+        if name not in model.comparisons:
+            continue
+        at = model.comparisons.index(name)
+        applies = np.array(
+            [g[at] == 0 and model.contributions(g)[at] > 0 for g in patterns.gammas], dtype=bool
+        )
+        rows = np.flatnonzero(applies[patterns.of_pair])
+        if not len(rows):
+            continue
+        codes = table.first if column == "first" else table.last
+        frequency = table.name_frequency(column)[codes[i[rows]]]
+        bits = np.log2(model.u[name][0] / frequency)
+        out[rows] += np.clip(bits, -MAX_NAME_FREQUENCY_BITS, MAX_NAME_FREQUENCY_BITS)
+    return out
 
 
 def _score_share(

@@ -16,7 +16,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
@@ -139,6 +139,7 @@ class FeatureTable:
     postcode: Codes
     city: Codes
     state: Codes
+    _frequencies: dict[str, NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -204,6 +205,18 @@ class FeatureTable:
     @cached_property
     def name_info(self) -> NameInfo:
         return NameInfo.of(self.names.values)
+
+    def name_frequency(self, column: str) -> NDArray[np.float64]:
+        """Per name code: its share of the non-empty values of ``column`` ("first"/"last")."""
+        found = self._frequencies.get(column)
+        if found is None:
+            codes = self.first if column == "first" else self.last
+            counts = np.bincount(codes, minlength=len(self.names.codes)).astype(np.float64)
+            counts[0] = 0.0
+            found = counts / max(counts.sum(), 1.0)
+            found[found == 0] = 1.0  # never looked up: keeps log2 finite
+            self._frequencies[column] = found
+        return found
 
     @cached_property
     def street_strings(self) -> NDArray[np.object_]:

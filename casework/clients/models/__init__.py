@@ -20,7 +20,9 @@ from casework.clients.models.consent import (
     BreakGlassAccess,
     Consent,
     ConsentCategory,
+    ConsentElementSet,
     ConsentQuerySet,
+    ExpiryEvent,
 )
 from casework.clients.models.duplicates import ClientMerge, DuplicateCandidate
 from casework.clients.models.enrollment import (
@@ -56,6 +58,7 @@ __all__ = [
     "ClosureReason",
     "Consent",
     "ConsentCategory",
+    "ConsentElementSet",
     "ConsentQuerySet",
     "ContactMethod",
     "ContactPoint",
@@ -68,6 +71,7 @@ __all__ = [
     "Enrollment",
     "EnrollmentQuerySet",
     "EnrollmentStatus",
+    "ExpiryEvent",
     "HouseholdMember",
     "InsuranceCoverage",
     "NoYesReasons",

@@ -312,6 +312,8 @@ class Client(VersionedModel):
     access_basis: str = ""
     access_categories: frozenset[str] = frozenset()
     address_hidden: bool = False
+    #: ``clients.disclosure.DisclosureNotice`` when reached through a consent, else None
+    disclosure_notice: Any = None
 
     EDITABLE_FIELDS = (
         "given_name",

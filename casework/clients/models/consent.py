@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,13 +25,32 @@ class ConsentCategory(models.TextChoices):
     EDUCATION = "education", "Education records"
 
 
+# Consents dated before this are refused as implausible (a typo for 2019, not 1919).
+EARLIEST_CONSENT_DATE = datetime.date(1900, 1, 1)
+
+
+class ExpiryEvent(models.TextChoices):
+    """What ends a consent besides (or instead of) a date (42 CFR 2.31(a)(7)).
+
+    The first three Casework observes and enforces itself, the moment they happen
+    (``clients.consent.consent_events_on_enrollment_closed``). ``other`` is an event Casework
+    cannot see: it needs a review date, when the case manager is asked whether it happened.
+    """
+
+    NONE = "", "No event (a date, or none)"
+    ENROLLMENT_CLOSED = "enrollment_closed", "The named enrollment closes"
+    TREATMENT_ENDED = "treatment_ended", "Treatment in the disclosing program ends"
+    CLIENT_DIED = "client_died", "The client dies"
+    OTHER = "other", "Another event, reviewed on a date"
+
+
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def in_force(self, on: object = None) -> ConsentQuerySet:
-        """Signed, not revoked, effective today and not yet expired."""
+        """Signed, not revoked, not ended by its expiry event, effective and not expired."""
         today = on or timezone.localdate()
-        return self.filter(revoked_at__isnull=True, effective_date__lte=today).filter(
-            Q(expiry_date__isnull=True) | Q(expiry_date__gte=today)
-        )
+        return self.filter(
+            revoked_at__isnull=True, ended_at__isnull=True, effective_date__lte=today
+        ).filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=today))
 
     def to_recipient(self, *, organization_ids: object, program_ids: object) -> ConsentQuerySet:
         return self.filter(
@@ -92,6 +113,34 @@ class Consent(VersionedModel):
     expiry_event = models.CharField(
         max_length=200, blank=True, help_text='An expiry event, e.g. "end of treatment".'
     )
+    expiry_trigger = models.CharField(
+        max_length=20, choices=ExpiryEvent.choices, blank=True, default=ExpiryEvent.NONE
+    )
+    expiry_enrollment = models.ForeignKey(
+        "clients.Enrollment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For an enrollment-closes event: the enrollment whose closing ends it.",
+    )
+    review_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For an event Casework cannot observe: when to ask whether it happened.",
+    )
+    ended_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its expiry event happened (it ends the consent)."
+    )
+    ended_note = models.CharField(max_length=300, blank=True)
+    revocation_instructions = models.TextField(
+        blank=True, help_text="How the client revokes: to whom, in what form (42 CFR 2.31)."
+    )
+    recipient_is_covered_entity = models.BooleanField(
+        default=False,
+        help_text="The recipient is a HIPAA covered entity or business associate.",
+    )
+    hipaa_redisclosure_statement = models.TextField(blank=True)
     signature_method = models.CharField(max_length=10, choices=SignatureMethod.choices)
     signed_by_name = models.CharField(max_length=200)
     signer_authority = models.CharField(
@@ -137,6 +186,19 @@ class Consent(VersionedModel):
                 | Q(expiry_date__gte=models.F("effective_date")),
                 name="consent_expiry_after_effective",
             ),
+            models.CheckConstraint(
+                condition=~Q(expiry_trigger="enrollment_closed")
+                | Q(expiry_enrollment__isnull=False),
+                name="consent_enrollment_event_names_it",
+            ),
+            models.CheckConstraint(
+                condition=~Q(expiry_trigger="other") | Q(review_date__isnull=False),
+                name="consent_other_event_has_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_date__gte=EARLIEST_CONSENT_DATE),
+                name="consent_effective_plausible",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +219,7 @@ class Consent(VersionedModel):
         today = day or timezone.localdate()
         return (
             self.revoked_at is None
+            and self.ended_at is None
             and self.effective_date <= today  # type: ignore[operator]
             and (self.expiry_date is None or self.expiry_date >= today)  # type: ignore[operator]
         )
@@ -190,3 +253,38 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} opened {self.client} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ConsentElementSet(models.Model):
+    """Which elements a consent must hold when it releases one category of information.
+
+    Element checks are data: the names in ``elements`` map to checks in
+    ``clients.consent.ELEMENT_CHECKS``. A set with no ``organization`` ships with Casework
+    and applies everywhere; an organization's own set with the same ``key`` replaces it for
+    that organization (how an admin edits one). A ``state`` limits a set to organizations
+    in that state. The federal Part 2 elements are also enforced in code as a floor.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key = models.SlugField(max_length=50)
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=ConsentCategory.choices)
+    state = models.CharField(max_length=2, blank=True, help_text="USPS state code, or any")
+    elements = models.JSONField(default=list)
+    source = models.CharField(max_length=300, blank=True, help_text="The rule, with its year.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"],
+                name="consent_element_set_key",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -105,7 +105,7 @@ def test_part2_consent_carries_the_redisclosure_notice(lakeside_cm, client_healt
         cm_health,
         categories=["substance_use"],
         information_description="Diagnosis and medication for opioid use disorder",
-        expiry_event="end of treatment",
+        expiry_trigger="treatment_ended",
         revocation_right_acknowledged=True,
     )
     assert "42 CFR part 2" in consent.redisclosure_notice

@@ -94,17 +94,20 @@ def test_missing_columns_are_allowed_but_id_is_required(tmp_path):
     ("row", "message"),
     [
         ("7,Ann,Lee,1980-13-02,F,,,,,,,,", r"row 3, column 'dob': '1980-13-02' is not a date"),
-        ("7,Ann,Lee,02/01/1980,F,,,,,,,,", r"row 3, column 'dob'"),
-        ("7,Ann,Lee,2999-01-01,F,,,,,,,,", r"row 3, column 'dob': 2999-01-01 is not a plausible"),
-        ("7,Ann,Lee", r"row 3: 3 fields, expected 13"),
-        (",Ann,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'id': id is empty"),
-        ("1,Ann,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'id': id '1' appears twice"),
+        ("7,Ann,Lee,02.01.1980,F,,,,,,,,", r"row 3, column 'dob': '02.01.1980' is not a date in"),
+        ("7,Ann,Lee,2999-01-01,F,,,,,,,,", r"row 3, column 'dob': '2999-01-01' is in the future"),
+        ("7,Ann,Lee", r"row 3: 3 fields, expected 13$"),
+        (",Ann,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'id': id is empty$"),
+        ("1,Ann,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'id': '1' appears twice$"),
+        ("7,Ann,Lee,1980-01-02,F,,,,,,,,12A4", r"row 3, column 'postcode': '12A4' is not"),
+        ("7,An\x07n,Lee,1980-01-02,F,,,,,,,,", r"row 3, column 'first_name': 'An\\x07n' contains"),
     ],
 )
-def test_malformed_rows_name_the_file_row_and_column(tmp_path, row, message):
+def test_strict_refuses_the_file_at_its_first_unusable_value(tmp_path, row, message):
     path = write_csv(tmp_path / "bad.csv", "1,Ann,Lee,1980-01-02,F,,,,,,,,", row)
     with pytest.raises(CommandError, match=r"bad\.csv, " + message):
-        run(str(path))
+        run(str(path), "--strict")
+    run(str(path))  # without --strict the same file is matched
 
 
 def test_unreadable_inputs_fail_clearly(tmp_path):

@@ -146,9 +146,13 @@ def _scalar_keys(record: Features) -> dict[str, set[str]]:
             }
     if record.first_nysiis and record.postcode:
         keys["first_name_sound+postcode"].add(f"{record.first_nysiis}|{record.postcode}")
+    if record.first and record.last:
+        keys["first_and_last_name"].add("|".join(sorted((record.first, record.last))))
     if has_names:
         keys["first_and_last_name_sound"].add(names)
         keys["first_and_last_name_sound+missing_dob"].add(names)
+    if record.street and (record.postcode or record.city):
+        keys["street+postcode_or_city"].add(f"{record.street}|{record.postcode or record.city}")
     if record.phone:
         keys["phone"].add(record.phone[-7:])
     if record.ssn:
@@ -294,7 +298,7 @@ def test_long_rows_are_fine_but_a_long_cell_is_named(tmp_path):
     path.write_text(f"id,first_name,last_name,dob\n{wide}\n", encoding="utf-8")
     assert read_columns(path).columns["last_name"] == ["B" * 150]
     path.write_text(f"id,first_name,last_name,dob\n{wide}\n2,Al,{'C' * 201},\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"row 3, column 'last_name': longer than 200"):
+    with pytest.raises(InputError, match=r"row 3, column 'last_name': 'C+\.\.\.' is longer"):
         read_columns(path)
 
 

@@ -96,7 +96,7 @@ def test_part2_consent_releases_substance_use(cm, lake, client_health, cm_health
         lakeside_org_id(lakeside_cm),
         categories=["general", "substance_use"],
         information_description="SUD diagnosis and treatment dates",
-        expiry_event="end of treatment",
+        expiry_trigger="treatment_ended",
         revocation_right_acknowledged="on",
     )
     assert cm.post(f"/clients/{client_health.pk}/consents/new/", data).status_code == 302

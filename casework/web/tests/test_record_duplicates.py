@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.test import Client as HttpClient
@@ -131,3 +132,64 @@ def test_case_managers_cannot_run_the_matcher(cm_health, pair):
     http = signed_in(HttpClient(), cm_health)
     assert http.post("/duplicates/run/").status_code == 403
     assert not DuplicateCandidate.objects.exists()
+
+
+@pytest.fixture
+def three_pairs(pair, cm_health, cm_mental_health, make_client):
+    """A pair in healthcare, one in mental health, and ``pair`` across the two programs."""
+    born = datetime.date(1972, 6, 15)
+    health = [
+        make_client(actor=cm_health, given_name=name, family_name="Okafor", date_of_birth=born)
+        for name in ("Katherine", "Kathy")
+    ]
+    mental = [
+        make_client(
+            "mental_health",
+            actor=cm_mental_health,
+            given_name="Wei",
+            family_name=family,
+            date_of_birth=datetime.date(1988, 1, 30),
+        )
+        for family in ("Chen", "Chen")
+    ]
+    return {
+        "health": _ids(*health),
+        "mental": _ids(*mental),
+        "across": _ids(*pair),
+    }
+
+
+def _ids(a: Client, b: Client) -> tuple[int, int]:
+    return min(a.pk, b.pk), max(a.pk, b.pk)
+
+
+def _queued() -> set[tuple[int, int]]:
+    return set(DuplicateCandidate.objects.values_list("client_a_id", "client_b_id"))
+
+
+@pytest.mark.parametrize(
+    ("reviewer", "expected"),
+    [("sup_health", {"health"}), ("org_admin", {"health", "mental", "across"})],
+)
+def test_the_page_and_the_command_queue_the_same_pairs_for_a_reviewer(
+    request, three_pairs, reviewer, expected
+):
+    from django.core.management import call_command
+
+    user = request.getfixturevalue(reviewer)
+    response = signed_in(HttpClient(), user).post("/duplicates/run/", follow=True)
+    from_page = _queued()
+    assert from_page == {three_pairs[name] for name in expected}
+    assert f"found {len(expected)} likely duplicate pair(s) among the clients you may see" in (
+        text(response)
+    )
+    DuplicateCandidate.objects.all().delete()
+    call_command("match", "--reviewer", user.email, "--no-progress", stdout=io.StringIO())
+    assert _queued() == from_page
+    runs = AuditEvent.objects.filter(target_type="client_match_run").order_by("pk")
+    assert [(r.actor_id, r.details["channel"]) for r in runs] == [
+        (user.pk, "duplicates page"),
+        (user.pk, "command line"),
+    ]
+    assert runs[0].details["clients"] == runs[1].details["clients"]
+    assert runs[0].details["pairs"] == len(expected)

@@ -9,21 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework.accounts.access import access_for
-from casework.accounts.models import Membership, Program, Role, User
-from casework.audit.models import AuditAction, AuditEvent
-from casework.audit.services import record
+from casework.accounts.models import Program
+from casework.audit.models import AuditEvent
 from casework.clients import services as clients
+from casework.clients.assignment import may_change_case_manager
 from casework.clients.intake_check import client_create_checked
-from casework.clients.models import Client, Enrollment, EnrollmentQuerySet, Sex
+from casework.clients.models import Client, Enrollment, Sex
 from casework.clients.permissions import (
     can_write_client,
     programs_for_new_client,
+    reads_whole_record,
     redact_confidential_addresses,
 )
 from casework.core import exceptions as domain
@@ -33,23 +33,16 @@ from casework.web.forms import (
     ClientSearchForm,
     add_service_errors,
 )
-from casework.web.gates import load_client
+from casework.web.forms_assignment import case_manager_choices
+from casework.web.gates import load_client, signed_in_user
 from casework.web.paging import Page, page_number, paginate
+from casework.web.views.assessments import care_header_context
 from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
 ACCESS_LOG_PAGE_SIZE = 20
-CASE_MANAGER_CHOICE_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR)
 BASE_SALT = "casework.web.client-edit"
-
-
-def visible_enrollments(user: Any) -> EnrollmentQuerySet:
-    """Enrollments in programs the user works in (or org-wide): others stay private."""
-    access = access_for(user)
-    return Enrollment.objects.filter(
-        Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
-    )
 
 
 @login_required
@@ -58,7 +51,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     text = form.cleaned_data.get("q", "") if valid else ""
     dob = form.cleaned_data.get("dob") if valid else None
-    open_enrollments = visible_enrollments(request.user).open().select_related("program")
+    open_enrollments = Enrollment.objects.visible_to(request.user).open().select_related("program")
     visible = Client.objects.visible_to(request.user)
     if text.strip() and form.sorts_by_name():
         # Ordered by the name that matched, read from the name indexes a page at a time.
@@ -95,19 +88,20 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
     redact_confidential_addresses(request.user, [client])
-    enrollments = (
-        visible_enrollments(request.user)
+    enrollments = list(
+        Enrollment.objects.visible_to(request.user)
         .filter(client_id=client.pk)
         .select_related("program", "primary_case_manager")
         .order_by("-start_date", "-id")
     )
     # Staff names and which parts of the record exist are not for consent recipients: in a
     # substance-use program, who looked can itself disclose treatment.
-    staff_reader = client.access_basis in ("program", "organization", "break_glass")
+    staff_reader = reads_whole_record(client)
     accesses = AuditEvent.objects.for_client(client.pk).select_related("actor")
     context = {
         "client": client,
-        "enrollments": list(enrollments),
+        "enrollments": enrollments,
+        "assignable": {e.pk for e in enrollments if may_change_case_manager(request.user, e)},
         "access_page": (
             paginate(request, accesses, size=ACCESS_LOG_PAGE_SIZE, param="access_page")
             if staff_reader
@@ -116,28 +110,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_write_client(request.user, client),
     }
     context |= client_sections_context(request.user, client)
+    context |= care_header_context(request.user, client)
     return render(request, "web/clients/detail.html", context)
-
-
-def _case_manager_choices(
-    program_ids: list[int],
-) -> tuple[list[tuple[Program, list[tuple[int, str]]]], dict[int, User]]:
-    rows = (
-        Membership.objects.active()
-        .filter(program_id__in=program_ids, role__in=CASE_MANAGER_CHOICE_ROLES)
-        .select_related("user", "program")
-        .order_by("program__name", "user__full_name", "user__email")
-    )
-    grouped: dict[int, tuple[Program, list[tuple[int, str]]]] = {}
-    users: dict[int, User] = {}
-    for membership in rows:
-        program, user = membership.program, membership.user
-        assert program is not None  # program roles always name a program
-        people = grouped.setdefault(program.pk, (program, []))[1]
-        if all(uid != user.pk for uid, _ in people):
-            people.append((user.pk, f"{user} ({membership.get_role_display().lower()})"))
-        users[user.pk] = user
-    return list(grouped.values()), users
 
 
 @login_required
@@ -146,7 +120,8 @@ def client_create(request: HttpRequest) -> HttpResponse:
     program_ids = programs_for_new_client(request.user)
     if not program_ids:
         raise PermissionDenied("You do not work in a program that takes new clients.")
-    case_managers, users = _case_manager_choices(program_ids)
+    programs = Program.objects.filter(pk__in=program_ids).order_by("name")
+    case_managers, users = case_manager_choices(signed_in_user(request), programs)
     initial: dict[str, Any] = {}
     if len(program_ids) == 1:
         initial["program"] = program_ids[0]
@@ -257,19 +232,13 @@ def _merge(
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = load_client(request.user, pk, write=True)
+    # Showing the form reads the record: the gate records that view, naming the page.
+    client = load_client(
+        request.user, pk, write=True, page="edit" if request.method == "GET" else ""
+    )
     redact_confidential_addresses(request.user, [client])
     hide_address = client.address_hidden
     if request.method == "GET":
-        record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target_type="client",
-            target_id=client.pk,
-            client_id=client.pk,
-            organization_id=client.organization_id,
-            details={"page": "edit"},
-        )
         initial = {name: getattr(client, name) for name in Client.EDITABLE_FIELDS}
         initial |= {"version": client.version, "base": _signed_base(client)}
         form = ClientEditForm(initial=initial, hide_address=hide_address)

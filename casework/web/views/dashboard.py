@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from casework.accounts.access import access_for
 from casework.clients import services as clients
+from casework.clients.assignment import CASE_MANAGER_ROLES
 from casework.clients.models import Enrollment
 from casework.clients.permissions import programs_for_new_client
 from casework.web.gates import signed_in_user
@@ -24,7 +25,13 @@ def _caseloads(program_ids: frozenset[int]) -> list[dict[str, Any]]:
     rows = (
         Enrollment.objects.open()
         .filter(program_id__in=program_ids)
-        .values("program__name", "primary_case_manager__full_name", "primary_case_manager__email")
+        .values(
+            "program_id",
+            "program__name",
+            "primary_case_manager_id",
+            "primary_case_manager__full_name",
+            "primary_case_manager__email",
+        )
         .annotate(open_count=Count("id"))
         .order_by("program__name", "primary_case_manager__full_name")
     )
@@ -49,5 +56,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "works_in_programs": bool(access.program_ids),
         "can_audit": bool(access.org_wide_org_ids),
         "can_create": bool(programs_for_new_client(request.user)),
+        # Intake workers take clients in but carry no caseload: the supervisor assigns.
+        "carries_caseload": any(
+            roles & set(CASE_MANAGER_ROLES) for roles in access.program_roles.values()
+        ),
     }
     return render(request, "web/dashboard.html", context)

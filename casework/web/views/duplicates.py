@@ -7,18 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casework.accounts.access import access_for
-from casework.audit.models import AuditAction
-from casework.audit.services import record
 from casework.clients import merge as merging
-from casework.clients.matching import pipeline
-from casework.clients.matching.database import pairs_with_reasons, people_by_organization
-from casework.clients.matching.model import Model, default_model
+from casework.clients.matching.runs import match_run, reviewable_clients
 from casework.clients.models import Client, ClientMerge, DuplicateCandidate
 from casework.clients.permissions import redact_confidential_addresses
 from casework.core import exceptions as domain
@@ -39,8 +34,6 @@ COMPARED = (
     ("state", "State"),
     ("postal_code", "ZIP code"),
 )
-# Below this many clients EM has too little to learn from; the shipped model is used.
-FIT_MIN_CLIENTS = 1000
 
 
 def _reviewer_org_ids(user: Any) -> set[int]:
@@ -153,41 +146,28 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:duplicate_queue")
 
 
-def find_duplicates(organization_id: int, *, actor: Any) -> list[tuple[int, int, float, list[str]]]:
-    """Matcher pairs with plain-words reasons among one organization's active clients.
-
-    ``casework.clients.matching`` has no public whole-database function returning reasons
-    (``casework match`` keeps it private), so this composes its public pieces.
-    """
-    clients = Client.objects.filter(organization_id=organization_id, is_active=True)
-    people = people_by_organization(clients).get(organization_id, [])
-    records = pipeline.to_features(people)
-    if len(records) < 2:
-        return []
-    model: Model | None = default_model()
-    if len(records) >= FIT_MIN_CLIENTS or model is None:
-        model = pipeline.fit(records)
-    found, model = pipeline.dedupe(records, model=model)
-    out = pairs_with_reasons(records=records, pairs=found, model=model)
-    # The run read every active client of the organization: one audit row says so, and who.
-    record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        target_type="client_match_run",
-        organization_id=organization_id,
-        details={"clients": len(records), "pairs": len(out), "channel": "duplicates page"},
-    )
-    return out
-
-
 @login_required
 @require_POST
 def duplicate_run(request: HttpRequest) -> HttpResponse:
-    """Run the matcher over the reviewer's organizations and queue what it finds."""
-    added = 0
+    """Run the matcher over the clients the reviewer may see and review; queue what it finds.
+
+    The same service as ``casework match --reviewer``: only clients visible to the reviewer,
+    in organizations where they review duplicates, are read, matched and counted.
+    """
+    clients = reviewable_clients(request.user)
+    found = added = 0
     for org_id in sorted(_reviewer_org_ids(request.user)):
-        with transaction.atomic():  # the queued pairs and the run's audit row go together
-            pairs = find_duplicates(org_id, actor=request.user)
-            added += merging.duplicate_candidates_record(organization_id=org_id, pairs=pairs)
-    messages.success(request, f"The matcher queued {added} new pair(s) for review.")
+        run = match_run(
+            actor=request.user,
+            organization_id=org_id,
+            clients=clients,
+            channel="duplicates page",
+        )
+        found += len(run.pairs)
+        added += run.added
+    messages.success(
+        request,
+        f"The matcher found {found} likely duplicate pair(s) among the clients you may see; "
+        f"{added} new in the queue.",
+    )
     return redirect("web:duplicate_queue")

@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,22 +50,13 @@ from casework.intake.services import (
     screening_override,
 )
 from casework.web.forms import ClientFieldsForm, MemorableDateField, add_service_errors
-from casework.web.gates import load_client
+from casework.web.forms_assignment import IntakeCaseManagerForm
+from casework.web.gates import load_client, signed_in_user
 from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
 
 DISABILITY_CHOICES = [(str(k), v) for k, v in eligibility.DISABILITY_TYPES.items()]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 STEPS = ("Search", "Record", "Questions and screening", "Result and enrollment")
-
-
-def _gate(call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a domain gate, answering hidden/missing with 404 and not-allowed with 403."""
-    try:
-        return call(*args, **kwargs)
-    except domain.NotFound:
-        raise Http404("Not found.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
 
 
 def _split(value: str) -> list[str]:
@@ -256,7 +247,7 @@ def _new_client_initial(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _gate(program_for_intake, request.user, program_id)
+    program = program_for_intake(request.user, program_id)
     form = ClientFieldsForm(
         request.POST if request.method == "POST" else None,
         initial=_new_client_initial(request) if request.method == "GET" else None,
@@ -294,7 +285,7 @@ def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_screen(request: HttpRequest, program_id: int, client_id: int) -> HttpResponse:
-    program = _gate(program_for_intake, request.user, program_id)
+    program = program_for_intake(request.user, program_id)
     client = load_client(request.user, client_id)
     current = eligibility_for(program)
     rules = current.parsed_rules
@@ -309,8 +300,6 @@ def intake_screen(request: HttpRequest, program_id: int, client_id: int) -> Http
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-            except domain.PermissionDenied as denied:
-                raise PermissionDenied(str(denied)) from None
             else:
                 return redirect("web:intake_result", pk=screening.pk)
     context = {
@@ -333,12 +322,15 @@ def _result_page(
     screening: EligibilityScreening,
     override_form: OverrideForm | None = None,
     status: int = 200,
+    case_manager_form: IntakeCaseManagerForm | None = None,
 ) -> HttpResponse:
     context = {
         "screening": screening,
         "client": screening.client,
         "program": screening.program,
         "override_form": override_form or OverrideForm(),
+        "case_manager_form": case_manager_form
+        or IntakeCaseManagerForm(user=signed_in_user(request), program=screening.program),
         "steps": STEPS,
         "step": 4,
         "can_finish": screening.final_result != ScreeningResult.UNDETERMINED,
@@ -348,14 +340,14 @@ def _result_page(
 
 @login_required
 def intake_result(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk)
+    screening = access_screening(request.user, pk)
     return _result_page(request, screening)
 
 
 @login_required
 @require_POST
 def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk, write=True)
+    screening = access_screening(request.user, pk, write=True)
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -376,10 +368,20 @@ def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk, write=True)
+    screening = access_screening(request.user, pk, write=True)
+    form = IntakeCaseManagerForm(
+        request.POST, user=signed_in_user(request), program=screening.program
+    )
+    if not form.is_valid():
+        return _result_page(request, screening, status=422, case_manager_form=form)
     try:
-        enrollment = intake_complete(actor=request.user, screening=screening)
+        enrollment = intake_complete(
+            actor=request.user, screening=screening, primary_case_manager=form.chosen()
+        )
     except ValidationError as error:
+        if "primary_case_manager" in getattr(error, "error_dict", {}):
+            add_service_errors(form, error)
+            return _result_page(request, screening, status=422, case_manager_form=form)
         messages.error(request, " ".join(error.messages))
         return redirect("web:intake_result", pk=screening.pk)
     if enrollment is None:
@@ -530,7 +532,7 @@ def intake_rules_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_rules(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _gate(program_for_rules, request.user, program_id, write=True)
+    program = program_for_rules(request.user, program_id, write=True)
     current = eligibility_for(program)
     status = 200
     if request.method == "GET":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 import yaml
@@ -26,7 +25,6 @@ from casework.accounts.models import Membership, Program, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.services import client_list_record
-from casework.core import exceptions as domain
 from casework.workforce import forms as wf_forms
 from casework.workforce import pathway as planner
 from casework.workforce import permissions, queries, services
@@ -36,6 +34,7 @@ from casework.workforce.models import (
     CredentialException,
     CredentialRequirement,
     Education,
+    ExamResult,
     Licence,
     Position,
     Practicum,
@@ -47,6 +46,7 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
     "education": (wf_forms.EducationForm, Education, "Add education"),
     "licence": (wf_forms.LicenceForm, Licence, "Add a licence"),
     "certification": (wf_forms.CertificationForm, Certification, "Add a certification"),
+    "exam": (wf_forms.ExamResultForm, ExamResult, "Record an exam result"),
     "position": (wf_forms.PositionForm, Position, "Add a position"),
     "ce": (wf_forms.ContinuingEducationForm, ContinuingEducation, "Log continuing education"),
     "practicum": (wf_forms.PracticumForm, Practicum, "Add a practicum"),
@@ -57,21 +57,6 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
 def _me(request: HttpRequest) -> User:
     """The signed-in user (every caller is behind ``login_required``)."""
     return cast(User, request.user)
-
-
-def _gate(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Translate domain refusals: NotFound -> 404, PermissionDenied -> 403."""
-
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return func(request, *args, **kwargs)
-        except domain.NotFound:
-            raise Http404("Not found.") from None
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
-
-    return wrapper
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -90,6 +75,7 @@ def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
         "education": staff.education.all(),
         "licences": staff.licences.select_related("verified_by"),
         "certifications": staff.certifications.select_related("verified_by"),
+        "exams": staff.exam_results.select_related("verified_by"),
         "positions": staff.positions.all(),
         "hours": staff.supervised_hours.select_related("supervisor")[:50],
         "ce_entries": staff.continuing_education.all(),
@@ -141,7 +127,6 @@ def _save_entry(kind: str, request: HttpRequest, form: Any) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ENTRY_KINDS:
         raise Http404("No such kind of entry.")
@@ -166,6 +151,7 @@ EDIT_FORMS: dict[str, type[Any]] = {
     "education": wf_forms.EducationForm,
     "licence": wf_forms.LicenceForm,
     "certification": wf_forms.CertificationForm,
+    "exam": wf_forms.ExamResultForm,
     "position": wf_forms.PositionForm,
     "ce": wf_forms.ContinuingEducationEditForm,
     "practicum": wf_forms.PracticumForm,
@@ -184,7 +170,6 @@ def _edit_form(kind: str, request: HttpRequest, pk: int, data: Any = None) -> An
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Correct one of my entries (a signed hours entry is locked and not found here)."""
     if kind not in EDIT_FORMS:
@@ -203,6 +188,8 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 messages.success(request, "Saved your change.")
                 return redirect("web:my_credentials")
     title = "Edit: " + ENTRY_KINDS[kind][2].removeprefix("Add ").removeprefix("Log ")
+    if kind == "exam":
+        title = "Edit: exam result"
     return render(
         request, "workforce/entry_form.html", {"form": form, "title": title, "kind": kind}
     )
@@ -210,7 +197,6 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-@_gate
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     """Certificates are served only here, after the access check, as attachments."""
     entry = permissions.access_certificate(_me(request), pk)
@@ -222,7 +208,6 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET"])
-@_gate
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = permissions.access_staff(_me(request), pk)
     record(
@@ -238,7 +223,6 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     credential = permissions.access_credential(_me(request), kind, pk)
     form = wf_forms.VerifyForm(request.POST)
@@ -257,7 +241,6 @@ def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = permissions.access_hours_to_sign(_me(request), pk)
     try:
@@ -345,7 +328,6 @@ def _admin_programs(request: HttpRequest) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def requirements(request: HttpRequest) -> HttpResponse:
     """Org admins: which credentials each program requires, and time-limited exceptions."""
     programs = _admin_programs(request)
@@ -419,7 +401,6 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Org admins edit their agency's override; platform administrators the published rule."""
     scope, can_edit = permissions.rule_scope(_me(request))

@@ -13,6 +13,10 @@ from casework.workforce.rules import current_rule
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 1)
 RN = engine.CredentialFact(kind="RN", jurisdiction="NY")
+TX_EXAMS = [
+    engine.ExamFact("ASWB-CLINICAL", date(2026, 1, 10), True),
+    engine.ExamFact("STATE-JURISPRUDENCE", date(2026, 1, 12), True, "TX"),
+]
 MSW = engine.DegreeFact("MSW", "master", "human_services", "CSWE", date(2020, 5, 1), True)
 
 
@@ -40,7 +44,7 @@ def test_ccm_eleven_months_supervised_by_a_ccm_is_one_month_short() -> None:
     assert res.status == engine.NOT_ELIGIBLE
     assert requirement(res, "employment").status == engine.NOT_MET
     assert res.missing[0].startswith(
-        "1 more months of full-time case management experience supervised by a CCM"
+        "1 more month of full-time case management experience supervised by a CCM"
     )
 
 
@@ -102,19 +106,22 @@ def test_ccm_expired_licence_does_not_count() -> None:
     assert requirement(res, "education").status == engine.NOT_MET
 
 
+ACM_WHAT = (
+    "supervised, paid case management in a health delivery system (part-time counted toward "
+    "2,080 hours) (within the last 5 years)"
+)
+
+
 def test_acm_rn_experience_older_than_five_years_does_not_count() -> None:
-    old = months_job(12, end=date(2020, 12, 31))
-    straddling = months_job(12, end=date(2021, 8, 31))  # 6 of its months are in the window
-    recent = months_job(12)
+    old = months_job(12, end=date(2020, 12, 31), supervised=True)
+    # 6 of its months are in the window
+    straddling = months_job(12, end=date(2021, 8, 31), supervised=True)
+    recent = months_job(12, supervised=True)
     assert result("ACM-RN", engine.StaffRecord(licences=[RN], positions=[old])).missing == [
-        "12 more months of case management experience in a health delivery system "
-        "(within the last 5 years)"
+        f"12 more months of {ACM_WHAT}"
     ]
     res = result("ACM-RN", engine.StaffRecord(licences=[RN], positions=[straddling]))
-    assert res.missing == [
-        "6 more months of case management experience in a health delivery system "
-        "(within the last 5 years)"
-    ]
+    assert res.missing == [f"6 more months of {ACM_WHAT}"]
     assert result("ACM-RN", engine.StaffRecord(licences=[RN], positions=[recent])).eligible
 
 
@@ -126,15 +133,9 @@ def test_acm_rn_counts_only_health_delivery_settings() -> None:
     assert not result("ACM-RN", engine.StaffRecord(licences=[RN], positions=[nonprofit])).eligible
 
 
-def test_acm_sw_needs_a_social_work_licence_and_degree() -> None:
-    lsw = engine.CredentialFact(kind="LMSW", jurisdiction="NY")
-    job = [months_job(12)]
-    assert result(
-        "ACM-SW", engine.StaffRecord(licences=[lsw], degrees=[MSW], positions=job)
-    ).eligible
-    assert not result(
-        "ACM-SW", engine.StaffRecord(licences=[RN], degrees=[MSW], positions=job)
-    ).eligible
+def test_acm_sw_needs_a_social_work_degree_or_licence() -> None:
+    job = [months_job(12, supervised=True)]
+    assert not result("ACM-SW", engine.StaffRecord(licences=[RN], positions=job)).eligible
 
 
 def test_crc_category_a_accredited_master_with_internship() -> None:
@@ -147,7 +148,7 @@ def test_crc_category_b2_needs_24_months_with_12_crc_supervised() -> None:
     supervised = months_job(12, supervisor_credentials=("CRC",))
     earlier = months_job(11, end=date(2025, 2, 28))
     short = result("CRC", engine.StaffRecord(degrees=[mrc], positions=[supervised, earlier]))
-    assert short.missing == ["1 more months of acceptable employment"]
+    assert short.missing == ["1 more month of acceptable employment"]
     enough = months_job(12, end=date(2025, 2, 28))
     assert result("CRC", engine.StaffRecord(degrees=[mrc], positions=[supervised, enough])).eligible
 
@@ -166,13 +167,17 @@ def test_lcsw_tx_3000_hours_boundary_and_supervision() -> None:
     supervision = hours(100, kind="individual_supervision", start=date(2024, 1, 1), months=25)
     short = hours(2899, start=date(2024, 1, 1), months=25)
     enough = hours(2900, start=date(2024, 1, 1), months=25)
-    base: dict[str, Any] = {"degrees": [MSW], "licences": [lmsw]}
+    base: dict[str, Any] = {"degrees": [MSW], "licences": [lmsw], "exams": TX_EXAMS}
     res = result("LCSW-TX", engine.StaffRecord(hours=[*short, *supervision], **base))
-    assert res.missing == ["1 more supervised clinical experience hours"]
+    assert res.missing == [
+        "1 more supervised clinical experience hour gained after the MSW while holding a TX LMSW"
+    ]
     assert result("LCSW-TX", engine.StaffRecord(hours=[*enough, *supervision], **base)).eligible
     no_supervision = hours(3000, start=date(2024, 1, 1), months=25)
     res = result("LCSW-TX", engine.StaffRecord(hours=no_supervision, **base))
-    assert res.missing == ["100 more hours of supervision"]
+    assert res.missing == [
+        "100 more hours of supervision gained after the MSW while holding a TX LMSW"
+    ]
 
 
 def test_lcsw_tx_experience_must_span_24_months() -> None:
@@ -192,22 +197,27 @@ def test_lcsw_tx_licence_must_be_texan() -> None:
 def test_lcsw_ny_2000_contact_hours_over_three_years() -> None:
     contact = hours(2000, start=date(2023, 1, 1), months=38)
     supervision = hours(100, kind="group_supervision", start=date(2023, 1, 1), months=38)
-    ok = result("LCSW-NY", engine.StaffRecord(degrees=[MSW], hours=[*contact, *supervision]))
-    assert ok.eligible
+    lmsw = engine.CredentialFact(kind="LMSW", jurisdiction="NY", issued_on=date(2020, 6, 1))
+    job = months_job(38, supervised=True, case_management=False)
+    base: dict[str, Any] = {"degrees": [MSW], "licences": [lmsw], "positions": [job]}
+    base["exams"] = [engine.ExamFact("ASWB-CLINICAL", date(2026, 2, 1), True)]
+    ok = result("LCSW-NY", engine.StaffRecord(hours=[*contact, *supervision], **base))
+    assert ok.eligible, ok.missing
     old = hours(2000, start=date(2018, 1, 1), months=38)  # older than the 6-year window
-    res = result("LCSW-NY", engine.StaffRecord(degrees=[MSW], hours=[*old, *supervision]))
+    res = result("LCSW-NY", engine.StaffRecord(hours=[*old, *supervision], **base))
     assert requirement(res, "contact").status == engine.NOT_MET
 
 
-def test_lcsw_ca_cannot_tell_the_law_and_ethics_exam() -> None:
+def test_lcsw_ca_needs_the_law_and_ethics_exam_result() -> None:
     asw = engine.CredentialFact(kind="ASW", jurisdiction="CA")
     supervised = hours(3000, start=date(2023, 1, 1), months=30)
-    res = result("LCSW-CA", engine.StaffRecord(degrees=[MSW], licences=[asw], hours=supervised))
-    assert res.status == engine.CANNOT_TELL
-    assert res.eligible is False
-    assert res.cannot_tell == [
-        "Pass the California Law and Ethics exam (Casework does not record exam results)"
-    ]
+    clinical = engine.ExamFact("ASWB-CLINICAL", date(2026, 1, 5), True)
+    base: dict[str, Any] = {"degrees": [MSW], "licences": [asw], "hours": supervised}
+    res = result("LCSW-CA", engine.StaffRecord(exams=[clinical], **base))
+    assert res.status == engine.NOT_ELIGIBLE
+    assert res.missing == ["Pass the California Law and Ethics exam"]
+    law = engine.ExamFact("STATE-LAW-ETHICS", date(2025, 6, 1), True, "CA")
+    assert result("LCSW-CA", engine.StaffRecord(exams=[clinical, law], **base)).eligible
 
 
 def ccm_renewal(ce: list[engine.CeFact]) -> engine.RenewalResult:
@@ -226,7 +236,7 @@ def ccm_renewal(ce: list[engine.CeFact]) -> engine.RenewalResult:
 def test_ccm_renewal_ce_just_short_and_at_the_requirement() -> None:
     ethics = engine.CeFact(date(2025, 1, 1), 8, "ethics")
     short = ccm_renewal([ethics, engine.CeFact(date(2025, 2, 1), 71.5, "case_management")])
-    assert short.missing == ["1 more CE hours before 2027-03-01"]
+    assert short.missing == ["1 more CE hour before 2027-03-01"]
     met = ccm_renewal([ethics, engine.CeFact(date(2025, 2, 1), 72, "case_management")])
     assert met.met
     assert met.earned_hours == 80
@@ -263,7 +273,7 @@ def test_acm_renewal_needs_30_case_management_hours() -> None:
         cycle_start=date(2023, 3, 1),
         deadline=date(2027, 3, 1),
     )
-    assert res.missing == ["1 more case management CE hours before 2027-03-01"]
+    assert res.missing == ["1 more case management CE hour before 2027-03-01"]
 
 
 @pytest.mark.parametrize(
@@ -285,7 +295,7 @@ def test_rn_renewal_hours_by_state(state: str, hours_needed: int) -> None:
         cycle_start=start,
         deadline=deadline,
     )
-    assert short.missing[0] == "1 more CE hours before 2027-01-31"
+    assert short.missing[0] == "1 more CE hour before 2027-01-31"
     done = engine.renewal_progress(
         [engine.CeFact(date(2026, 1, 1), hours_needed, "mandated")],
         renewal,

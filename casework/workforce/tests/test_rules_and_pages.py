@@ -93,7 +93,7 @@ def test_rule_edit_refuses_bad_yaml_and_unknown_requirement_types(platform_admin
             marker="READ",
             params={"requirements": [{"type": "horoscope"}]},
         )
-    assert current_rule("CCM").version == 1  # type: ignore[union-attr]  # loaded from the file
+    assert current_rule("CCM").version == 2  # type: ignore[union-attr]  # loaded from the file
 
 
 def test_only_platform_admins_edit_the_published_rules(
@@ -153,7 +153,7 @@ def test_an_agency_overrides_a_rule_for_its_own_staff_only(
     assert ccm_renewal["agency_override"] is True
     theirs = login(outsider).get("/api/v1/workforce/me/credentials").json()
     assert next(r for r in theirs["renewals"] if r["code"] == "CCM")["required_hours"] == 80
-    assert current_rule("CCM").version == 1  # type: ignore[union-attr]  # published unchanged
+    assert current_rule("CCM").version == 2  # type: ignore[union-attr]  # published unchanged
     page = http.get("/credentials/rules/").content.decode()
     assert "Agency override" in page
     assert "Riverside policy 2026-14" in page

@@ -3,118 +3,106 @@
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casework.clients.matching import pipeline
-from casework.clients.matching.csvio import InputError, read_columns, write_pairs
+from casework.clients.matching import cli
+from casework.clients.matching.cleaning import Problem, UnusableValueError
 from casework.clients.matching.model import Model
-from casework.clients.matching.pipeline import DEFAULT_THRESHOLD, ScoredPair
-from casework.clients.matching.table import FeatureTable
+from casework.clients.matching.pipeline import ScoredPair
+from casework.clients.matching.runs import match_run, reviewable_clients
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from casework.clients.models import Client
 
 
 class Command(BaseCommand):
     help = (
         "Find likely duplicate people with a Fellegi-Sunter model. With no file: among the "
-        "active clients of each organization (never across organizations). With A.csv: within "
-        "that file. With A.csv B.csv: between the two (id_a from A). CSV columns: id,first_name,"
-        "last_name,dob,sex,ssn,phone,street_number,address_1,address_2,city,state,postcode "
-        "(dob as YYYY-MM-DD; every column but id may be missing or empty). Writes id_a,id_b,score "
-        "(score = match probability in [0,1], best first) for pairs at or above --threshold. "
-        "Parameters are estimated from the data given (EM, no labels; below 1,000 records the "
-        "shipped defaults are used) unless --model names stored ones. Changes no client data; "
-        "a database run records one audit event per organization read. Progress on stderr."
+        "active clients of each organization (never across organizations), or only those "
+        "--reviewer may see and review; pairs go to the duplicates review queue. With A.csv: "
+        "within that file. With A.csv B.csv: between the two (id_a from A). CSV columns: "
+        "id,first_name,last_name,dob,sex,ssn,phone,street_number,address_1,address_2,city,"
+        "state,postcode, or common other names for them (date_of_birth, zip, surname...: "
+        "the mapping used is printed); dob as YYYY-MM-DD, YYYYMMDD or MM/DD/YYYY; every "
+        "column but id may be missing or empty. A value that cannot be used (an impossible "
+        "or implausible date, a malformed postcode, control characters) is treated as "
+        "missing, counted and listed in --report; --strict refuses the input instead. "
+        "Writes id_a,id_b,score (score = match probability in [0,1], best first) for pairs "
+        "at or above --threshold. Parameters are estimated from the data given (EM, no "
+        "labels; below 1,000 records the shipped defaults are used: the output says which) "
+        "unless --model names stored ones. Changes no client data; a database run records "
+        "one audit event per organization read. Progress and summaries on stderr."
     )
+
+    # A read-only command: Django's system checks import every URL module (a second of
+    # CPU) and check nothing it uses.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="*", metavar="FILE.csv", help="One or two CSV files.")
-        parser.add_argument("--output", "-o", help="Write the pairs here (default: stdout).")
-        parser.add_argument(
-            "--threshold",
-            type=float,
-            default=DEFAULT_THRESHOLD,
-            help=f"Lowest match probability reported (default {DEFAULT_THRESHOLD}).",
-        )
-        parser.add_argument("--model", help="Use the parameters stored in this JSON file.")
-        parser.add_argument("--save-model", help="Save the parameters used to this JSON file.")
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar on stderr.")
+        cli.add_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        files: list[str] = options["files"]
-        if len(files) > 2:
-            raise CommandError("Give at most two CSV files.")
-        if not 0 <= options["threshold"] <= 1:
-            raise CommandError("--threshold must be between 0 and 1.")
-        model = _load_model(options["model"])
-        progress = None if options["no_progress"] else sys.stderr
+        def say(message: str) -> None:
+            self.stderr.write(message)
+
         try:
-            pairs, used = _run(files, model, options["threshold"], progress)
-        except InputError as error:
+            model = cli.check_options(options)
+            if options["files"]:
+                found = cli.run_files(options["files"], model, options, say)
+            else:
+                found = self._run_database(model, options)
+            cli.finish(found, options, self.stdout, say)  # type: ignore[arg-type]  # writes text
+        except (cli.UsageError, UnusableValueError) as error:
             raise CommandError(str(error)) from None
-        if options["save_model"]:
-            used.save(options["save_model"])
-        with ExitStack() as stack:
-            out: TextIO = self.stdout  # type: ignore[assignment]  # OutputWrapper writes text
-            if options["output"]:
-                out = stack.enter_context(Path(options["output"]).open("w", encoding="utf-8"))
-            count = write_pairs(out, pairs)
-        if options["output"]:
-            self.stderr.write(f"{count} pair(s) at or above {options['threshold']} written.")
+
+    def _run_database(self, model: Model | None, options: dict[str, Any]) -> cli.Found:
+        from django.db import transaction
+
+        progress = None if options["no_progress"] else sys.stderr
+        clients, actor = _database_clients(options["reviewer"])
+        orgs = sorted(set(clients.values_list("organization_id", flat=True)))
+        pairs: list[ScoredPair] = []
+        problems: list[tuple[str, Problem]] = []
+        used = model
+        with transaction.atomic():  # --strict: nothing is queued unless every value is usable
+            for org in orgs:
+                run = match_run(
+                    actor=actor,
+                    actor_label="" if actor else "casework match (command line)",
+                    organization_id=org,
+                    clients=clients,
+                    channel="command line",
+                    threshold=options["threshold"],
+                    model=model,
+                    strict=options["strict"],
+                )
+                used = used or run.model
+                problems += [(f"organization {org}", p) for p in run.problems]
+                pairs += [ScoredPair(str(a), str(b), score) for a, b, score, _ in run.pairs]
+                if progress is not None:
+                    progress.write(
+                        f"organization {org}: {run.clients} client(s), {len(run.pairs)} pair(s), "
+                        f"{run.added} new in the queue; model: {run.model_source}\n"
+                    )
+        if not orgs:
+            raise cli.UsageError("No active clients to match.")
+        pairs.sort(key=lambda p: (-p.score, p.id_a, p.id_b))
+        return pairs, used, problems
 
 
-def _load_model(path: str | None) -> Model | None:
-    if not path:
-        return None
-    try:
-        return Model.load(path)
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise CommandError(f"{path}: not a usable model file ({error})") from None
+def _database_clients(reviewer: str | None) -> tuple[QuerySet[Client], Any]:
+    """Every active client (no reviewer), or the clients ``reviewer`` may review."""
+    from django.contrib.auth import get_user_model
 
+    from casework.clients.models import Client
 
-def _run(
-    files: list[str], model: Model | None, threshold: float, progress: TextIO | None
-) -> tuple[list[ScoredPair], Model]:
-    if len(files) == 2:
-        left, right = read_columns(files[0]), read_columns(files[1])
-        table = FeatureTable.from_columns(left + right)
-        return pipeline.link_table(
-            table, len(left), model=model, threshold=threshold, progress=progress
-        )
-    if len(files) == 1:
-        table = FeatureTable.from_columns(read_columns(files[0]))
-        return pipeline.dedupe(table, model=model, threshold=threshold, progress=progress)
-    return _run_database(model, threshold, progress)
-
-
-def _run_database(
-    model: Model | None, threshold: float, progress: TextIO | None
-) -> tuple[list[ScoredPair], Model]:
-    # Pairs go to the duplicates review queue (per organization) and to stdout/--output.
-    from casework.clients.matching.database import (
-        people_by_organization,
-        queue_pairs,
-        record_match_run,
-    )
-
-    groups = {
-        org: pipeline.to_features(people, progress)
-        for org, people in people_by_organization().items()
-    }
-    pool = [record for records in groups.values() for record in records]
-    if model is None:
-        if len(pool) < 2:
-            raise CommandError("Fewer than two active clients: nothing to match.")
-        model = pipeline.fit(pool)
-    pairs: list[ScoredPair] = []
-    for org, records in groups.items():
-        found, _ = pipeline.dedupe(records, model=model, threshold=threshold, progress=progress)
-        record_match_run(organization_id=org, clients=len(records), pairs=len(found))
-        added = queue_pairs(organization_id=org, records=records, pairs=found, model=model)
-        if progress is not None:
-            progress.write(f"organization {org}: {len(found)} pair(s), {added} new in the queue\n")
-        pairs.extend(found)
-    pairs.sort(key=lambda p: (-p.score, p.id_a, p.id_b))
-    return pairs, model
+    if not reviewer:
+        return Client.objects.filter(is_active=True), None
+    user = get_user_model().objects.filter(email__iexact=reviewer, is_active=True).first()
+    if user is None:
+        raise CommandError(f"--reviewer {reviewer}: no active user with this email.")
+    return reviewable_clients(user), user

@@ -73,7 +73,10 @@ def granian_command(options: ServeOptions) -> list[str]:
 
 
 def worker_command() -> list[str]:
-    """The django-tasks database worker, run through the ``casework`` entry point."""
+    """The task worker, run through the ``casework`` entry point: django-tasks' database
+    worker, or RQ's worker with its scheduler when ``CASEWORK_TASKS_URL`` names Redis."""
+    if getattr(settings, "TASKS_URL", ""):
+        return [sys.executable, "-m", "casework.cli", "rqworker", "--with-scheduler", "default"]
     return [sys.executable, "-m", "casework.cli", "db_worker", "--no-reload"]
 
 

@@ -1,0 +1,99 @@
+"""The disclosure notice on pages and in the API, and the accounting pages (issue 9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+
+from casework.accounts import services as accounts
+from casework.accounts.models import Role
+from casework.api.tests.helpers import Api, token_for
+from casework.clients import consent as consents
+
+PART2 = {
+    "categories": ["general", "substance_use"],
+    "information_description": "Diagnosis and medication for opioid use disorder",
+    "revocation_right_acknowledged": True,
+    "expiry_trigger": "treatment_ended",
+    "purpose": "care coordination",
+    "signature_method": "typed",
+    "signed_by_name": "Dolores Abernathy",
+}
+
+
+def signed_in(http, user):
+    http.force_login(user)
+    return http
+
+
+def text(response):
+    return response.content.decode()
+
+
+def api_client(user):
+    return Api(token_for(user))
+
+
+@pytest.fixture
+def lakeside_cm(other_agency_admin):
+    org = other_agency_admin.memberships.get().organization
+    program = accounts.program_create(
+        actor=None, organization=org, name="Lakeside Primary Care", practice_area="healthcare"
+    )
+    user = accounts.user_create(actor=None, email="cm@lakeside.example.org", full_name="Lake CM")
+    accounts.membership_grant(actor=None, user=user, role=Role.CASE_MANAGER, program=program)
+    return user
+
+
+@pytest.fixture
+def consented(lakeside_cm, client_health, cm_health):
+    org = lakeside_cm.memberships.get().program.organization
+    return consents.consent_record(
+        actor=cm_health, client=client_health, data=PART2 | {"recipient_organization": org}
+    )
+
+
+def test_the_recipients_page_carries_the_part2_notice_and_scope(
+    consented, lakeside_cm, client_health
+):
+    page = signed_in(HttpClient(), lakeside_cm).get(f"/clients/{client_health.pk}/")
+    assert page.status_code == 200
+    body = text(page)
+    assert "Shared with you under the client's consent" in body
+    assert "42 CFR part 2" in body
+    assert "How the client revokes" in body
+
+
+def test_staff_pages_carry_no_notice(consented, cm_health, client_health):
+    page = signed_in(HttpClient(), cm_health).get(f"/clients/{client_health.pk}/")
+    assert "Shared with you under the client's consent" not in text(page)
+
+
+def test_the_api_answers_the_notice_to_the_recipient(consented, lakeside_cm, client_health):
+    body = api_client(lakeside_cm).get(f"/api/v1/clients/{client_health.pk}").json()
+    notice = body["disclosure_notice"]
+    assert "42 CFR part 2" in notice["part2_notice"]
+    assert notice["scopes"][0]["consent_id"] == consented.pk
+
+
+def test_the_client_page_lists_disclosures_and_prints_them(
+    consented, lakeside_cm, cm_health, client_health
+):
+    signed_in(HttpClient(), lakeside_cm).get(f"/clients/{client_health.pk}/")
+    staff = signed_in(HttpClient(), cm_health)
+    listing = text(staff.get(f"/clients/{client_health.pk}/disclosures/"))
+    assert "cm@lakeside.example.org" in listing
+    assert "Your written consent" in listing
+    printed = text(staff.get(f"/clients/{client_health.pk}/disclosures/print/"))
+    assert "Who has seen your information" in printed
+    assert "Lake CM" in printed
+    api = api_client(cm_health).get(f"/api/v1/clients/{client_health.pk}/disclosures").json()
+    assert api[0]["basis"] == "consent"
+    assert api[0]["consent_ids"] == [consented.pk]
+
+
+def test_the_recipient_cannot_read_the_accounting(consented, lakeside_cm, client_health):
+    recipient = signed_in(HttpClient(), lakeside_cm)
+    assert recipient.get(f"/clients/{client_health.pk}/disclosures/").status_code == 404
+    answer = api_client(lakeside_cm).get(f"/api/v1/clients/{client_health.pk}/disclosures")
+    assert answer.status_code == 404

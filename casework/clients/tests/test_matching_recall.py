@@ -1,0 +1,88 @@
+"""Blocking and scoring for corrupted duplicates (issue 11), against brute-force references."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import combinations
+
+import numpy as np
+import pytest
+
+from casework.clients.matching import blocking, pipeline
+from casework.clients.matching.model import default_model
+from casework.clients.matching.records import Person
+from casework.clients.matching.table import FeatureTable
+
+
+def _pairs(table: FeatureTable, rules: tuple[str, ...]) -> set[tuple[int, int]]:
+    i, j = blocking.dedupe_pairs(table, rules)
+    return set(zip(i.tolist(), j.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("rule", sorted(blocking.RULE_MAX_BLOCK))
+@pytest.mark.parametrize("size", [blocking.SMALL_BLOCK, blocking.SMALL_BLOCK + 1])
+def test_rare_coincidence_rules_skip_big_blocks(rule, size):
+    people = [
+        Person(
+            id=str(k),
+            first_name="Ann",
+            last_name="Lee",
+            dob=dt.date(1950 + k, 1, 1),
+            street_number="1",
+            address_1="College Road",
+            postcode="12207",
+        )
+        for k in range(size)
+    ]
+    table = FeatureTable.from_people(people)
+    expected = set(combinations(range(size), 2)) if size <= blocking.SMALL_BLOCK else set()
+    assert _pairs(table, (rule,)) == expected
+    i, j = blocking.link_pairs(table, size // 2, (rule,))
+    found = set(zip(i.tolist(), j.tolist(), strict=True))
+    assert found == {(a, b) for a, b in expected if a < size // 2 <= b}
+    assert blocking.block_pairs(table, rule) == len(expected)
+
+
+def test_duplicates_with_a_replaced_birthday_or_an_unknown_one_are_compared():
+    people = [
+        Person(id="a", first_name="Bailee", last_name="Mccarthy", dob=dt.date(1923, 5, 20)),
+        Person(id="b", first_name="Bailee", last_name="Mccarthy", dob=dt.date(1988, 7, 21)),
+        Person(
+            id="c", first_name="Harriet", street_number="17", address_1="Reuther St", city="Moe"
+        ),
+        Person(
+            id="d",
+            first_name="Imogen",
+            last_name="Muehlberg",
+            street_number="17",
+            address_1="Reuther Street",
+            city="Moe",
+        ),
+    ]
+    assert _pairs(FeatureTable.from_people(people), blocking.PREDICTION_RULES) == {
+        (0, 1),
+        (2, 3),
+    }
+
+
+def _namesakes(first: str, last: str, copies: int, start: int) -> list[Person]:
+    return [
+        Person(id=f"{start + k}", first_name=first, last_name=last, dob=dt.date(1990, 1, 2))
+        for k in range(copies)
+    ]
+
+
+def test_sharing_a_rare_name_counts_for_more_than_sharing_a_common_one():
+    common = _namesakes("John", "Smith", 40, 0)
+    rare = _namesakes("Zebedee", "Quartermaine", 2, 100)
+    filler = [
+        Person(id=f"f{k}", first_name=f"N{k}", last_name=f"S{k}", dob=dt.date(1960, 1, 1))
+        for k in range(3000)
+    ]
+    table = FeatureTable.from_people([*common, *rare, *filler])
+    model = default_model()
+    assert model is not None
+    model = model.restricted(("first_name", "last_name", "dob"))
+    scores = pipeline.score_pairs(model, table, np.array([0, 40]), np.array([1, 41]))
+    plain = model.probability((0, 0, 0))
+    assert scores[1] > plain > scores[0]
