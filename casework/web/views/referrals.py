@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program
 from casework.clients.models import Enrollment
+from casework.core import exceptions as domain
 from casework.core.exceptions import StaleVersion
 from casework.referrals import services
 from casework.referrals.clocks import overdue_for
@@ -230,7 +231,7 @@ def referral_metrics(request: HttpRequest) -> HttpResponse:
         referring_program_id__in=access.supervised_program_ids
     )
     if not (access.admin_org_ids or access.supervised_program_ids):
-        raise PermissionDenied("Supervisors and organization admins see referral outcomes.")
+        raise domain.PermissionDenied("Supervisors and organization admins see referral outcomes.")
     referrals = Referral.objects.filter(scope)
     by = "organization" if request.GET.get("by") == "organization" else "service"
     rows = outcome_table(referrals, by=by)
@@ -248,10 +249,8 @@ def referral_metrics(request: HttpRequest) -> HttpResponse:
 def referral_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """A document sent with the referral, for either side (audited)."""
     referral = load_referral(request.user, pk)
-    try:
-        handle, name = services.attachment_open(
-            actor=request.user, referral=referral, attachment_id=attachment_id
-        )
-    except domain.NotFound:
-        raise Http404("No such attachment.") from None
+    # A missing attachment is a domain NotFound: the one error mapping answers 404.
+    handle, name = services.attachment_open(
+        actor=request.user, referral=referral, attachment_id=attachment_id
+    )
     return FileResponse(handle, as_attachment=True, filename=name)
