@@ -280,7 +280,7 @@ def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
         try:
             curation.service_update(actor=request.user, service=service, data=data)
         except ValidationError as error:
-            add_service_errors(form, error)  # type: ignore[arg-type]  # a ModelForm is a form
+            add_service_errors(form, error)
         else:
             messages.success(request, "Service saved and marked verified today.")
             return redirect("web:service_detail", pk=service.pk)
