@@ -68,8 +68,22 @@ WEB_AUDITED_READS = frozenset(
         "team_caseloads",
         "team_reassign",
         "worklist",
+        "attachment_download",
+        "client_attachments",
+        "goal_edit",
+        "plan_detail",
+        "plan_from_needs",
+        "plan_list",
+        "plan_print",
+        "plan_review",
+        "plan_section",
+        "referral_attachment",
+        "plan_sign",
     }
 )
+# Audited reads this inventory found writing no read row (other helpers' pages, found at the
+# last merge); their tests are strict xfails, so fixing one makes the suite say so.
+KNOWN_GAPS = frozenset({"client_attachments"})
 # Web pages that show no client data (or only to the caller about themselves).
 WEB_NO_CLIENT_DATA = frozenset(
     {
@@ -147,6 +161,17 @@ WEB_NO_CLIENT_DATA = frozenset(
         "service_verify",
         "task_complete",
         "task_create",
+        "goal_add",
+        "intervention_add",
+        "objective_add",
+        "plan_step",
+        "referral_metrics",
+        "workforce_development",
+        "workforce_development_staff",
+        "workforce_exam_prep",
+        "workforce_goal_complete",
+        "workforce_review",
+        "workforce_team",
     }
 )
 # The caller's own notifications: messages written to them by services (a title may name a
@@ -181,6 +206,9 @@ API_AUDITED_READS = frozenset(
         "/plans/{plan_id}/fhir",
         "/tasks/{task_id}",
         "/worklist",
+        "/referrals",
+        "/referrals/{referral_id}",
+        "/referrals/{referral_id}/fhir",
     }
     | _PART_READS
 )
@@ -203,5 +231,6 @@ API_NO_CLIENT_DATA = frozenset(
         "/instruments",
         "/instruments/{code}",
         "/instruments/{code}/fhir",
+        "/services",
     }
 )
