@@ -2,6 +2,13 @@
 
     python benchmarks/matching/intake.py --clients 100000 --incoming 1000 --database sqlite
     python benchmarks/matching/intake.py --clients 100000 --incoming 1000 --database postgres
+    python benchmarks/matching/intake.py --source pseudopeople --incoming-dataset ssa \
+        --base-seed 1 --incoming-seed 2 --incoming 1000
+    python benchmarks/matching/intake.py --source febrl
+
+``--source generator`` (the default) is the project's own generator, described next; the
+public-data sources (``pseudopeople``, ``febrl``: see ``public_data.py``, installed by
+``make bench-setup``) are searched twice, with the incoming date of birth and without it.
 
 Names + date of birth only (sex, phone, address and SSN blank on both sides). The database
 holds one client per synthetic person; of the incoming people a fifth are not on file
@@ -19,6 +26,7 @@ The database is a file under var/bench/ (SQLite) or the database ``casework_benc
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import statistics
@@ -50,10 +58,10 @@ BLANK: dict[str, Any] = {
 }
 
 
-def configure(database: str, clients: int) -> None:
+def configure(database: str, clients: int, slug: str = "") -> None:
     if database == "sqlite":
         (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{ROOT / 'var' / 'bench' / f'intake-{clients}.sqlite3'}"
+        url = f"sqlite:///{ROOT / 'var' / 'bench' / f'intake-{slug or clients}.sqlite3'}"
     else:
         subprocess.run(
             ["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_NAME],
@@ -69,7 +77,7 @@ def configure(database: str, clients: int) -> None:
     django.setup()
 
 
-def load(existing: list[Person], clients: int) -> int:
+def load(existing: list[Person], clients: int, name: str = "") -> int:
     """The benchmark organization holding ``existing``, loaded unless already complete.
 
     Plain rows through the demo loader's writer (``COPY`` on PostgreSQL, ``executemany``
@@ -84,7 +92,7 @@ def load(existing: list[Person], clients: int) -> int:
     from casework.clients.models import Client
 
     call_command("migrate", verbosity=0)
-    name = f"Matching benchmark {clients}"
+    name = name or f"Matching benchmark {clients}"
     org = Organization.objects.filter(name=name).first()
     if org is not None and Client.objects.filter(organization=org).count() == clients:
         return org.pk
@@ -115,7 +123,8 @@ def client_row(person: Person, client_id: int, org_id: int) -> dict[str, object]
         "family_name": family,
         "date_of_birth": person.dob,
         "sex": Sex.NOT_COLLECTED,
-        "middle_name": person.id,  # the synthetic id, to score the answers (not matched on)
+        # The truth key (the person, not the record), to score the answers; not matched on.
+        "middle_name": person.id.split("#")[0],
         **search_keys(given, family, ""),
     }
 
@@ -135,13 +144,19 @@ def analyze() -> None:
             cursor.execute("ANALYZE accounts_organization")
 
 
-def measure(scenario, org_id: int, clients: int) -> dict[str, float]:
-    """One pass over the arrivals: quality, and wall and CPU milliseconds per search."""
-    from casework.clients.matching.intake import find_candidates
+def measure(scenario, org_id: int, clients: int, misses: list | None = None) -> dict[str, float]:
+    """One pass over the arrivals: quality, and wall and CPU milliseconds per search.
+
+    A returning person counts as found when any record of theirs on file is in the top 5.
+    ``misses``, when given, collects the people not found with the top answer.
+    """
+    from casework.clients.intake_search import find_candidates
     from casework.clients.models import Client
 
     queryset = Client.objects.filter(organization_id=org_id, is_active=True)
-    original = dict(queryset.values_list("middle_name", "pk").iterator(chunk_size=20000))
+    original: dict[str, set[int]] = {}
+    for key, pk in queryset.values_list("middle_name", "pk").iterator(chunk_size=20000):
+        original.setdefault(key, set()).add(pk)
     wall, cpu, top5, alerts_new, returning, new = [], [], 0, 0, 0, 0
     for warm in scenario.incoming[:20]:
         find_candidates(warm, clients=queryset, population=clients)
@@ -156,7 +171,10 @@ def measure(scenario, org_id: int, clients: int) -> dict[str, float]:
             alerts_new += bool(found and found[0].possible_duplicate)
         else:
             returning += 1
-            top5 += original[truth] in {c.client_id for c in found[:5]}
+            hit = bool(original[truth] & {c.client_id for c in found[:5]})
+            top5 += hit
+            if not hit and misses is not None:
+                misses.append((person, sorted(original[truth]), found[:1]))
     return {
         "top5_hit_rate": round(top5 / returning, 4),
         "new_person_false_alert_rate": round(alerts_new / new, 4),
@@ -179,29 +197,95 @@ def percentiles(name: str, values: list[float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--incoming", type=int, default=1000)
+    parser.add_argument(
+        "--source", choices=("generator", "pseudopeople", "febrl"), default="generator"
+    )
+    parser.add_argument("--clients", type=int, default=100_000, help="Generator only.")
+    parser.add_argument("--incoming", type=int, default=1000, help="Arrivals (0: all).")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=3, help="Generator, or the sample's seed.")
+    parser.add_argument(
+        "--incoming-dataset", default="ssa", help="pseudopeople: ssa, wic+acs+cps..."
+    )
+    parser.add_argument("--base-seed", type=int, default=1, help="pseudopeople census noise.")
+    parser.add_argument("--incoming-seed", type=int, default=2, help="pseudopeople noise.")
     parser.add_argument("--runs", type=int, default=3, help="Passes; each prints a line.")
+    parser.add_argument("--show-misses", type=int, default=0, help="Print this many misses.")
     args = parser.parse_args()
-    configure(args.database, args.clients)
+    if args.source == "generator":
+        configure(args.database, args.clients)
+        scenario, label = generated(args), f"generator seed {args.seed}"
+        passes = {"with date of birth": scenario}
+    else:
+        scenario, label = public(args)
+        configure(args.database, len(scenario.existing), slug=_slug(label))
+        args.clients = len(scenario.existing)
+        no_dob = copy.copy(scenario)
+        no_dob.incoming = [replace(p, dob=None) for p in scenario.incoming]
+        passes = {"with date of birth": scenario, "names only": no_dob}
+    started = time.perf_counter()
+    org_id = load(scenario.existing, args.clients, name=f"Intake benchmark {_slug(label)}"[:150])
+    loaded = time.perf_counter() - started
+    analyze()
+    for kind, searched in passes.items():
+        runs = []
+        for run in range(1, args.runs + 1):
+            misses: list = []
+            runs.append(measure(searched, org_id, args.clients, misses))
+            extra = {"data": label, "searched": kind, "run": run, "load_seconds": round(loaded, 1)}
+            report(args, {**extra, **runs[-1]})
+        if args.runs > 1:
+            medians = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            report(
+                args, {"data": label, "searched": kind, "run": f"median of {args.runs}", **medians}
+            )
+        show_misses(misses[: args.show_misses])
+
+
+def generated(args: argparse.Namespace) -> Any:
     from casework.clients.matching.synth import intake_scenario
 
     scenario = intake_scenario(args.clients, args.incoming, seed=args.seed)
     scenario.existing = [replace(p, **BLANK) for p in scenario.existing]
     scenario.incoming = [replace(p, **BLANK) for p in scenario.incoming]
-    started = time.perf_counter()
-    org_id = load(scenario.existing, args.clients)
-    loaded = time.perf_counter() - started
-    analyze()
-    runs = []
-    for run in range(1, args.runs + 1):
-        runs.append(measure(scenario, org_id, args.clients))
-        report(args, {"run": run, "load_seconds": round(loaded, 1), **runs[-1]})
-    if args.runs > 1:
-        medians = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
-        report(args, {"run": f"median of {args.runs}", **medians})
+    return scenario
+
+
+def public(args: argparse.Namespace) -> tuple[Any, str]:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import public_data
+
+    if args.source == "febrl":
+        scenario = public_data.febrl_scenario(seed=args.seed)
+    else:
+        scenario = public_data.pseudopeople_scenario(
+            args.incoming_dataset,
+            base_seed=args.base_seed,
+            incoming_seed=args.incoming_seed,
+            sample=args.incoming,
+            sample_seed=args.seed,
+        )
+    return scenario, scenario.label
+
+
+def _slug(label: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in label.lower())[:80].strip("-")
+
+
+def show_misses(misses: list) -> None:
+    from casework.clients.models import Client
+
+    for person, truth, top in misses:
+        stored = list(
+            Client.objects.filter(pk__in=truth).values_list(
+                "given_name", "family_name", "date_of_birth"
+            )
+        )
+        print(
+            f"  MISS {person.first_name!r} {person.last_name!r} {person.dob}"
+            f" -> on file {stored}; top {top}",
+            file=sys.stderr,
+        )
 
 
 def report(args: argparse.Namespace, result: dict[str, object]) -> None:

@@ -3,7 +3,8 @@ added to the API by casework/api/urls.py."""
 
 from ninja import Router
 
-from casework.api import assessments
+from casework.api import assessments, plans
 
 router = Router(tags=["care"])
 router.add_router("", assessments.router)
+router.add_router("", plans.router)

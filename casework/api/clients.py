@@ -12,12 +12,11 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.disclosure import DisclosureNoticeOut
 from casework.api.intake import MatchOut, matches_out
@@ -29,9 +28,9 @@ from casework.api.types import (
     InputSchema,
     Name,
     PatchSchema,
+    Phone,
     PostalCode,
     State,
-    Text30,
     Text100,
     Text200,
     Text254,
@@ -113,7 +112,7 @@ class ClientCreateIn(InputSchema):
     preferred_name: Text100 = ""
     date_of_birth: date | None = None
     sex: Sex = Sex.NOT_COLLECTED
-    phone: Text30 = ""
+    phone: Phone = ""
     email: Text254 = ""
     address_line1: Text200 = ""
     address_line2: Text200 = ""
@@ -157,7 +156,7 @@ class ClientPatchIn(PatchSchema):
     preferred_name: Text100 | None = None
     date_of_birth: date | None = None
     sex: Sex | None = None
-    phone: Text30 | None = None
+    phone: Phone | None = None
     email: Text254 | None = None
     address_line1: Text200 | None = None
     address_line2: Text200 | None = None
@@ -168,10 +167,7 @@ class ClientPatchIn(PatchSchema):
 
 def _enrollment_filter(request: HttpRequest, filters: ClientFilters) -> Exists:
     """Clients with an enrollment matching the filters, in a program the caller may see."""
-    access = access_for(request.user)
-    enrollments = Enrollment.objects.filter(client_id=OuterRef("pk")).filter(
-        Q(program_id__in=access.program_ids) | Q(organization_id__in=access.org_wide_org_ids)
-    )
+    enrollments = Enrollment.objects.visible_to(request.user).filter(client_id=OuterRef("pk"))
     if filters.program is not None:
         enrollments = enrollments.filter(program_id=filters.program)
     if filters.status is not None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
-from casework.accounts.access import access_for
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
@@ -90,19 +88,9 @@ class CaseManagerIn(InputSchema):
     reason: Text500 = Field(description="Why; recorded in the audit trail.")
 
 
-def _program_scope(user: Any) -> Q:
-    access = access_for(user)
-    return Q(program_id__in=access.program_ids) | Q(organization_id__in=access.org_wide_org_ids)
-
-
 def _load(user: Any, enrollment_id: int, *, write: bool = False) -> Enrollment:
     enrollment = access_enrollment(user, enrollment_id, write=write)
-    access = access_for(user)
-    in_scope = (
-        enrollment.program_id in access.program_ids
-        or enrollment.organization_id in access.org_wide_org_ids
-    )
-    if not in_scope:
+    if not Enrollment.objects.visible_to(user).filter(pk=enrollment.pk).exists():
         record(
             actor=user,
             action=AuditAction.DENIED,
@@ -121,7 +109,8 @@ def enrollments_list(request: HttpRequest, filters: Query[EnrollmentFilters]) ->
     """Enrollments the caller may see, newest first. The clients shown are audited."""
     visible_clients = Client.objects.visible_to(request.user)
     enrollments = (
-        Enrollment.objects.filter(_program_scope(request.user), client__in=visible_clients)
+        Enrollment.objects.visible_to(request.user)
+        .filter(client__in=visible_clients)
         .select_related("client")
         .order_by("-start_date", "-pk")
     )

@@ -61,20 +61,14 @@ from casework.clients.permissions import (
     access_consent,
     access_enrollment,
     in_care_team,
+    require_whole_record,
 )
 from casework.clients.services import client_update, enrollment_transition
 from casework.core.exceptions import NotFound
 
 router = Router(tags=["client record"])
 
-FULL_BASES = frozenset({"program", "organization", "break_glass"})
 PAST_ONLY = frozenset({"date_of_birth", "information_date"})
-
-
-def _full_reader(client: Client) -> None:
-    """Consent, SSN and merge data are for the client's own staff, not consent recipients."""
-    if client.access_basis not in FULL_BASES:
-        raise NotFound("client")
 
 
 # --- Record parts -----------------------------------------------------------------------------
@@ -309,7 +303,7 @@ def ssn_set(
 def ssn_reveal(request: HttpRequest, client_id: Id) -> dict[str, str]:
     """The full SSN, for a deliberate request; audited as a reveal."""
     client = access_client(request.user, client_id, audit=False)
-    _full_reader(client)
+    require_whole_record(client)
     return {"ssn": consents.client_reveal_ssn(actor=request.user, client=client)}
 
 
@@ -437,7 +431,7 @@ def _consent_data(payload: ConsentTermsIn) -> dict[str, Any]:
 @router.get("/clients/{client_id}/consents", response=list[ConsentOut], summary="List consents")
 def consents_list(request: HttpRequest, client_id: Id) -> list[Consent]:
     client = access_client(request.user, client_id)
-    _full_reader(client)
+    require_whole_record(client)
     return list(client.consents.order_by("-effective_date", "-id"))
 
 
@@ -494,7 +488,7 @@ def consent_post_signed_form(
 def consent_signed_form(request: HttpRequest, consent_id: Id) -> FileResponse:
     """Only for staff who see the whole record; every download is an audited export."""
     consent = access_consent(request.user, consent_id)
-    _full_reader(consent.client)
+    require_whole_record(consent.client)
     handle, name = consents.signed_form_open(actor=request.user, consent=consent)
     return FileResponse(handle, as_attachment=True, filename=name)
 
@@ -515,7 +509,7 @@ def consent_event_outcome(request: HttpRequest, consent_id: Id, payload: EventOu
     """For a consent ending at an event Casework cannot observe: it happened (the consent
     ends now), or it has not (a later review date)."""
     consent = access_consent(request.user, consent_id, write=True)
-    _full_reader(consent.client)
+    require_whole_record(consent.client)
     return consent_events.consent_event_outcome(
         actor=request.user,
         consent=consent,

@@ -21,7 +21,7 @@ from casework.api.types import DOCUMENT_DOWNLOAD, Id, InputSchema
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.workforce import pathway, queries, services
-from casework.workforce.models import HoursKind
+from casework.workforce.models import ExamKind, ExamResult, HoursKind
 from casework.workforce.permissions import (
     access_certificate,
     access_hours_to_sign,
@@ -229,6 +229,29 @@ def ce_certificate(request: HttpRequest, entry_id: Id) -> FileResponse:
     entry = access_certificate(request.user, entry_id)
     handle, name, media_type = services.certificate_open(actor=request.user, entry=entry)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=media_type)
+
+
+class ExamIn(InputSchema):
+    kind: ExamKind
+    jurisdiction: str = Field("", max_length=2, description="State code of a state exam")
+    taken_on: date
+    passed: bool
+    score: str = Field("", max_length=20)
+
+
+@router.post(
+    "/workforce/me/exam-results",
+    response={201: dict[str, Any]},
+    summary="Record an exam result (verified later by an organization admin)",
+)
+def me_exam_create(request: HttpRequest, payload: ExamIn) -> Status:
+    entry = services.entry_create(
+        actor=_me(request), user=_me(request), model=ExamResult, data=payload.dict()
+    )
+    return Status(
+        201,
+        {"id": entry.pk, "kind": entry.kind, "passed": entry.passed, "verification": "unverified"},
+    )
 
 
 class HoursIn(InputSchema):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from casework.accounts.models import Program
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.clients.intake_check import import_duplicates_check
 from casework.clients.models import Client, ClientIdentifier, Sex, normalize_name
 from casework.clients.record_services import record_part_add
 from casework.clients.services import client_create
@@ -279,6 +280,8 @@ def import_commit(
     _mark_existing(plan.rows, program.organization_id)
     if plan.errors:
         raise ValidationError({"file": "The file repeats a person; nothing was imported."})
+    # One way in (issue 10): the intake search, as for every other way of adding a client.
+    import_duplicates_check(actor, [(row.line, row.data) for row in plan.to_create])
     created: list[int] = []
     for row in plan.to_create:
         client = client_create(actor=actor, program=program, data=row.data)

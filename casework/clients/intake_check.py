@@ -151,3 +151,45 @@ def _record_reason(actor: Any, client: Client, reason: str, flagged: list[Match]
         organization_id=client.organization_id,
         details={"reason": reason, "possible_duplicates": [m.client.pk for m in flagged]},
     )
+
+
+# At most this many lines are named in an import's refusal (the rest are counted).
+IMPORT_LINES_SHOWN = 20
+
+
+def import_duplicates_check(actor: Any, rows: list[tuple[int, Mapping[str, Any]]]) -> None:
+    """Refuse an import whose new people may already be on file (``ValidationError``).
+
+    ``rows`` are ``(line, client data)`` of the people an import would create. Each is
+    searched as intake would among the clients ``actor`` may see (one audited search row
+    for the whole file); a line with a flagged match stops the import, all or nothing,
+    with the lines to fix: match them by agency id or remove them.
+    """
+    from django.core.exceptions import ValidationError
+
+    problems, shown = [], []
+    for line, data in rows:
+        born = data.get("date_of_birth")
+        flagged = [
+            m
+            for m in matches_for(
+                actor,
+                given_name=str(data.get("given_name", "")),
+                family_name=str(data.get("family_name", "")),
+                date_of_birth=born if isinstance(born, date) else None,
+                phone=str(data.get("phone", "")),
+                k=3,
+            )
+            if m.possible_duplicate
+        ]
+        if flagged:
+            shown += [m.client for m in flagged]
+            names = ", ".join(f"{m.client.display_name} (client {m.client.pk})" for m in flagged)
+            problems.append(f"Line {line} may already be on file as {names}.")
+    if not problems:
+        return
+    client_list_record(actor=actor, clients=shown, query={"import_duplicate_check": "yes"})
+    more = len(problems) - IMPORT_LINES_SHOWN
+    tail = [f"And {more} more line(s)."] if more > 0 else []
+    advice = "Give those rows the existing record's agency id, or remove them."
+    raise ValidationError({"file": [*problems[:IMPORT_LINES_SHOWN], *tail, advice]})

@@ -8,15 +8,22 @@ One query collects candidates from small blocks, each read from one index and ca
   keystroke away with a similar name; born the same year with both names sounding alike;
 - always, whether or not a date was given, so that a client whose stored date is blank,
   wrong or copied from a relative is still found: the same full name (straight or swapped)
-  with any date; names sounding alike; the same family name with the same first initial,
-  a nickname of the first name, or a placeholder first name; a family or first name one
-  edit away (insert, delete, substitute or swap two neighbours: the exact neighbours of
-  the typed name are looked up in the name index, see decision 0055); one part of a
-  double family name.
+  with any date; and (with a date given, among clients whose stored date is blank or
+  marked approximate; without one, among all) names sounding alike; the same family name
+  with the same first initial, a nickname of the first name, or a placeholder first name;
+  a family or first name one edit away (insert, delete, substitute or swap two
+  neighbours: the exact neighbours of the typed name are looked up in the name index, see
+  decision 0055); one part of a double family name.
 
-Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Doe": ``data/
-placeholder_names.txt``) are treated as missing on both sides, and a family name cut to
-one letter is not compared. A candidate is never flagged "possible duplicate" when both
+Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Last Name": ``data/
+placeholder_names.csv``, per field: "Goh" is a placeholder first name in survey data but a
+real family name) are treated as missing on both sides, and a family name cut to one
+letter is not compared; a person with one usable name is searched by that name (and the
+family initial, when one was typed). The list joins the placeholder names the U.S. Census
+Bureau's Person Validation System meets in survey responses (NORC's report, as quoted by
+the pseudopeople package, 2023), without the ones that are common real family names
+("Son", "Man", "House", "Parent"), and the placeholders of intake practice ("Baby Girl",
+"FNU", "Refused"). A candidate is never flagged "possible duplicate" when both
 dates of birth are known and disagree outright: the name alone then proves nothing (a
 relative, a namesake), nor when both names are compared and differ outright (a shared
 birthday is not one person, however small the caseload that sets the prior). Each
@@ -29,6 +36,7 @@ caller's (``casework.intake.candidates``, the API, the import).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 import string
@@ -65,7 +73,7 @@ if TYPE_CHECKING:
 
     from casework.clients.models import Client
 
-PLACEHOLDERS_FILE = Path(__file__).parent / "data" / "placeholder_names.txt"
+PLACEHOLDERS_FILE = Path(__file__).parent / "data" / "placeholder_names.csv"
 # HMIS 3.03.2 "partial or approximate" (DataQuality.PARTIAL): the stored date is a guess.
 APPROXIMATE_DOB = 2
 DATES_DIFFER = DOB.levels.index("different")
@@ -86,6 +94,9 @@ SOUNDS_ALIKE = "names sound alike"
 SAME_INITIAL = "same last name and first initial"
 NICKNAME = "first name is a nickname"
 PLACEHOLDER = "same last name, first name not known"
+PLACEHOLDER_LAST = "same first name, last name not known"
+LAST_INITIAL = "same first name and last initial"
+SAME_FIRST = "same first name"
 LAST_TYPO = "last name one letter off"
 FIRST_TYPO = "first name one letter off"
 NAME_PART = "part of a double last name"
@@ -105,17 +116,19 @@ class Candidate:
 
 
 @cache
-def placeholder_names() -> frozenset[str]:
-    """The placeholder words and phrases of ``data/placeholder_names.txt`` (normalized)."""
-    lines = PLACEHOLDERS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        " ".join(line.split()) for line in lines if line.strip() and not line.startswith("#")
-    )
+def placeholder_names(field: str) -> frozenset[str]:
+    """Placeholder names of ``data/placeholder_names.csv`` for ``field`` ("first", "last")."""
+    with PLACEHOLDERS_FILE.open(encoding="utf-8", newline="") as handle:
+        return frozenset(
+            " ".join(row["name"].split())
+            for row in csv.DictReader(handle)
+            if row["field"] in (field, "any")
+        )
 
 
-def is_placeholder(normalized: str) -> bool:
-    """Whether a normalized name is only placeholder words ("baby boy", "ms", "unknown")."""
-    words = placeholder_names()
+def is_placeholder(normalized: str, field: str) -> bool:
+    """Whether a normalized name is only placeholder words ("baby girl", "ms", "unknown")."""
+    words = placeholder_names(field)
     parts = normalized.split()
     return bool(parts) and (normalized in words or all(part in words for part in parts))
 
@@ -134,10 +147,10 @@ def usable_names(found: Features, whose: str) -> tuple[Features, list[str]]:
     ``whose`` starts the note saying so ("stored", "entered").
     """
     notes = []
-    if found.first and is_placeholder(found.first):
+    if found.first and is_placeholder(found.first, "first"):
         notes.append(f'{whose} first name "{found.first.title()}" is a placeholder, not compared')
         found = _without_first(found)
-    if found.last and (is_placeholder(found.last) or len(found.last) == 1):
+    if found.last and (is_placeholder(found.last, "last") or len(found.last) == 1):
         kind = "an initial only" if len(found.last) == 1 else "a placeholder"
         notes.append(f'{whose} last name "{found.last.title()}" is {kind}, not compared')
         found = _without_last(found)
@@ -215,11 +228,15 @@ def date_branches(
     return branches + [_branch(SAME_YEAR, pair, year) for pair in _sound_pairs(person)]
 
 
-def name_branches(person: Features) -> list[Branch]:
-    """Branches on the names alone, any date of birth (see the module docstring)."""
+def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
+    """Branches on the names alone, any date of birth (see the module docstring).
+
+    ``last_initial`` is the entered family name when it was cut to one letter (and so
+    removed from ``person``).
+    """
     first, last = person.first, person.last
     if not last:
-        return []
+        return _one_name_branches(first, last_initial)
     if not first:
         return [_branch(SAME_LAST, _eq("family_name_key", last))]
     orders = sorted({(first, last), (last, first)})
@@ -236,12 +253,21 @@ def name_branches(person: Features) -> list[Branch]:
         branches.append(
             _branch(NICKNAME, _eq("family_name_key", last), _in("given_name_key", nicknames))
         )
-    branches.append(
-        _branch(
-            PLACEHOLDER, _eq("family_name_key", last), _in("given_name_key", placeholder_names())
-        )
-    )
+    unknown = _in("given_name_key", placeholder_names("first"))
+    branches.append(_branch(PLACEHOLDER, _eq("family_name_key", last), unknown))
+    no_last = _in("family_name_key", placeholder_names("last") | {last[0]})
+    branches.append(_branch(PLACEHOLDER_LAST, _eq("given_name_key", first), no_last))
     return branches + _typo_branches(first, last) + _part_branches(person)
+
+
+def _one_name_branches(first: str, last_initial: str) -> list[Branch]:
+    """Only a first name (the family name blank, a placeholder or an initial)."""
+    if not first:
+        return []
+    if last_initial:
+        initial = _prefix("family_name_key", last_initial)
+        return [_branch(LAST_INITIAL, _eq("given_name_key", first), initial)]
+    return [_branch(SAME_FIRST, _eq("given_name_key", first))]
 
 
 def _typo_branches(first: str, last: str) -> list[Branch]:
@@ -268,12 +294,25 @@ def _part_branches(person: Features) -> list[Branch]:
     return [_branch(NAME_PART, _prefix("family_name_key", person.last + " "), initial)]
 
 
-def branches_for(person: Features, date: Callable[[dt.date], object]) -> list[Branch]:
-    """Every branch for an incoming person (already stripped of placeholder names)."""
-    branches = name_branches(person)
-    if person.dob_ymd is not None:
-        branches = date_branches(person, dt.date(*person.dob_ymd), date) + branches
-    return branches
+def branches_for(
+    person: Features, date: Callable[[dt.date], object], last_initial: str = ""
+) -> list[Branch]:
+    """Every branch for an incoming person (already stripped of placeholder names).
+
+    With a birth date, the name branches other than the same full name look only at
+    clients whose stored date cannot be trusted (blank, or marked approximate): the others
+    are reached by the date branches, and leaving them out keeps a common name from adding
+    hundreds of candidates to rank.
+    """
+    branches = name_branches(person, last_initial)
+    if person.dob_ymd is None:
+        return branches
+    unknown_date = ("(date_of_birth IS NULL OR dob_data_quality = %s)", [APPROXIMATE_DOB])
+    branches = [
+        branch if branch[0] == SAME_NAME else _branch(branch[0], branch[1:], unknown_date)
+        for branch in branches
+    ]
+    return date_branches(person, dt.date(*person.dob_ymd), date) + branches
 
 
 def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int, list[str]]:
@@ -317,11 +356,16 @@ def find_candidates(
     how many clients it holds (the prior odds; a cached count is fine).
     """
     model = model or default_model()
-    query, _ = usable_names(features(person), "entered")
-    if model is None or not (query.last or query.dob_ymd):
+    entered = features(person)
+    query, _ = usable_names(entered, "entered")
+    if model is None or not (query.first or query.last or query.dob_ymd):
         return []
     connection = connections[clients.db]
-    found = _found_by(branches_for(query, connection.ops.adapt_datefield_value), clients)
+    initial = entered.last if len(entered.last) == 1 else ""
+    branches = branches_for(query, connection.ops.adapt_datefield_value, initial)
+    if not branches:
+        return []
+    found = _found_by(branches, clients)
     if not found:
         return []
     rows = clients.filter(pk__in=list(found)).order_by()

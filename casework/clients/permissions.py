@@ -6,7 +6,7 @@ the attempt is audited. A client the user may see but not change (an auditor) gi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -258,6 +258,21 @@ def access_consent(user: Any, consent_id: object, *, write: bool = False) -> Con
 
 
 STAFF_BASES = frozenset({"program", "organization"})
+# Bases that open the whole record (consent, SSN, history, who accessed it): the client's
+# own staff and an open emergency access, never a consent recipient.
+WHOLE_RECORD_BASES = frozenset({"program", "organization", "break_glass"})
+
+
+def reads_whole_record(client: Client) -> bool:
+    """Whether the gate-loaded ``client`` was reached on a basis that opens the whole record."""
+    return getattr(client, "access_basis", "none") in WHOLE_RECORD_BASES
+
+
+def require_whole_record(client: Client) -> None:
+    """Refuse pages and operations about the whole record to a consent recipient, with the
+    same :class:`NotFound` as a hidden client (they must not learn that such parts exist)."""
+    if not reads_whole_record(client):
+        raise NotFound("client")
 
 
 def check_can_take_in(user: Any, client: Client) -> None:
@@ -276,12 +291,17 @@ def check_can_take_in(user: Any, client: Client) -> None:
 
 # Keys under which an address can sit in audit changes or a merge's pre-merge snapshot.
 _AUDIT_ADDRESS_KEYS = frozenset(Client.ADDRESS_FIELDS) | {"line1", "line2", "county"}
-HIDDEN = "[hidden: confidential address]"
+HIDDEN = "[confidential]"
 
 
-def redact_audit_addresses(user: Any, events: list[Any]) -> None:
+def redact_audit_addresses(user: Any, events: Sequence[Any]) -> None:
     """Hide address values in audit rows about confidential-address clients from readers
-    outside the care team (org admins and auditors included), as the pages do."""
+    outside the care team (org admins and auditors included), as the pages do.
+
+    The one function for every delivery of audit changes (audit trail, export, API,
+    a client's "What changed"): address keys are masked, and every value of a change to
+    an address row of the record. Works on the instances, before anything renders them.
+    """
     client_ids = {e.client_id for e in events if e.client_id}
     if not client_ids:
         return
@@ -294,8 +314,9 @@ def redact_audit_addresses(user: Any, events: list[Any]) -> None:
     for event in events:
         if event.client_id not in hidden:
             continue
+        whole_row = event.target_type == "clientaddress"
         event.changes = {
-            key: [HIDDEN, HIDDEN] if key in _AUDIT_ADDRESS_KEYS else value
+            key: [HIDDEN, HIDDEN] if whole_row or key in _AUDIT_ADDRESS_KEYS else value
             for key, value in (event.changes or {}).items()
         }
         pre = (event.details or {}).get("pre_merge")

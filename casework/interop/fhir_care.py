@@ -150,3 +150,94 @@ def questionnaire_response(assessment: Assessment, *, patient_ref: str) -> dict[
         "authored": assessment.created_at.isoformat(),
         "item": items,
     }
+
+
+# --- Service plans ----------------------------------------------------------------------------
+
+# Our goal statuses -> R4 GoalLifecycleStatus (required binding).
+GOAL_LIFECYCLE = {
+    "proposed": "proposed",
+    "active": "active",
+    "on_hold": "on-hold",
+    "achieved": "completed",
+    "not_achieved": "completed",
+    "cancelled": "cancelled",
+}
+# Review progress ratings -> Goal.achievementStatus codes (goal-achievement code system).
+ACHIEVEMENT = {
+    "achieved": "achieved",
+    "good": "improving",
+    "some": "improving",
+    "no_progress": "no-progress",
+    "worse": "worsening",
+}
+ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+PRIORITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-priority"
+PRIORITY = {"high": "high-priority", "medium": "medium-priority", "low": "low-priority"}
+
+
+def _goal(goal: Any, patient_ref: str) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Goal",
+        "id": f"goal-{goal.key}",
+        "lifecycleStatus": GOAL_LIFECYCLE[goal.status],
+        "description": {"text": goal.measurable or goal.client_words or "Goal to be agreed"},
+        "subject": {"reference": patient_ref},
+        "priority": {"coding": [{"system": PRIORITY_SYSTEM, "code": PRIORITY[goal.priority]}]},
+    }
+    if goal.status == "not_achieved":
+        resource["achievementStatus"] = {
+            "coding": [{"system": ACHIEVEMENT_SYSTEM, "code": "not-achieved"}]
+        }
+    elif goal.progress in ACHIEVEMENT:
+        resource["achievementStatus"] = {
+            "coding": [{"system": ACHIEVEMENT_SYSTEM, "code": ACHIEVEMENT[goal.progress]}]
+        }
+    if goal.target_date:
+        resource["target"] = [{"dueDate": goal.target_date.isoformat()}]
+    if goal.client_words:
+        resource["note"] = [{"text": f"In the client's words: {goal.client_words}"}]
+    return resource
+
+
+def _activity(intervention: Any, goal: Any, active: bool) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "status": "in-progress" if active else "not-started",
+        "description": intervention.what,
+        "goal": [{"reference": f"#goal-{goal.key}"}],
+        "performer": [
+            {"display": intervention.responsible_name or intervention.get_responsible_display()}
+        ],
+    }
+    if intervention.frequency:
+        detail["scheduledString"] = intervention.frequency
+    return {"detail": detail}
+
+
+def care_plan(plan: Any, version: Any, *, patient_ref: str) -> dict[str, Any]:
+    """A plan version as an R4 CarePlan with its goals contained; status is a RequestStatus
+    code: draft until signed, active while the enrollment is open, completed after."""
+    if not version.is_locked:
+        status = "draft"
+    elif plan.enrollment.end_date is not None:
+        status = "completed"
+    else:
+        status = "active"
+    goals = list(version.goals.prefetch_related("interventions"))
+    resource: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": f"plan-{plan.pk}-v{version.number}",
+        "status": status,
+        "intent": "plan",
+        "title": f"Service plan, version {version.number}",
+        "subject": {"reference": patient_ref},
+        "created": version.created_at.isoformat(),
+        "contained": [_goal(g, patient_ref) for g in goals],
+        "goal": [{"reference": f"#goal-{g.key}"} for g in goals],
+        "activity": [
+            _activity(i, g, status == "active") for g in goals for i in g.interventions.all()
+        ],
+    }
+    if version.review_due:
+        resource["period"] = {"end": version.review_due.isoformat()}
+    return {k: v for k, v in resource.items() if v != []}

@@ -152,9 +152,13 @@ def _instance(table: str, data: dict[str, Any]) -> models.Model:
 def import_path(path: Path, *, actor: Any = None, progress: Progress | None = None) -> Result:
     """Import an HSDS dataset. Writes nothing unless every row passes every check."""
     dataset = read(path)
+    if progress:
+        progress(20)
     merged = _merged(dataset)
     warnings: list[Problem] = []
     problems = dataset.problems + _check(merged, warnings)
+    if progress:
+        progress(50)  # the writing below is one transaction: others see it only at the end
     if problems:
         return Result(problems=problems, warnings=warnings)
     counts = {table: len(rows) for table, rows in merged.items()}
@@ -171,7 +175,7 @@ def import_path(path: Path, *, actor: Any = None, progress: Progress | None = No
                 )
                 done += len(batch)
                 if progress:
-                    progress(min(99, done * 100 // total))
+                    progress(min(99, 50 + done * 50 // total))
         record(
             actor=actor,
             action=AuditAction.CREATE,

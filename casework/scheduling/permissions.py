@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Q
 
 from casework.accounts.access import access_for
+from casework.audit.models import AuditAction
+from casework.audit.services import record
 from casework.clients.permissions import access_client
 from casework.core.exceptions import NotFound, PermissionDenied
 from casework.scheduling.models import Appointment, Task, TaskQuerySet
@@ -26,8 +28,22 @@ def _pk(value: object, what: str) -> int:
         raise NotFound(what) from None
 
 
-def access_task(user: Any, task_id: object, *, write: bool = False) -> Task:
-    """A task the user may see (and, with ``write``, change); NotFound when hidden or missing."""
+def _viewed(user: Any, kind: str, target: Task | Appointment) -> None:
+    record(
+        actor=user,
+        action=AuditAction.VIEW,
+        target_type=kind,
+        target_id=target.pk,
+        client_id=target.client_id,
+        organization_id=target.organization_id,
+    )
+
+
+def access_task(user: Any, task_id: object, *, write: bool = False, audit: bool = True) -> Task:
+    """A task the user may see (and, with ``write``, change); NotFound when hidden or missing.
+
+    Reads are audited as a view of the task unless ``audit=False``.
+    """
     pk = _pk(task_id, "task")
     task = Task.objects.select_related("client", "assignee", "program").filter(pk=pk).first()
     if task is None:
@@ -35,6 +51,8 @@ def access_task(user: Any, task_id: object, *, write: bool = False) -> Task:
     if task.client_id is None:
         if user.pk not in (task.assignee_id, task.created_by_id):
             raise NotFound("task")
+        if audit:
+            _viewed(user, "task", task)
         return task
     client = access_client(user, task.client_id, audit=False)
     if client.access_basis not in STAFF_BASES:
@@ -46,6 +64,8 @@ def access_task(user: Any, task_id: object, *, write: bool = False) -> Task:
         or (task.program_id and access.can_write_in_program(task.program_id))
     ):
         raise PermissionDenied("You can see this task but not change it.")
+    if audit:
+        _viewed(user, "task", task)
     return task
 
 
@@ -60,7 +80,9 @@ def tasks_visible_to(user: Any) -> TaskQuerySet:
     )
 
 
-def access_appointment(user: Any, appointment_id: object, *, write: bool = False) -> Appointment:
+def access_appointment(
+    user: Any, appointment_id: object, *, write: bool = False, audit: bool = True
+) -> Appointment:
     """An appointment of a client the user's staff role reaches; NotFound when hidden."""
     pk = _pk(appointment_id, "appointment")
     appointment = Appointment.objects.select_related("worker", "program").filter(pk=pk).first()
@@ -75,4 +97,6 @@ def access_appointment(user: Any, appointment_id: object, *, write: bool = False
         or access_for(user).can_write_in_program(appointment.program_id)
     ):
         raise PermissionDenied("You can see this appointment but not change it.")
+    if audit:
+        _viewed(user, "appointment", appointment)
     return appointment

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from casework.accounts.models import Program
+from casework.accounts.models import Program, User
+from casework.caseload.models import CrisisKind, Severity
 from casework.casenotes.models import TEMPLATES, CaseNote, NoteContactMethod, NoteType
 from casework.clients.models import ConsentCategory
+from casework.scheduling.models import AppointmentMode, Priority
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -58,7 +60,20 @@ class NoteForm(forms.Form):
         help_text="Decides who outside the program may read it under a consent.",
     )
 
-    def __init__(self, *args: Any, note: CaseNote, **kwargs: Any) -> None:
+    goal_ids = forms.MultipleChoiceField(
+        label="Goals addressed",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The service-plan goals this contact worked on.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        note: CaseNote,
+        plan_goals: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -71,8 +86,14 @@ class NoteForm(forms.Form):
                 "category": note.category,
             },
         )
+        kwargs["initial"].setdefault("goal_ids", [str(g) for g in note.goal_ids])
         super().__init__(*args, **kwargs)
         self.note_type = note.note_type
+        goals = self.fields["goal_ids"]
+        assert isinstance(goals, forms.MultipleChoiceField)
+        goals.choices = [(str(pk), text) for pk, text in (plan_goals or [])]
+        if not plan_goals:
+            goals.widget = forms.MultipleHiddenInput()
         for key, heading, prompt in TEMPLATES[note.note_type]:
             self.fields[f"section_{key}"] = forms.CharField(
                 label=heading,
@@ -96,6 +117,7 @@ class NoteForm(forms.Form):
             "travel_minutes": data.get("travel_minutes") or 0,
             "location": data.get("location", ""),
             "category": data["category"],
+            "goal_ids": [int(g) for g in data.get("goal_ids") or []],
             "sections": {
                 key: data.get(f"section_{key}", "")
                 for key, _h, _p in TEMPLATES[self.note_type]
@@ -115,3 +137,160 @@ class AddendumForm(forms.Form):
 
 class NoteSearchForm(forms.Form):
     q = forms.CharField(label="Search this client's notes", max_length=200, required=False)
+
+
+REMINDER_CHOICES = [
+    ("10080", "1 week before"),
+    ("1440", "1 day before"),
+    ("60", "1 hour before"),
+    ("15", "15 minutes before"),
+]
+REPEAT_CHOICES = [
+    ("", "Does not repeat"),
+    ("FREQ=DAILY", "Every day"),
+    ("FREQ=WEEKLY", "Every week"),
+    ("FREQ=WEEKLY;INTERVAL=2", "Every two weeks"),
+    ("FREQ=MONTHLY", "Every month"),
+]
+
+
+class TaskForm(forms.Form):
+    """A task's fields; the checklist is one item per line."""
+
+    title = forms.CharField(label="What needs doing", max_length=200)
+    due_at = forms.DateTimeField(label="Due", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    priority = forms.TypedChoiceField(
+        label="Priority", coerce=int, choices=Priority.choices, initial=Priority.NORMAL
+    )
+    assignee = forms.ModelChoiceField(
+        label="Assigned to", queryset=User.objects.none(), empty_label=None
+    )
+    recurrence = forms.ChoiceField(label="Repeats", choices=REPEAT_CHOICES, required=False)
+    reminders = forms.MultipleChoiceField(
+        label="Remind me",
+        choices=REMINDER_CHOICES,
+        required=False,
+        initial=["1440", "60"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="In Casework and by email (the email names no client).",
+    )
+    checklist = forms.CharField(
+        label="Checklist",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One step per line.",
+    )
+    details = forms.CharField(
+        label="Details", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, assignees: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = assignees if assignees is not None else User.objects.none()
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        lines = [line.strip() for line in data.get("checklist", "").splitlines()]
+        return {
+            "priority": data["priority"],
+            "recurrence": data.get("recurrence", ""),
+            "reminder_minutes": [int(m) for m in data.get("reminders", [])],
+            "checklist": [{"text": line, "done": False} for line in lines if line],
+            "details": data.get("details", ""),
+        }
+
+
+class CrisisForm(forms.Form):
+    """The crisis report: four answers, all on one screen."""
+
+    kind = forms.ChoiceField(
+        label="What kind of crisis", choices=CrisisKind.choices, widget=forms.RadioSelect
+    )
+    severity = forms.TypedChoiceField(
+        label="How severe", coerce=int, choices=Severity.choices, widget=forms.RadioSelect
+    )
+    what_happened = forms.CharField(
+        label="What happened", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    actions_taken = forms.CharField(
+        label="Actions taken so far",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    program = forms.ModelChoiceField(
+        label="Program", queryset=Program.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, programs: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programs if programs is not None else Program.objects.none()
+        if programs is not None and len(programs) == 1:
+            field.initial = programs[0].pk
+            field.widget = forms.HiddenInput()
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="How it was resolved", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AppointmentForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label="Starts", widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=5, max_value=720, initial=60
+    )
+    mode = forms.ChoiceField(label="How", choices=AppointmentMode.choices)
+    place = forms.CharField(label="Place", max_length=200, required=False)
+    purpose = forms.CharField(label="Purpose", max_length=200, required=False)
+    provider = forms.CharField(
+        label="Outside provider", max_length=200, required=False, help_text="If one attends."
+    )
+    worker = forms.ModelChoiceField(label="With", queryset=User.objects.none(), empty_label=None)
+    program = forms.ModelChoiceField(
+        label="Program", queryset=Program.objects.none(), empty_label=None
+    )
+    book_anyway = forms.BooleanField(
+        label="Book it even though it overlaps", required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(
+        self, *args: Any, programs: Any = None, workers: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, rows, model in (("program", programs, Program), ("worker", workers, User)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = rows if rows is not None else model.objects.none()
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            k: data[k]
+            for k in ("starts_at", "duration_minutes", "mode", "place", "purpose", "provider")
+        }
+
+
+class ReassignForm(forms.Form):
+    """A supervisor's bulk move: the chosen clients' enrollments or tasks to one worker."""
+
+    what = forms.ChoiceField(
+        choices=[("clients", "Clients"), ("tasks", "Open tasks")], widget=forms.HiddenInput
+    )
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    to = forms.ModelChoiceField(label="Reassign to", queryset=User.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, choices: Any = (), workers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = list(choices)  # type: ignore[attr-defined]  # a choice field
+        field = self.fields["to"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = workers if workers is not None else User.objects.none()

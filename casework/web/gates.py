@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
 from casework.accounts.access import access_for
 from casework.accounts.models import User
 from casework.clients.models import Client
 from casework.clients.permissions import access_client
-from casework.core import exceptions as domain
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -21,13 +20,12 @@ def signed_in_user(request: HttpRequest) -> User:
     return user
 
 
-def load_client(user: Any, client_id: object, *, write: bool = False, audit: bool = True) -> Client:
-    try:
-        return access_client(user, client_id, write=write, audit=audit)
-    except domain.NotFound:
-        raise Http404("No such client.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+def load_client(
+    user: Any, client_id: object, *, write: bool = False, audit: bool = True, page: str = ""
+) -> Client:
+    """``access_client`` for a page; its ``NotFound``/``PermissionDenied`` become the 404/403
+    pages in one place (``casework.web.middleware``), like every other gate's."""
+    return access_client(user, client_id, write=write, audit=audit, page=page)
 
 
 def audit_org_ids(user: Any) -> frozenset[int]:

@@ -13,6 +13,7 @@ from casework.workforce.models import (
     ContinuingEducation,
     Degree,
     Education,
+    ExamResult,
     Licence,
     LicenceKind,
     Position,
@@ -48,6 +49,14 @@ class CertificationForm(forms.ModelForm):
         model = Certification
         fields = list(EDITABLE[Certification])
         widgets = {"issued_on": DATE, "expires_on": DATE}
+
+
+class ExamResultForm(forms.ModelForm):
+    class Meta:
+        model = ExamResult
+        fields = list(EDITABLE[ExamResult])
+        widgets = {"taken_on": DATE}
+        labels = {"kind": "Exam", "passed": "Passed", "jurisdiction": "State (state exams)"}
 
 
 class PositionForm(forms.ModelForm):

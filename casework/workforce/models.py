@@ -315,6 +315,18 @@ class ExamResult(Verifiable):
         place = f" ({self.jurisdiction})" if self.jurisdiction else ""
         return f"{self.get_kind_display()}{place}, {'passed' if self.passed else 'not passed'}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.taken_on and self.taken_on > timezone.localdate():
+            errors["taken_on"] = "An exam result cannot be dated in the future."
+        state_exam = self.kind in (ExamKind.STATE_LAW_ETHICS, ExamKind.STATE_JURISPRUDENCE)
+        if state_exam and not self.jurisdiction:
+            errors["jurisdiction"] = "Name the state whose exam this was."
+        if errors:
+            raise ValidationError(errors)
+
 
 class Position(TimeStampedModel):
     """A job or placement: counted by the experience requirements of the credential rules."""
@@ -592,3 +604,14 @@ class CredentialException(TimeStampedModel):
 
     def covers(self, day: date) -> bool:
         return self.revoked_at is None and self.starts_on <= day <= self.ends_on
+
+
+# Staff development lives in its own module (this one would pass 800 lines); importing it
+# here registers its models in the workforce app.
+from casework.workforce.development.models import (  # noqa: E402, F401
+    CompetencyFramework,
+    CompetencyRating,
+    CompetencyReview,
+    DevelopmentGoal,
+    StudyEntry,
+)

@@ -133,15 +133,18 @@ def access_certificate(actor: Any, entry_id: object) -> Any:
 
 
 def access_credential(actor: Any, kind: str, credential_id: object) -> Any:
-    """A licence or certification of a staff member ``actor`` may read, else NotFound."""
-    from casework.workforce.models import Certification, Licence
+    """A licence, certification or exam result of a staff member ``actor`` may read, else
+    NotFound."""
+    from casework.workforce.models import Certification, ExamResult, Licence
 
     visible = staff_visible_to(actor)
-    found: Licence | Certification | None = None
+    found: Licence | Certification | ExamResult | None = None
     if kind == "licence":
         found = Licence.objects.filter(pk=_pk(credential_id), user__in=visible).first()
     elif kind == "certification":
         found = Certification.objects.filter(pk=_pk(credential_id), user__in=visible).first()
+    elif kind == "exam":
+        found = ExamResult.objects.filter(pk=_pk(credential_id), user__in=visible).first()
     if found is None:
         raise NotFound("No such credential.")
     return found

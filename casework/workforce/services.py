@@ -32,6 +32,7 @@ from casework.workforce.models import (
     CredentialException,
     CredentialRequirement,
     Education,
+    ExamResult,
     Licence,
     Position,
     Practicum,
@@ -68,6 +69,7 @@ EDITABLE: dict[type[models.Model], tuple[str, ...]] = {
         "supervisor_credentials",
     ),
     ContinuingEducation: ("provider", "course", "completed_on", "hours", "category"),
+    ExamResult: ("kind", "jurisdiction", "taken_on", "passed", "score"),
     Practicum: (
         "school",
         "placement_site",
@@ -111,7 +113,7 @@ def entry_create(
     values = dict(data)
     if model is Education and not values.get("level") and values.get("degree") in DEGREE_FACTS:
         values["level"] = DEGREE_FACTS[values["degree"]][0]
-    if model is Licence:
+    if model in (Licence, ExamResult):
         values["jurisdiction"] = str(values.get("jurisdiction", "")).upper()
     entry = model(user=user, **values)
     entry.full_clean()
@@ -136,7 +138,8 @@ def entry_update(*, actor: Any, entry: Any, data: Mapping[str, Any]) -> Any:
     changes = diff(before, snapshot(entry, fields))
     if not changes:
         return entry
-    if isinstance(entry, Licence | Certification) and entry.verification != Verification.UNVERIFIED:
+    verifiable = isinstance(entry, Licence | Certification | ExamResult)
+    if verifiable and entry.verification != Verification.UNVERIFIED:
         changes["verification"] = [entry.verification, Verification.UNVERIFIED]
         entry.verification, entry.verified_by, entry.verified_at = (
             Verification.UNVERIFIED,
@@ -152,9 +155,10 @@ def entry_update(*, actor: Any, entry: Any, data: Mapping[str, Any]) -> Any:
 
 @transaction.atomic
 def credential_verify(
-    *, actor: Any, credential: Licence | Certification, outcome: str, method: str
-) -> Licence | Certification:
-    """An org admin records who verified a licence or certification, how and when."""
+    *, actor: Any, credential: Licence | Certification | ExamResult, outcome: str, method: str
+) -> Licence | Certification | ExamResult:
+    """An org admin records who verified a licence, certification or exam result, how and
+    when."""
     if not permissions.can_verify(actor, credential.user):
         raise PermissionDenied("Only an organization admin can verify a colleague's credential.")
     if outcome not in (Verification.VERIFIED, Verification.REJECTED):

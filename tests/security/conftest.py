@@ -36,6 +36,7 @@ from casework.clients.models import (
 from casework.conftest import make_user
 from casework.notifications.models import Notification
 from casework.notifications.services import notify
+from casework.referrals.models import Attachment
 
 # The suite's personas (casework/conftest.py only applies under casework/): registered as
 # this module's globals so pytest finds them, without rebinding names a fixture asks for.
@@ -87,11 +88,63 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def referral_id(self) -> int:
+        """A referral of the client to a partner's service (made on first use)."""
+        if "referral_id" not in self.extra:
+            self.extra["referral_id"] = _referral(self.client, self.owner, self.program)
+            attachment = Attachment.objects.get(referral_id=self.extra["referral_id"])
+            self.extra["referral_attachment_id"] = attachment.pk
+        return int(self.extra["referral_id"])
+
+    @property
+    def hsds_import_token(self) -> str:
+        """A finished directory import started by the agency's org admin."""
+        from casework.resources.models import ImportRun
+
+        admin = User.objects.get(email="admin@example.org")
+        run, _ = ImportRun.objects.get_or_create(
+            token="world-hsds-import", defaults={"started_by": admin, "file_name": "dir.zip"}
+        )
+        return run.token
+
+    @property
     def import_token(self) -> str:
         """A previewed CSV import by ``importer`` (made on first use: it is slow)."""
         if "import_token" not in self.extra:
             self.extra["import_token"] = _import_token(self.importer, self.program)
         return str(self.extra["import_token"])
+
+    # Staff development (issue 12): a review the supervisor opened and a goal of the owner.
+    @property
+    def review_id(self) -> int:
+        if "review_id" not in self.extra:
+            self.extra.update(_development(self.owner, self.supervisor))
+        return int(self.extra["review_id"])
+
+    @property
+    def goal_id(self) -> int:
+        if "goal_id" not in self.extra:
+            self.extra.update(_development(self.owner, self.supervisor))
+        return int(self.extra["goal_id"])
+
+
+def _development(owner: User, supervisor: User) -> dict[str, int]:
+    from casework.workforce.development import services as development
+
+    review = development.review_start(
+        actor=supervisor, staff=owner, due_on=datetime.date(2026, 6, 30)
+    )
+    goal = development.goal_create(
+        actor=owner,
+        staff=owner,
+        data={
+            "skill_code": "documentation",
+            "what": "Write notes the same day",
+            "by_when": datetime.date(2026, 6, 30),
+            "method": "training",
+        },
+    )
+    return {"review_id": review.pk, "goal_id": goal.pk}
 
 
 _HANDLERS: dict[bool, ClientHandler] = {}
@@ -217,7 +270,8 @@ def _workforce(owner: User, supervisor: User, admin: User) -> tuple[int, int, in
 
 
 def _care(client: Client, owner: User) -> dict[str, int]:
-    """Issue 13: an assessment (PHQ-9 with item 9 positive, which raises a risk flag)."""
+    """Issue 13: an assessment (PHQ-9 with item 9 positive, which raises a risk flag) and the
+    service plan built from its needs."""
     from casework.assessments.models import RiskFlag
     from casework.assessments.services import assessment_record
 
@@ -226,7 +280,78 @@ def _care(client: Client, owner: User) -> dict[str, int]:
         actor=owner, client=client, instrument_code="phq9", answers=answers
     )
     flag = RiskFlag.objects.get(assessment=assessment)
-    return {"assessment_id": assessment.pk, "flag_id": flag.pk}
+    from casework.plans.services import plan_from_needs
+
+    plan = plan_from_needs(actor=owner, client=client, assessments=[assessment])
+    goal = plan.latest.goals.get()
+    return {
+        "assessment_id": assessment.pk,
+        "flag_id": flag.pk,
+        "plan_id": plan.pk,
+        "goal_id": goal.pk,
+    }
+
+
+# --- Referrals (issue 14): a partner organization of its own, so the suite's partner
+# (Harbor Food Bank) stays an outsider to the world's referral. ---
+REFERRAL_PARTNER_ORG = "Bayview Shelter"
+
+
+def _referral_partner_org() -> Organization:
+    org = Organization.objects.filter(name=REFERRAL_PARTNER_ORG).first()
+    return org or accounts.organization_create(
+        actor=None, name=REFERRAL_PARTNER_ORG, kind=Organization.Kind.PARTNER
+    )
+
+
+@pytest.fixture
+def referral_partner(db: None) -> User:
+    """A partner user of the organization the world's referral is sent to."""
+    user = make_user("intake@bayview.example.org")
+    accounts.membership_grant(
+        actor=None, user=user, role=Role.PARTNER, organization=_referral_partner_org()
+    )
+    return user
+
+
+def _referral(client: Client, owner: User, program: Program) -> int:
+    from casework.referrals.services import referral_create
+    from casework.resources.models import Organization as DirectoryOrganization
+    from casework.resources.models import Service
+
+    org = _referral_partner_org()
+    listed = DirectoryOrganization.objects.create(
+        id="5b0f3c1e-0000-4000-8000-00000000b001",
+        name=REFERRAL_PARTNER_ORG,
+        description="Emergency shelter.",
+        casework_organization=org,
+    )
+    service = Service.objects.create(
+        id="5b0f3c1e-0000-4000-8000-00000000b002",
+        organization=listed,
+        name="Emergency beds",
+        status="active",
+    )
+    consents.consent_record(
+        actor=owner,
+        client=client,
+        data={
+            "recipient_organization_id": org.pk,
+            "categories": [ConsentCategory.GENERAL],
+            "purpose": "Shelter referral",
+            "signature_method": "typed",
+            "signed_by_name": "Dolores Abernathy",
+        },
+    )
+    referral = referral_create(
+        actor=owner,
+        client=client,
+        program=program,
+        service=service,
+        reason="Needs a bed.",
+        attachments=[SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")],
+    )
+    return referral.pk
 
 
 def _import_token(user: User, program: Program) -> str:

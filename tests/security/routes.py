@@ -49,6 +49,10 @@ SELF_SCOPED = frozenset(
         "workforce_compliance_csv",
         "workforce_requirements",
         "workforce_rules",
+        # Staff development (issue 12): own record, the supervisor's team, exam preparation.
+        "workforce_development",
+        "workforce_team",
+        "workforce_exam_prep",
         "intake_start",
         "intake_rules_list",
         "import_upload",
@@ -60,12 +64,26 @@ SELF_SCOPED = frozenset(
         # Issue 13: the agency's instrument library (definitions, not client data; uploads
         # go to the caller's own organization and need its admin role).
         "instrument_library",
+        # Resource directory and referrals (issue 14): the caller's own lists; directory
+        # search and curation carry no client data (a client named in the query is gated).
+        "service_search",
+        "resource_list",
+        "directory_curation",
+        "hsds_upload",
+        "referral_list",
+        "referral_metrics",
+        "partner_inbox",
     }
 )
 
 # Credential rules: platform administrators edit the published ones, org admins their
 # own agency's override (the scope comes from the caller, never from the URL).
 GLOBAL_ADMIN = frozenset({"workforce_rule_edit"})
+
+# The shared resource directory (issue 14): one directory for every agency, no client data.
+# Agency staff read it, curators (org admins) edit it; partners get 404
+# (``casework/web/tests/test_directory_pages.py`` holds these rules).
+SHARED_DIRECTORY = frozenset({"service_detail", "service_edit", "service_verify"})
 
 
 @dataclass(frozen=True)
@@ -94,8 +112,49 @@ def caseload_ids(w: Any) -> dict[str, int]:
             program=w.program,
             data={"note_type": "soap", "sections": {"plan": "Call the landlord."}},
         )
-        w.extra["caseload"] = {"note_id": note.pk}
+        w.extra["caseload"] = {"note_id": note.pk, **_scheduling(w)}
     return dict(w.extra["caseload"])
+
+
+def _scheduling(w: Any) -> dict[str, int]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casework.caseload.crisis import crisis_report
+    from casework.scheduling.services import appointment_create, task_create
+
+    soon = timezone.now() + timedelta(days=1)
+    task = task_create(actor=w.owner, title="Call", due_at=soon, client=w.client, program=w.program)
+    appointment = appointment_create(
+        actor=w.owner,
+        client=w.client,
+        program=w.program,
+        worker=w.owner,
+        data={"starts_at": soon, "duration_minutes": 30, "mode": "phone"},
+    )
+    crisis = crisis_report(
+        actor=w.owner,
+        client=w.client,
+        program=w.program,
+        kind="housing_loss",
+        severity=2,
+        what_happened="Eviction notice.",
+    )
+    from django.core.files.base import ContentFile
+
+    from casework.casenotes.attachments import attachment_add
+    from casework.casenotes.tests.test_attachments import pdf_bytes
+
+    attachment = attachment_add(
+        actor=w.owner, client=w.client, upload=ContentFile(pdf_bytes()), name="Abernathy.pdf"
+    )
+    return {
+        "task_id": task.pk,
+        "appointment_id": appointment.pk,
+        "crisis_id": crisis.pk,
+        "attachment_id": attachment.pk,
+    }
 
 
 def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
@@ -104,9 +163,19 @@ def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
 
 SELF_SCOPED = SELF_SCOPED | frozenset(
     {
-        # no caseload pages without an object id yet
+        "worklist",
+        "team_caseloads",
+        "team_reassign",
+        "task_list",
+        "task_create",
+        "calendar",
+        "calendar_feed",
+        "billing_export",
     }
 )
+# The feed is read by calendar apps without a session: its secret URL is the key (a wrong
+# or revoked one is a 404, tested in casework/scheduling/tests).
+PUBLIC = PUBLIC | frozenset({"calendar_feed_ics"})
 CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("note_list", _client, ("get",)),
     ObjectRoute("note_create", _client),
@@ -114,6 +183,18 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("note_autosave", _cl("note_id"), ("post",)),
     ObjectRoute("note_addendum", _cl("note_id"), ("post",)),
     ObjectRoute("note_cosign", _cl("note_id"), ("post",)),
+    ObjectRoute("client_caseload_panel", _client, ("get",)),
+    ObjectRoute("crisis_report", _client),
+    ObjectRoute("crisis_resolve", _cl("crisis_id"), ("post",)),
+    ObjectRoute("client_task_create", _client),
+    ObjectRoute("task_detail", _cl("task_id")),
+    ObjectRoute("task_complete", _cl("task_id"), ("post",)),
+    ObjectRoute("appointment_create", _client),
+    ObjectRoute("appointment_detail", _cl("appointment_id"), ("get",)),
+    ObjectRoute("appointment_attendance", _cl("appointment_id"), ("post",)),
+    ObjectRoute("continuity_summary", _client, ("get",)),
+    ObjectRoute("client_attachments", _client),
+    ObjectRoute("attachment_download", _cl("attachment_id"), ("get",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 
@@ -157,6 +238,10 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute(
         "workforce_hours_sign", lambda w: {"pk": w.hours_id}, ("post",), owner="sup_health"
     ),
+    # Staff development: only the staff member and their supervisor.
+    ObjectRoute("workforce_development_staff", lambda w: {"pk": w.owner.pk}),
+    ObjectRoute("workforce_review", lambda w: {"pk": w.review_id}),
+    ObjectRoute("workforce_goal_complete", lambda w: {"pk": w.goal_id}, ("post",)),
     ObjectRoute("intake_new_client", lambda w: {"program_id": w.program.pk}),
     ObjectRoute("intake_screen", lambda w: {"program_id": w.program.pk, "client_id": w.client.pk}),
     ObjectRoute("intake_result", lambda w: {"pk": w.screening_id}, ("get",)),
@@ -180,6 +265,25 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("enrollment_transition", lambda w: {"pk": w.enrollment.pk}),
     # Issue 10: choosing the primary case manager.
     ObjectRoute("enrollment_case_manager", lambda w: {"pk": w.enrollment.pk}, owner="sup_health"),
+    # Referrals (issue 14): the referring side's pages and actions, then the receiving side's.
+    ObjectRoute("referral_create", _client),
+    ObjectRoute("referral_detail", lambda w: {"pk": w.referral_id}, ("get",)),
+    ObjectRoute("referral_transition", lambda w: {"pk": w.referral_id}, ("post",)),
+    ObjectRoute("referral_message", lambda w: {"pk": w.referral_id}, ("post",)),
+    ObjectRoute(
+        "referral_attachment",
+        lambda w: {"pk": w.referral_id, "attachment_id": w.extra["referral_attachment_id"]},
+        ("get",),
+    ),
+    ObjectRoute(
+        "referral_schedule", lambda w: {"pk": w.referral_id}, ("post",), owner="referral_partner"
+    ),
+    ObjectRoute(
+        "partner_referral", lambda w: {"pk": w.referral_id}, ("get",), owner="referral_partner"
+    ),
+    ObjectRoute(
+        "hsds_import_status", lambda w: {"token": w.hsds_import_token}, ("get",), owner="org_admin"
+    ),
     ObjectRoute("enrollment_reenroll", lambda w: {"pk": w.enrollment.pk}, ("post",)),
     # Issue 13: assessments and risk flags.
     ObjectRoute("assessment_list", _client, ("get",)),
@@ -187,6 +291,20 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
     ObjectRoute("flag_list", _client),
     ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
+    ObjectRoute("plan_list", _client, ("get",)),
+    ObjectRoute("plan_from_needs", _client, ("post",)),
+    ObjectRoute("plan_detail", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("get",)),
+    ObjectRoute("plan_print", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("get",)),
+    ObjectRoute("goal_add", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("post",)),
+    ObjectRoute("goal_edit", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("intervention_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("objective_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute(
+        "plan_step", lambda w: {"pk": w.extra["care"]["plan_id"], "step": "submit"}, ("post",)
+    ),
+    ObjectRoute("plan_sign", lambda w: {"pk": w.extra["care"]["plan_id"]}),
+    ObjectRoute("plan_review", lambda w: {"pk": w.extra["care"]["plan_id"]}),
+    ObjectRoute("plan_section", lambda w: {"pk": w.extra["care"]["plan_id"], "kind": "safety"}),
     *CASELOAD_ROUTES,
 )
 

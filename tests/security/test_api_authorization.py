@@ -48,7 +48,12 @@ SELF_SCOPED = frozenset(
         "/workforce/me/continuing-education",
         "/workforce/me/continuing-education/certificate",
         "/workforce/me/supervised-hours",
+        "/workforce/me/exam-results",
         "/duplicates",
+        # Directory and referrals (issue 14): the directory holds no client data; the
+        # referral list is the caller's own (visible_to).
+        "/services",
+        "/referrals",
         # Issue 13: the instruments in force for the caller's agency; an upload names the
         # organization in its body and is refused unless the caller administers it.
         "/instruments",
@@ -60,7 +65,12 @@ SELF_SCOPED = frozenset(
 # (anonymous callers get 401, checked below).
 DEFINITIONS = frozenset({"/instruments/{code}", "/instruments/{code}/fhir"})
 # Operations that name the object in the body, and who owns each.
-BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrollments")}
+BODY_ID = {
+    ("post", "/emergency-access"),
+    ("post", "/clients"),
+    ("post", "/enrollments"),
+    ("post", "/referrals"),
+}
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
@@ -68,6 +78,7 @@ OWNERS = {
     "/duplicates/{candidate_id}/merge": "org_admin",
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
+    "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
     "/workforce/staff/{staff_id}/credentials": "org_admin",
 }
@@ -81,7 +92,24 @@ CASELOAD_BODIES: dict[tuple[str, str], Any] = {
     },
     ("patch", "/notes/{note_id}"): lambda w: {"location": "Office"},
     ("post", "/notes/{note_id}/addenda"): lambda w: {"text": "Correction."},
+    ("patch", "/tasks/{task_id}"): lambda w: {"priority": 3},
+    ("post", "/tasks/{task_id}/complete"): lambda w: {},
+    ("post", "/clients/{client_id}/appointments"): lambda w: {
+        "program_id": w.program.pk,
+        "starts_at": "2031-05-01T10:00:00Z",
+        "mode": "phone",
+    },
+    ("post", "/appointments/{appointment_id}/attendance"): lambda w: {"attendance": "attended"},
+    ("post", "/clients/{client_id}/crises"): lambda w: {
+        "program_id": w.program.pk,
+        "kind": "medical",
+        "severity": 2,
+        "what_happened": "A fall.",
+    },
+    ("post", "/crises/{crisis_id}/resolve"): lambda w: {"resolution": "Back home, safe."},
 }
+CASELOAD_SELF_SCOPED = frozenset({"/worklist"})
+CASELOAD_BODY_ID = {("post", "/tasks")}
 # --- end of the caseload block ---------------------------------------------------------------
 
 
@@ -108,8 +136,10 @@ def _fill(path: str, world: World) -> str:
         "candidate_id": world.candidate.pk,
         "merge_id": world.merge_id,
         "item_id": world.parts[part.group(1)] if part else None,
+        "referral_id": world.referral_id if "{referral_id}" in path else None,
         **world.extra.get("care", {}),
         **caseload_ids(world),
+        "kind": "safety",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -138,6 +168,18 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         },
         ("post", "/clients/{client_id}/risk-flags"): {"label": "Eviction", "severity": "low"},
         ("post", "/risk-flags/{flag_id}/resolve"): {"note": "Safety plan made today."},
+        ("post", "/clients/{client_id}/plans/from-needs"): {
+            "assessment_ids": [world.extra["care"]["assessment_id"]]
+        },
+        ("post", "/plans/{plan_id}/goals"): {"client_words": "Sleep better"},
+        ("post", "/plans/{plan_id}/goals/{goal_id}/interventions"): {
+            "what": "Weekly check-in",
+            "responsible": "case_manager",
+        },
+        ("post", "/plans/{plan_id}/goals/{goal_id}/objectives"): {"text": "Call two landlords"},
+        ("put", "/plans/{plan_id}/sections/{kind}"): {"warning_signs": ["Not sleeping"]},
+        ("post", "/plans/{plan_id}/decision"): {"approve": False, "comment": "Add dates."},
+        ("post", "/plans/{plan_id}/sign"): {"method": "typed", "signed_name": "D. A."},
         ("post", "/duplicates/{candidate_id}/merge"): {"survivor_id": world.client.pk},
         ("patch", "/enrollments/{enrollment_id}"): {"status": "on_hold"},
         ("post", "/enrollments/{enrollment_id}/transition"): {"to": "on_hold"},
@@ -149,6 +191,8 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "result": "ineligible",
             "reason": "Does not live in the service area at all.",
         },
+        ("post", "/referrals/{referral_id}/transition"): {"to": "cancelled", "reason": "Moved"},
+        ("post", "/referrals/{referral_id}/messages"): {"body": "Any news?"},
         ("post", "/programs/{program_id}/screenings"): {
             "client_id": world.client.pk,
             "answers": {"state": "NY"},
@@ -221,7 +265,9 @@ def test_every_operation_is_classified() -> None:
     unknown = [
         (m, p)
         for m, p in operations()
-        if "{" not in p and p not in SELF_SCOPED and (m, p) not in BODY_ID
+        if "{" not in p
+        and p not in SELF_SCOPED | CASELOAD_SELF_SCOPED
+        and (m, p) not in BODY_ID | CASELOAD_BODY_ID
     ]
     assert unknown == [], f"classify these operations in {__name__}: {unknown}"
 
@@ -274,6 +320,19 @@ def test_body_ids_of_another_tenant_are_refused(
         ("/emergency-access", {"client_id": world.client.pk, "reason": "x" * 20}),
         ("/enrollments", {"client_id": world.client.pk, "program_id": world.program.pk}),
         ("/clients", {"given_name": "A", "family_name": "B", "program_id": world.program.pk}),
+        (
+            "/referrals",
+            {"client_id": world.client.pk, "program_id": world.program.pk, "reason": "x"},
+        ),
+        (
+            "/tasks",
+            {
+                "title": "x",
+                "due_at": "2031-01-01T10:00:00Z",
+                "client_id": world.client.pk,
+                "program_id": world.program.pk,
+            },
+        ),
     ]
     for path, body in attempts:
         response = caller.call("post", path, body)

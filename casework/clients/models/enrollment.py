@@ -33,6 +33,20 @@ class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def open(self) -> EnrollmentQuerySet:
         return self.filter(status__in=OPEN_ENROLLMENT_STATUSES)
 
+    def visible_to(self, user: object) -> EnrollmentQuerySet:
+        """Enrollments in programs the user works in, or in organizations they see whole.
+
+        The one rule for showing enrollments: that a client is also in, say, a
+        mental-health program is not the business of every reader of their record. (The
+        client itself is checked by its own gate or ``Client.objects.visible_to``.)
+        """
+        from casework.accounts.access import access_for
+
+        access = access_for(user)
+        return self.filter(
+            Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
+        )
+
 
 class Enrollment(VersionedModel):
     """A client's participation in one program, with its primary case manager."""

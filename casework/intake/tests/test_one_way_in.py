@@ -106,3 +106,24 @@ def test_the_service_refuses_for_every_caller_and_keeps_the_search_audited(
     search = AuditEvent.objects.filter(target_type="client_list").last()
     assert search is not None
     assert search.details["query"]["duplicate_check"] == "Phylis Becker"
+
+
+def test_an_import_with_a_likely_duplicate_imports_nothing_and_names_the_line(
+    tmp_path, programs, intake_health, phyllis
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "given_name,family_name,date_of_birth\nOlu,Adeyemi,1950-01-01\n"
+        f"Phylis,Becker,{BORN.isoformat()}\n",
+        encoding="utf-8",
+    )
+    args = ("--program", "Care Transitions", "--commit", "--actor", intake_health.email)
+    with pytest.raises(CommandError, match=r"Line 3 may already be on file as Phyllis Becker"):
+        call_command("import_clients", str(path), *args, "--no-progress")
+    assert not Client.objects.filter(family_name="Adeyemi").exists()
+    path.write_text("given_name,family_name\nOlu,Adeyemi\n", encoding="utf-8")
+    call_command("import_clients", str(path), *args, "--no-progress")
+    assert Client.objects.filter(family_name="Adeyemi").exists()

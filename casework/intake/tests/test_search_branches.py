@@ -157,3 +157,36 @@ def test_the_search_reads_only_indexes_never_the_whole_table():
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
             assert "USING" in plan, (why, plan)
             assert "SCAN clients_client" not in plan, (why, plan)
+
+
+def test_a_stored_placeholder_family_name_is_found_by_the_first_name(intake_health, add):
+    everly = add("Everly", "Of House", BORN)
+    add("Everly", "Jones", datetime.date(1950, 2, 2))
+    offered = {c.client: c for c in search(intake_health, "Everly", "Schell")}
+    assert "same first name, last name not known" in offered[everly].found_by
+    assert 'stored last name "Of House" is a placeholder, not compared' in offered[everly].reasons
+
+
+def test_an_entered_family_initial_searches_the_first_name_and_initial(intake_health, add):
+    gillian = add("Gillian", "Roberts", BORN)
+    add("Gillian", "Becker", BORN)
+    found = search(intake_health, "Gillian", "R")
+    assert [c.client for c in found] == [gillian]
+    assert found[0].found_by == ["same first name and last initial"]
+
+
+def test_a_real_family_name_that_looks_like_a_survey_placeholder_is_compared(intake_health, add):
+    # "Goh" is a placeholder first name in survey data, and a common family name.
+    add("Mei", "Goh", BORN)
+    found = search(intake_health, "Mei", "Goh", BORN)
+    assert "last name matches" in found[0].reasons
+
+
+def test_with_a_date_the_broad_name_branches_look_only_at_untrusted_stored_dates(
+    intake_health, add
+):
+    blank = add("Phyllis", "Becker", None)
+    dated = add("Phyllis", "Becker", datetime.date(1990, 6, 6))
+    offered = {c.client: c for c in search(intake_health, "Phyllis", "Beckr", BORN)}
+    assert "last name one letter off" in offered[blank].found_by
+    assert dated not in offered  # its date is known and far from the one entered

@@ -9,23 +9,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from casework.accounts.access import access_for
 from casework.accounts.models import Program
-from casework.audit.models import AuditAction, AuditEvent
-from casework.audit.services import record
+from casework.assessments.permissions import mark_open_risk
+from casework.audit.models import AuditEvent
 from casework.clients import services as clients
 from casework.clients.assignment import may_change_case_manager
-from casework.clients.models import Client, Enrollment, EnrollmentQuerySet, Sex
+from casework.clients.intake_check import client_create_checked
+from casework.clients.models import Client, Enrollment, Sex
 from casework.clients.permissions import (
     can_write_client,
     programs_for_new_client,
+    reads_whole_record,
     redact_confidential_addresses,
 )
+from casework.clients.record_services import current_contact
 from casework.core import exceptions as domain
 from casework.web.forms import (
     ClientCreateForm,
@@ -37,19 +39,12 @@ from casework.web.forms_assignment import case_manager_choices
 from casework.web.gates import load_client, signed_in_user
 from casework.web.paging import Page, page_number, paginate
 from casework.web.views.assessments import care_header_context
+from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
 ACCESS_LOG_PAGE_SIZE = 20
 BASE_SALT = "casework.web.client-edit"
-
-
-def visible_enrollments(user: Any) -> EnrollmentQuerySet:
-    """Enrollments in programs the user works in (or org-wide): others stay private."""
-    access = access_for(user)
-    return Enrollment.objects.filter(
-        Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
-    )
 
 
 @login_required
@@ -58,7 +53,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     text = form.cleaned_data.get("q", "") if valid else ""
     dob = form.cleaned_data.get("dob") if valid else None
-    open_enrollments = visible_enrollments(request.user).open().select_related("program")
+    open_enrollments = Enrollment.objects.visible_to(request.user).open().select_related("program")
     visible = Client.objects.visible_to(request.user)
     if text.strip() and form.sorts_by_name():
         # Ordered by the name that matched, read from the name indexes a page at a time.
@@ -76,6 +71,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         )
         page = paginate(request, rows, size=PAGE_SIZE)
     redact_confidential_addresses(request.user, page.items)
+    mark_open_risk(request.user, list(page.items))
     query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
     clients.client_list_record(actor=request.user, clients=page.items, query=query)
     context = {
@@ -96,14 +92,14 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
     redact_confidential_addresses(request.user, [client])
     enrollments = list(
-        visible_enrollments(request.user)
+        Enrollment.objects.visible_to(request.user)
         .filter(client_id=client.pk)
         .select_related("program", "primary_case_manager")
         .order_by("-start_date", "-id")
     )
     # Staff names and which parts of the record exist are not for consent recipients: in a
     # substance-use program, who looked can itself disclose treatment.
-    staff_reader = client.access_basis in ("program", "organization", "break_glass")
+    staff_reader = reads_whole_record(client)
     accesses = AuditEvent.objects.for_client(client.pk).select_related("actor")
     context = {
         "client": client,
@@ -115,6 +111,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "can_edit": can_write_client(request.user, client),
+        # The header reads the record's sections, so the two never disagree.
+        "contact": current_contact(client),
     }
     context |= client_sections_context(request.user, client)
     context |= care_header_context(request.user, client)
@@ -140,23 +138,32 @@ def client_create(request: HttpRequest) -> HttpResponse:
         program_ids=program_ids,
         case_managers=case_managers,
     )
+    add_reason_field(form)
+    context: dict[str, Any] = {"form": form, "creating": True}
     if request.method == "POST" and form.is_valid():
         cm_id = form.cleaned_data["primary_case_manager"]
-        try:
-            client = clients.client_create(
+
+        def create(reason: str) -> Client:
+            return client_create_checked(
                 actor=request.user,
                 program=form.cleaned_data["program"],
                 data=form.client_data(),
+                new_record_reason=reason,
                 primary_case_manager=users.get(cm_id) if cm_id else None,
             )
+
+        try:
+            created = create_or_matches(request, form, create)
         except ValidationError as error:
             add_service_errors(form, error)
         except domain.PermissionDenied as denied:
             form.add_error("program", str(denied))
         else:
-            messages.success(request, f"Saved {client.display_name}.")
-            return redirect("web:client_detail", pk=client.pk)
-    return render(request, "web/clients/form.html", {"form": form, "creating": True})
+            if isinstance(created, Client):
+                messages.success(request, f"Saved {created.display_name}.")
+                return redirect("web:client_detail", pk=created.pk)
+            context |= matches_context(created)
+    return render(request, "web/clients/form.html", context)
 
 
 def _shown(name: str, value: Any) -> str:
@@ -165,7 +172,7 @@ def _shown(name: str, value: Any) -> str:
     if name == "sex":
         return str(Sex(value).label)
     if name == "date_of_birth":
-        return f"{value:%B} {value.day}, {value.year}"
+        return f"{value:%b} {value.day}, {value.year}"
     return str(value)
 
 
@@ -230,19 +237,13 @@ def _merge(
 @login_required
 @require_http_methods(["GET", "POST"])
 def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    client = load_client(request.user, pk, write=True)
+    # Showing the form reads the record: the gate records that view, naming the page.
+    client = load_client(
+        request.user, pk, write=True, page="edit" if request.method == "GET" else ""
+    )
     redact_confidential_addresses(request.user, [client])
     hide_address = client.address_hidden
     if request.method == "GET":
-        record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            target_type="client",
-            target_id=client.pk,
-            client_id=client.pk,
-            organization_id=client.organization_id,
-            details={"page": "edit"},
-        )
         initial = {name: getattr(client, name) for name in Client.EDITABLE_FIELDS}
         initial |= {"version": client.version, "base": _signed_base(client)}
         form = ClientEditForm(initial=initial, hide_address=hide_address)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.clients import consent as consents
 from casework.clients.models import Client, Consent
-from casework.clients.permissions import access_consent, can_write_client
+from casework.clients.permissions import access_consent, can_write_client, require_whole_record
 from casework.core import exceptions as domain
 from casework.web.forms import add_service_errors
 from casework.web.forms_record import (
@@ -24,7 +24,7 @@ from casework.web.forms_record import (
     RevokeForm,
 )
 from casework.web.gates import load_client
-from casework.web.views.record import expiring_consents, full_reader
+from casework.web.views.record import expiring_consents
 
 EMERGENCY_SEARCH_LIMIT = 20
 
@@ -41,20 +41,15 @@ def _status(consent: Consent) -> str:
 
 def _load_consent(user: Any, consent_id: int, *, write: bool = False) -> tuple[Client, Consent]:
     """The consent, only through its client's gate (staff who see the whole record)."""
-    try:
-        consent = access_consent(user, consent_id, write=write)
-    except domain.NotFound:
-        raise Http404("No such consent.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
-    full_reader(consent.client)
+    consent = access_consent(user, consent_id, write=write)
+    require_whole_record(consent.client)
     return consent.client, consent
 
 
 @login_required
 def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
-    full_reader(client)
+    require_whole_record(client)
     rows = [
         {"consent": c, "status": _status(c)}
         for c in client.consents.select_related(
@@ -125,10 +120,7 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
 def consent_form_download(request: HttpRequest, consent_id: int) -> FileResponse:
     """The uploaded signed form, only to staff who see the whole record; audited."""
     _client, consent = _load_consent(request.user, consent_id)
-    try:
-        handle, name = consents.signed_form_open(actor=request.user, consent=consent)
-    except domain.NotFound:
-        raise Http404("No uploaded form.") from None
+    handle, name = consents.signed_form_open(actor=request.user, consent=consent)
     return FileResponse(handle, as_attachment=True, filename=name)
 
 

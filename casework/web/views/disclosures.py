@@ -14,8 +14,8 @@ from django.shortcuts import render
 from casework.accounts.models import Organization
 from casework.clients.disclosure import disclosures_of
 from casework.clients.models import ConsentCategory
+from casework.clients.permissions import require_whole_record
 from casework.web.gates import load_client
-from casework.web.views.record import full_reader
 
 BASIS_WORDS = {
     "consent": "Your written consent",
@@ -42,7 +42,7 @@ def _rows(client_id: int) -> list[dict[str, object]]:
 @login_required
 def disclosure_list(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
-    full_reader(client)
+    require_whole_record(client)
     context = {"client": client, "rows": _rows(client.pk)}
     return render(request, "record/disclosures.html", context)
 
@@ -51,6 +51,6 @@ def disclosure_list(request: HttpRequest, pk: int) -> HttpResponse:
 def disclosure_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The same list in plain language, laid out to print and hand to the client."""
     client = load_client(request.user, pk)
-    full_reader(client)
+    require_whole_record(client)
     context = {"client": client, "rows": _rows(client.pk)}
     return render(request, "record/disclosures_print.html", context)

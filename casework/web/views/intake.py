@@ -20,14 +20,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.models import Program
-from casework.clients import services as clients
+from casework.clients.intake_check import client_create_checked
+from casework.clients.intake_search import query_notes
+from casework.clients.matching.records import Person
 from casework.clients.models import Client, EnrollmentStatus, NoYesReasons
 from casework.core import exceptions as domain
 from casework.intake import eligibility
@@ -47,23 +49,19 @@ from casework.intake.services import (
     screening_create,
     screening_override,
 )
-from casework.web.forms import ClientFieldsForm, MemorableDateField, add_service_errors
+from casework.web.forms import (
+    ClientFieldsForm,
+    MemorableDateField,
+    add_service_errors,
+    error_text,
+)
 from casework.web.forms_assignment import IntakeCaseManagerForm
 from casework.web.gates import load_client, signed_in_user
+from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
 
 DISABILITY_CHOICES = [(str(k), v) for k, v in eligibility.DISABILITY_TYPES.items()]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 STEPS = ("Search", "Record", "Questions and screening", "Result and enrollment")
-
-
-def _gate(call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Run a domain gate, answering hidden/missing with 404 and not-allowed with 403."""
-    try:
-        return call(*args, **kwargs)
-    except domain.NotFound:
-        raise Http404("Not found.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
 
 
 def _split(value: str) -> list[str]:
@@ -211,16 +209,20 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     if searching and form.is_valid():
         data = form.cleaned_data
         born = data.get("date_of_birth")
+        candidates = find_candidates(
+            request.user,
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=born,
+            phone=data.get("phone", ""),
+        )
+        entered = Person(id="entered", first_name=data["given_name"], last_name=data["family_name"])
         context |= {
             "searched": True,
             "program": next(p for p in programs if p.pk == data["program"]),
-            "candidates": find_candidates(
-                request.user,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                date_of_birth=born,
-                phone=data.get("phone", ""),
-            ),
+            "candidates": candidates,
+            "strong_match": any(c.possible_duplicate for c in candidates),
+            "search_notes": query_notes(entered),
             "new_url": reverse("web:intake_new_client", args=[data["program"]])
             + "?"
             + urlencode(
@@ -250,27 +252,33 @@ def _new_client_initial(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _gate(program_for_intake, request.user, program_id)
-    if request.method == "GET":
-        form = ClientFieldsForm(initial=_new_client_initial(request))
-    else:
-        form = ClientFieldsForm(request.POST)
-        if form.is_valid():
-            try:
-                client = clients.client_create(
-                    actor=request.user,
-                    program=program,
-                    data=form.client_data(),
-                    enrollment_status=EnrollmentStatus.REFERRED,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except domain.PermissionDenied as denied:
-                raise PermissionDenied(str(denied)) from None
-            else:
-                messages.success(request, f"Saved {client.display_name}, referred to {program}.")
-                return redirect("web:intake_screen", program_id=program.pk, client_id=client.pk)
-    context = {"form": form, "program": program, "steps": STEPS, "step": 2}
+    program = program_for_intake(request.user, program_id)
+    form = ClientFieldsForm(
+        request.POST if request.method == "POST" else None,
+        initial=_new_client_initial(request) if request.method == "GET" else None,
+    )
+    add_reason_field(form)
+    context: dict[str, Any] = {"form": form, "program": program, "steps": STEPS, "step": 2}
+    if request.method == "POST" and form.is_valid():
+
+        def create(reason: str) -> Client:
+            return client_create_checked(
+                actor=request.user,
+                program=program,
+                data=form.client_data(),
+                new_record_reason=reason,
+                enrollment_status=EnrollmentStatus.REFERRED,
+            )
+
+        try:
+            created = create_or_matches(request, form, create)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if isinstance(created, Client):
+                messages.success(request, f"Saved {created.display_name}, referred to {program}.")
+                return redirect("web:intake_screen", program_id=program.pk, client_id=created.pk)
+            context |= matches_context(created)
     return render(request, "intake/new_client.html", context)
 
 
@@ -280,7 +288,7 @@ def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_screen(request: HttpRequest, program_id: int, client_id: int) -> HttpResponse:
-    program = _gate(program_for_intake, request.user, program_id)
+    program = program_for_intake(request.user, program_id)
     client = load_client(request.user, client_id)
     current = eligibility_for(program)
     rules = current.parsed_rules
@@ -295,8 +303,6 @@ def intake_screen(request: HttpRequest, program_id: int, client_id: int) -> Http
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
-            except domain.PermissionDenied as denied:
-                raise PermissionDenied(str(denied)) from None
             else:
                 return redirect("web:intake_result", pk=screening.pk)
     context = {
@@ -337,14 +343,14 @@ def _result_page(
 
 @login_required
 def intake_result(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk)
+    screening = access_screening(request.user, pk)
     return _result_page(request, screening)
 
 
 @login_required
 @require_POST
 def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk, write=True)
+    screening = access_screening(request.user, pk, write=True)
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -365,7 +371,7 @@ def intake_override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    screening = _gate(access_screening, request.user, pk, write=True)
+    screening = access_screening(request.user, pk, write=True)
     form = IntakeCaseManagerForm(
         request.POST, user=signed_in_user(request), program=screening.program
     )
@@ -379,7 +385,7 @@ def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
         if "primary_case_manager" in getattr(error, "error_dict", {}):
             add_service_errors(form, error)
             return _result_page(request, screening, status=422, case_manager_form=form)
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("web:intake_result", pk=screening.pk)
     if enrollment is None:
         messages.info(request, f"{screening.client.display_name} was not enrolled.")
@@ -529,7 +535,7 @@ def intake_rules_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_rules(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _gate(program_for_rules, request.user, program_id, write=True)
+    program = program_for_rules(request.user, program_id, write=True)
     current = eligibility_for(program)
     status = 200
     if request.method == "GET":

@@ -12,14 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.accounts.access import access_for
 from casework.audit.models import AuditEvent
 from casework.clients import consent as consents
 from casework.clients import record_services as parts
@@ -33,10 +31,17 @@ from casework.clients.models import (
     Enrollment,
     Race,
 )
-from casework.clients.permissions import can_write_client, in_care_team
+from casework.clients.permissions import (
+    access_enrollment,
+    can_write_client,
+    in_care_team,
+    reads_whole_record,
+    redact_audit_addresses,
+    require_whole_record,
+)
 from casework.clients.services import client_update
 from casework.core import exceptions as domain
-from casework.web.forms import add_service_errors
+from casework.web.forms import add_service_errors, error_text
 from casework.web.forms_record import PART_FORMS, ProfileForm, SsnForm, VersionForm
 from casework.web.gates import load_client
 from casework.web.paging import paginate
@@ -59,9 +64,7 @@ END_FIELDS = {
     "emergency_contacts": "ended_on",
     "insurance": "end_date",
 }
-FULL_BASES = frozenset({"program", "organization", "break_glass"})
 CONSENT_SOON_DAYS = 30
-ADDRESS_AUDIT_FIELDS = frozenset(Client.ADDRESS_FIELDS) | frozenset(ClientAddress.FIELDS)
 
 
 def part_or_404(part: str) -> type[ClientPart]:
@@ -71,12 +74,6 @@ def part_or_404(part: str) -> type[ClientPart]:
     return model
 
 
-def full_reader(client: Client) -> None:
-    """Pages about the whole record are for staff who see all of it, not consent recipients."""
-    if client.access_basis not in FULL_BASES:
-        raise Http404("No such client.")
-
-
 def _hidden_part(user: Any, client: Client, part: str) -> bool:
     return part == "addresses" and client.address_confidential and not in_care_team(user, client)
 
@@ -84,10 +81,7 @@ def _hidden_part(user: Any, client: Client, part: str) -> bool:
 def _load_item(user: Any, client: Client, part: str, item_id: int) -> ClientPart:
     if _hidden_part(user, client, part):
         raise Http404("No such record.")
-    try:
-        return parts.record_part_get(client=client, part=part, item_id=item_id)
-    except domain.NotFound:
-        raise Http404("No such record.") from None
+    return parts.record_part_get(client=client, part=part, item_id=item_id)
 
 
 # --- Sections summary (the partial on the client page) ----------------------------------------
@@ -109,7 +103,7 @@ def client_sections_context(user: Any, client: Client) -> dict[str, Any]:
         {"part": name, "title": PART_TITLES[name][0], "count": len(rows)}
         for name, rows in visible.items()
     ]
-    full = client.access_basis in FULL_BASES
+    full = reads_whole_record(client)
     glass = None
     if client.access_basis == "break_glass":
         glass = (
@@ -121,12 +115,9 @@ def client_sections_context(user: Any, client: Client) -> dict[str, Any]:
         )
     # Only enrollments in the reader's own programs (or organization-wide roles): that the
     # client is also in, say, a mental-health program is not every reader's business.
-    access = access_for(user)
     enrollments = (
-        Enrollment.objects.filter(client_id=client.pk)
-        .filter(
-            Q(organization_id__in=access.org_wide_org_ids) | Q(program_id__in=access.program_ids)
-        )
+        Enrollment.objects.visible_to(user)
+        .filter(client_id=client.pk)
         .select_related("program")
         .order_by("-id")
     )
@@ -357,7 +348,7 @@ def part_end(request: HttpRequest, pk: int, part: str, item_id: int) -> HttpResp
         except domain.StaleVersion:
             messages.error(request, "Someone changed that row first; look again and retry.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Ended. It stays in the record's history.")
     return redirect("web:record_part_list", pk=client.pk, part=part)
@@ -400,11 +391,8 @@ def ssn_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def ssn_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full SSN once, after a deliberate click; audited by the service."""
     client = load_client(request.user, pk, audit=False)
-    full_reader(client)
-    try:
-        revealed = consents.client_reveal_ssn(actor=request.user, client=client)
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    require_whole_record(client)
+    revealed = consents.client_reveal_ssn(actor=request.user, client=client)
     context = {"client": client, "revealed": revealed or "Not recorded"}
     htmx = getattr(request, "htmx", None)
     if htmx:
@@ -416,12 +404,10 @@ def ssn_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 # --- What changed ------------------------------------------------------------------------------
 
 
-def _visible_changes(event: AuditEvent, hide_address: bool) -> list[dict[str, Any]]:
+def _visible_changes(event: AuditEvent) -> list[dict[str, Any]]:
     rows = []
     for name, pair in sorted((event.changes or {}).items()):
         old, new = ([*pair, None, None])[:2] if isinstance(pair, list) else (None, pair)
-        if hide_address and (name in ADDRESS_AUDIT_FIELDS or event.target_type == "clientaddress"):
-            old, new = "[confidential]", "[confidential]"
         rows.append({"field": name.replace("_", " "), "old": old, "new": new})
     return rows
 
@@ -430,8 +416,7 @@ def _visible_changes(event: AuditEvent, hide_address: bool) -> list[dict[str, An
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     """Audit rows with changes for the client and its parts: who, when, field, old -> new."""
     client = load_client(request.user, pk)
-    full_reader(client)
-    hide_address = client.address_confidential and not in_care_team(request.user, client)
+    require_whole_record(client)
     events = (
         AuditEvent.objects.for_client(client.pk)
         .exclude(changes={})
@@ -439,25 +424,13 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-occurred_at", "-id")
     )
     page = paginate(request, events, size=25)
-    rows = [{"event": e, "changes": _visible_changes(e, hide_address)} for e in page.items]
+    redact_audit_addresses(request.user, page.items)
+    rows = [{"event": e, "changes": _visible_changes(e)} for e in page.items]
     context = {"client": client, "page": page, "rows": rows}
     return render(request, "record/history.html", context)
 
 
 # --- Enrollment lifecycle -------------------------------------------------------------------
-
-
-def _load_enrollment(user: Any, enrollment_id: int, *, write: bool = False) -> Enrollment:
-    from casework.clients.permissions import access_enrollment
-
-    try:
-        return access_enrollment(user, enrollment_id, write=write)
-    except domain.NotFound:
-        raise Http404("No such enrollment.") from None
-    except domain.PermissionDenied as denied:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(str(denied)) from None
 
 
 @login_required
@@ -467,8 +440,10 @@ def enrollment_transition(request: HttpRequest, pk: int) -> HttpResponse:
     from casework.clients.services import enrollment_transition as transition
     from casework.web.forms_record import TransitionForm
 
-    enrollment = _load_enrollment(request.user, pk, write=True)
-    form = TransitionForm(request.POST or None, initial={"version": enrollment.version})
+    enrollment = access_enrollment(request.user, pk, write=True)
+    form = TransitionForm(
+        request.POST or None, initial={"version": enrollment.version}, current=enrollment.status
+    )
     status = 200
     if request.method == "POST":
         status = 422
@@ -505,7 +480,7 @@ def enrollment_reenroll(request: HttpRequest, pk: int) -> HttpResponse:
     from casework.clients.services import enrollment_create
     from casework.web.forms_record import ReenrollForm
 
-    enrollment = _load_enrollment(request.user, pk)
+    enrollment = access_enrollment(request.user, pk)
     client = load_client(request.user, enrollment.client_id, write=True, audit=False)
     form = ReenrollForm(request.POST)
     if form.is_valid():
@@ -518,7 +493,7 @@ def enrollment_reenroll(request: HttpRequest, pk: int) -> HttpResponse:
                 primary_case_manager=enrollment.primary_case_manager,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         except domain.PermissionDenied as denied:
             messages.error(request, str(denied))
         else:

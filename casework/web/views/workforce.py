@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 import yaml
@@ -26,7 +25,7 @@ from casework.accounts.models import Membership, Program, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.services import client_list_record
-from casework.core import exceptions as domain
+from casework.web.forms import add_service_errors, error_text
 from casework.workforce import forms as wf_forms
 from casework.workforce import pathway as planner
 from casework.workforce import permissions, queries, services
@@ -36,6 +35,7 @@ from casework.workforce.models import (
     CredentialException,
     CredentialRequirement,
     Education,
+    ExamResult,
     Licence,
     Position,
     Practicum,
@@ -47,6 +47,7 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
     "education": (wf_forms.EducationForm, Education, "Add education"),
     "licence": (wf_forms.LicenceForm, Licence, "Add a licence"),
     "certification": (wf_forms.CertificationForm, Certification, "Add a certification"),
+    "exam": (wf_forms.ExamResultForm, ExamResult, "Record an exam result"),
     "position": (wf_forms.PositionForm, Position, "Add a position"),
     "ce": (wf_forms.ContinuingEducationForm, ContinuingEducation, "Log continuing education"),
     "practicum": (wf_forms.PracticumForm, Practicum, "Add a practicum"),
@@ -59,29 +60,6 @@ def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _gate(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Translate domain refusals: NotFound -> 404, PermissionDenied -> 403."""
-
-    @wraps(func)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return func(request, *args, **kwargs)
-        except domain.NotFound:
-            raise Http404("Not found.") from None
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
-
-    return wrapper
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
     report = queries.credentials_report(staff)
     return {
@@ -90,6 +68,7 @@ def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
         "education": staff.education.all(),
         "licences": staff.licences.select_related("verified_by"),
         "certifications": staff.certifications.select_related("verified_by"),
+        "exams": staff.exam_results.select_related("verified_by"),
         "positions": staff.positions.all(),
         "hours": staff.supervised_hours.select_related("supervisor")[:50],
         "ce_entries": staff.continuing_education.all(),
@@ -141,7 +120,6 @@ def _save_entry(kind: str, request: HttpRequest, form: Any) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ENTRY_KINDS:
         raise Http404("No such kind of entry.")
@@ -152,7 +130,7 @@ def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
             try:
                 _save_entry(kind, request, form)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Saved to your record.")
                 return redirect("web:my_credentials")
@@ -166,6 +144,7 @@ EDIT_FORMS: dict[str, type[Any]] = {
     "education": wf_forms.EducationForm,
     "licence": wf_forms.LicenceForm,
     "certification": wf_forms.CertificationForm,
+    "exam": wf_forms.ExamResultForm,
     "position": wf_forms.PositionForm,
     "ce": wf_forms.ContinuingEducationEditForm,
     "practicum": wf_forms.PracticumForm,
@@ -184,7 +163,6 @@ def _edit_form(kind: str, request: HttpRequest, pk: int, data: Any = None) -> An
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Correct one of my entries (a signed hours entry is locked and not found here)."""
     if kind not in EDIT_FORMS:
@@ -198,11 +176,13 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             try:
                 services.entry_update(actor=_me(request), entry=entry, data=data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Saved your change.")
                 return redirect("web:my_credentials")
     title = "Edit: " + ENTRY_KINDS[kind][2].removeprefix("Add ").removeprefix("Log ")
+    if kind == "exam":
+        title = "Edit: exam result"
     return render(
         request, "workforce/entry_form.html", {"form": form, "title": title, "kind": kind}
     )
@@ -210,7 +190,6 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-@_gate
 def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
     """Certificates are served only here, after the access check, as attachments."""
     entry = permissions.access_certificate(_me(request), pk)
@@ -222,7 +201,6 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET"])
-@_gate
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = permissions.access_staff(_me(request), pk)
     record(
@@ -238,7 +216,6 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     credential = permissions.access_credential(_me(request), kind, pk)
     form = wf_forms.VerifyForm(request.POST)
@@ -257,13 +234,12 @@ def credential_verify(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@_gate
 def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
     entry = permissions.access_hours_to_sign(_me(request), pk)
     try:
         services.supervised_hours_sign(actor=_me(request), entry=entry)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Signed {entry.hours} hours for {entry.user}. It is now locked.")
     return redirect("web:workforce_supervision")
@@ -345,7 +321,6 @@ def _admin_programs(request: HttpRequest) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def requirements(request: HttpRequest) -> HttpResponse:
     """Org admins: which credentials each program requires, and time-limited exceptions."""
     programs = _admin_programs(request)
@@ -397,7 +372,7 @@ def _apply(form: Any, call: Callable[[dict[str, Any]], Any]) -> bool:
     try:
         call(dict(form.cleaned_data))
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -419,7 +394,6 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_gate
 def rule_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Org admins edit their agency's override; platform administrators the published rule."""
     scope, can_edit = permissions.rule_scope(_me(request))
@@ -459,7 +433,7 @@ def pathway(request: HttpRequest) -> HttpResponse:
             try:
                 answers = planner.parse_answers(**form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 result = planner.plan(answers).as_dict()
     elif request.user.is_authenticated:

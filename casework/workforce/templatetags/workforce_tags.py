@@ -29,3 +29,16 @@ def supervisor_credential_alerts(context: template.Context) -> dict[str, Any]:
     if clients:  # client names are shown: the read is audited like any client list
         client_list_record(actor=user, clients=clients, query={"credential_alerts": "dashboard"})
     return {"gaps": gaps, "request": request}
+
+
+SOURCE_STRENGTH = {
+    "READ": "primary source",
+    "READ-2": "secondary source",
+    "UNVERIFIED": "not confirmed",
+}
+
+
+@register.filter
+def source_strength(marker: str) -> str:
+    """A rule's marker in words users understand: never the working-note codes."""
+    return SOURCE_STRENGTH.get(marker, "source not stated")

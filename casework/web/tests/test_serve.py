@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from casework.core.management.commands import serve
+from casework.web.management.commands import serve
 
 
 @pytest.fixture

@@ -1,0 +1,126 @@
+"""Caseload data: crisis events, and each program's caseload settings (on-call contact,
+no-contact threshold, acuity weights)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from casework.accounts.models import Organization, Program
+from casework.clients.models import Client
+from casework.core.models import VersionedModel
+
+USER = settings.AUTH_USER_MODEL
+
+
+class CrisisKind(models.TextChoices):
+    SUICIDE_RISK = "suicide_risk", "Suicide risk"
+    VIOLENCE = "violence", "Violence"
+    HOUSING_LOSS = "housing_loss", "Housing loss"
+    MEDICAL = "medical", "Medical"
+    OVERDOSE = "overdose", "Overdose"
+    MISSING_PERSON = "missing_person", "Missing person"
+    OTHER = "other", "Other"
+
+
+class Severity(models.IntegerChoices):
+    """Shared by crises and worklist items: higher sorts first."""
+
+    LOW = 1, "Low"
+    MODERATE = 2, "Moderate"
+    HIGH = 3, "High"
+    CRITICAL = 4, "Critical"
+
+
+class CrisisQuerySet(models.QuerySet["CrisisEvent"]):
+    def open(self) -> CrisisQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class CrisisEvent(VersionedModel):
+    """A crisis reported on a client: what happened, what was done, until it is resolved."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="crisis_events")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=CrisisKind.choices)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    what_happened = models.TextField()
+    actions_taken = models.TextField(blank=True)
+    reported_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+    follow_up_task_id = models.PositiveBigIntegerField(null=True, blank=True)
+    reassessment_task_id = models.PositiveBigIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    resolution = models.TextField(blank=True)
+
+    objects = CrisisQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "resolved_at"], name="crisis_client_open"),
+            models.Index(fields=["program", "reported_at"], name="crisis_program_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CrisisKind.values), name="crisis_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=4), name="crisis_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution=""),
+                name="crisis_resolution_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_severity_display()})"
+
+
+class ProgramCaseloadSettings(models.Model):
+    """A program's caseload settings; a program without a row uses the defaults."""
+
+    program = models.OneToOneField(
+        Program, on_delete=models.PROTECT, related_name="caseload_settings"
+    )
+    on_call = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Alerted at once, with the supervisors, when a crisis is reported.",
+    )
+    no_contact_days = models.PositiveSmallIntegerField(
+        default=30, help_text="A client with no contact for this long appears on the worklist."
+    )
+    client_weight = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=1,
+        help_text="Load of one client of this program, before acuity (1 = a typical client).",
+    )
+    severity_weights = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Extra load per open crisis by severity, e.g. {"3": 1.0, "4": 2.0}.',
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(no_contact_days__gte=1), name="caseload_no_contact_days_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(client_weight__gt=0), name="caseload_weight_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Caseload settings of {self.program}"
