@@ -348,7 +348,8 @@ def train(
         for n, s in zip(names, specs, strict=True)
     ]
     learned: dict[str, list[list[float]]] = {name: [] for name in names}
-    households = bool(households_seen(table))
+    seen = households_seen(table)
+    households = bool(seen)
     info: dict[str, object] = {"records": len(table), "sessions": {}, HOUSEHOLDS: households}
     dob_block: tuple[float, int] | None = None
     for rule, fixed in SESSIONS:
@@ -356,7 +357,7 @@ def train(
         if len(learn) < MIN_LEARNED:
             continue
         patterns = _session_patterns(names, table, rule, session_limit)
-        if households:
+        if seen is not False:  # households, or no addresses to tell: EM stays cautious
             patterns = _without_household_echo(names, patterns)
         if sum(patterns.values()) < 50:
             continue
