@@ -15,6 +15,7 @@ from casework.audit.models import AuditAction, AuditEvent
 from casework.conftest import PASSWORD
 from casework.web import urls as web_urls
 from casework.web.tests.helpers import signed_in, text
+from tests.security.routes import PUBLIC
 
 pytestmark = pytest.mark.django_db
 
@@ -156,15 +157,6 @@ def test_password_reset_for_unknown_email_looks_the_same(client, db):
 
 
 # --- Deny by default -------------------------------------------------------------------------
-
-PUBLIC = {
-    "login",
-    "logout",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
-}
 
 
 def _patterns(patterns, prefix=""):

@@ -36,7 +36,6 @@ from casework.assessments.schema import NEED_LABELS, Condition, InstrumentSpec, 
 from casework.assessments.scoring import enabled_items
 from casework.clients.models import Client, Sex
 from casework.clients.permissions import can_write_client
-from casework.core import exceptions as domain
 from casework.web.gates import load_client, signed_in_user
 
 SEX_CODES: dict[int, str] = {Sex.MALE.value: "male", Sex.FEMALE.value: "female"}
@@ -48,12 +47,7 @@ def _home_org(user: Any) -> int | None:
 
 
 def _domain_errors(call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except domain.NotFound:
-        raise Http404("Not found.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return call(*args, **kwargs)
 
 
 def _instrument_for(client: Client, code: str) -> Instrument:

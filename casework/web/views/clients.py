@@ -27,6 +27,7 @@ from casework.clients.permissions import (
     reads_whole_record,
     redact_confidential_addresses,
 )
+from casework.clients.record_services import current_contact
 from casework.core import exceptions as domain
 from casework.web.forms import (
     ClientCreateForm,
@@ -110,6 +111,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "can_edit": can_write_client(request.user, client),
+        # The header reads the record's sections, so the two never disagree.
+        "contact": current_contact(client),
     }
     context |= client_sections_context(request.user, client)
     context |= care_header_context(request.user, client)
@@ -169,7 +172,7 @@ def _shown(name: str, value: Any) -> str:
     if name == "sex":
         return str(Sex(value).label)
     if name == "date_of_birth":
-        return f"{value:%B} {value.day}, {value.year}"
+        return f"{value:%b} {value.day}, {value.year}"
     return str(value)
 
 
