@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,10 @@ from casework.accounts.models import Organization
 from casework.assessments.schema import InstrumentSpec, parse_definition
 from casework.clients.models import Client, Enrollment
 from casework.core.models import TimeStampedModel, VersionedModel
+
+# Parsed definitions by their JSON text: parsing is the costly part of reading a row, and
+# the same few definitions are read on every assessment page and save.
+_PARSED: dict[str, InstrumentSpec] = {}
 
 
 class InstrumentQuerySet(models.QuerySet["Instrument"]):
@@ -69,10 +74,12 @@ class Instrument(TimeStampedModel):
 
     @property
     def definition(self) -> InstrumentSpec:
-        cached: InstrumentSpec | None = getattr(self, "_definition", None)
+        """The validated definition, parsed once per process for each distinct text."""
+        key = json.dumps(self.spec, sort_keys=True)
+        cached = _PARSED.get(key)
         if cached is None:
             cached = parse_definition(self.spec, filename=f"{self.code} v{self.version}")
-            self._definition = cached
+            _PARSED[key] = cached
         return cached
 
 
