@@ -408,6 +408,8 @@ STORAGES["attachments"] = _attachments
 CASEWORK_SITE_NAME = env_str("SITE_NAME", "Casework")
 CASEWORK_API_PAGE_MAX = 200
 CASEWORK_TOKEN_MAX_DAYS = env_int("TOKEN_MAX_DAYS", 365, minimum=1)
+# A note signed this long after its service is marked a late entry (CMS sets no deadline).
+CASEWORK_LATE_ENTRY_HOURS = env_int("LATE_ENTRY_HOURS", 48, minimum=1)
 # Resource directory and referrals (issue 14).
 CASEWORK_HOLIDAY_REGION = env_str("HOLIDAY_REGION", "US-NY")  # holidays package: country-subdiv
 CASEWORK_DIRECTORY_VERIFY_DAYS = env_int("DIRECTORY_VERIFY_DAYS", 180, minimum=1)

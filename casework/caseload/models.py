@@ -124,3 +124,55 @@ class ProgramCaseloadSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Caseload settings of {self.program}"
+
+
+class CareTeamRole(models.TextChoices):
+    PRIMARY_CASE_MANAGER = "primary_case_manager", "Primary case manager"
+    SUPERVISOR = "supervisor", "Supervisor"
+    NURSE = "nurse", "Nurse"
+    JOB_COACH = "job_coach", "Job coach"
+    PEER_SPECIALIST = "peer_specialist", "Peer specialist"
+    PRIMARY_CARE = "primary_care", "Primary care provider"
+    PSYCHIATRIST = "psychiatrist", "Psychiatrist"
+    THERAPIST = "therapist", "Therapist"
+    LANDLORD = "landlord", "Landlord"
+    PROBATION_OFFICER = "probation_officer", "Probation officer"
+    OTHER = "other", "Other"
+
+
+class CareTeamMember(models.Model):
+    """Someone on a client's care team: a staff member (``user``), or an outside person
+    with their contacts. What may be shared with an outsider depends on a consent in force
+    naming them (``caseload.careteam.sharing_consent``), checked each time, never stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="care_team")
+    role = models.CharField(max_length=24, choices=CareTeamRole.choices)
+    user = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="care_teams"
+    )
+    name = models.CharField(max_length=150, blank=True)
+    agency = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["ended_at", "role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=CareTeamRole.values), name="careteam_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="careteam_member_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.user)
+
+    @property
+    def external(self) -> bool:
+        return self.user_id is None

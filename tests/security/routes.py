@@ -154,7 +154,16 @@ def _scheduling(w: Any) -> dict[str, int]:
         "appointment_id": appointment.pk,
         "crisis_id": crisis.pk,
         "attachment_id": attachment.pk,
+        "member_id": _member(w),
     }
+
+
+def _member(w: Any) -> int:
+    from casework.caseload.careteam import care_team_add
+
+    return care_team_add(
+        actor=w.owner, client=w.client, role="landlord", data={"name": "Logan Delos"}
+    ).pk
 
 
 def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
@@ -195,6 +204,8 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("continuity_summary", _client, ("get",)),
     ObjectRoute("client_attachments", _client),
     ObjectRoute("attachment_download", _cl("attachment_id"), ("get",)),
+    ObjectRoute("care_team", _client),
+    ObjectRoute("care_team_remove", _cl("member_id"), ("post",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 

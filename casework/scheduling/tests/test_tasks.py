@@ -89,8 +89,17 @@ def _due_reminder(cm: Any, client: Any, programs: Any, capture: Any) -> TaskRemi
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_reminders_are_sent_by_the_database_worker(
-    cm_health: Any, client_health: Any, programs: Any, django_capture_on_commit_callbacks: Any
+    cm_health: Any,
+    client_health: Any,
+    programs: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker closes stale connections between tasks; inside the test's transaction
+    # that would close the test's own connection (PostgreSQL), so it is a no-op here.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     reminder = _due_reminder(cm_health, client_health, programs, django_capture_on_commit_callbacks)
     assert reminder.sent_at is None
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)

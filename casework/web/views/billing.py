@@ -120,6 +120,27 @@ def billing_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _recipient(request: HttpRequest, client_id: int) -> tuple[Any, Any]:
+    """The care-team member the summary is prepared for (``?for=``), and the consent that
+    allows it; an outsider no consent covers is refused (403)."""
+    from casework.caseload.careteam import check_may_share
+    from casework.caseload.models import CareTeamMember
+    from casework.core import exceptions as domain
+
+    wanted = request.GET.get("for", "")
+    if not wanted.isdigit():
+        return None, None
+    member = CareTeamMember.objects.filter(
+        pk=int(wanted), client_id=client_id, ended_at__isnull=True
+    ).first()
+    if member is None:
+        return None, None
+    try:
+        return member, check_may_share(member)
+    except domain.PermissionDenied as denied:
+        raise PermissionDenied(str(denied)) from None
+
+
 def _day(value: str | None, default: date) -> date:
     try:
         return date.fromisoformat(value) if value else default
@@ -134,6 +155,7 @@ def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk, audit=False)
     if not reads_whole_record(client):
         raise PermissionDenied("The continuity-of-care summary is for the client's own staff.")
+    recipient, consent = _recipient(request, client.pk)
     today = timezone.localdate()
     start = _day(request.GET.get("start"), today - timedelta(days=90))
     end = _day(request.GET.get("end"), today)
@@ -160,7 +182,21 @@ def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
         target_type="continuity_summary",
         client_id=client.pk,
         organization_id=client.organization_id,
-        details={"note_ids": [n.pk for n in notes], "start": start, "end": end},
+        details={
+            "note_ids": [n.pk for n in notes],
+            "start": start,
+            "end": end,
+            "for_member": recipient.pk if recipient else None,
+            "consent": consent.pk if consent else None,
+        },
     )
-    context = {"client": client, "notes": notes, "team": team, "start": start, "end": end}
+    context = {
+        "client": client,
+        "notes": notes,
+        "team": team,
+        "start": start,
+        "end": end,
+        "recipient": recipient,
+        "consent": consent,
+    }
     return render(request, "caseload/continuity_summary.html", context)
