@@ -36,6 +36,7 @@ from casework.clients.models import (
 from casework.conftest import make_user
 from casework.notifications.models import Notification
 from casework.notifications.services import notify
+from casework.referrals.models import Attachment
 
 # The suite's personas (casework/conftest.py only applies under casework/): registered as
 # this module's globals so pytest finds them, without rebinding names a fixture asks for.
@@ -91,6 +92,8 @@ class World:
         """A referral of the client to a partner's service (made on first use)."""
         if "referral_id" not in self.extra:
             self.extra["referral_id"] = _referral(self.client, self.owner, self.program)
+            attachment = Attachment.objects.get(referral_id=self.extra["referral_id"])
+            self.extra["referral_attachment_id"] = attachment.pk
         return int(self.extra["referral_id"])
 
     @property
@@ -341,7 +344,12 @@ def _referral(client: Client, owner: User, program: Program) -> int:
         },
     )
     referral = referral_create(
-        actor=owner, client=client, program=program, service=service, reason="Needs a bed."
+        actor=owner,
+        client=client,
+        program=program,
+        service=service,
+        reason="Needs a bed.",
+        attachments=[SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")],
     )
     return referral.pk
 

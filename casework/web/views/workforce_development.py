@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.web.views.workforce import _add_errors
+from casework.web.forms import add_service_errors
 from casework.workforce.development import forms as dev_forms
 from casework.workforce.development import permissions, queries, services
 from casework.workforce.development.models import CompetencyReview, ReviewStatus
@@ -69,7 +69,7 @@ def _goal_post(request: HttpRequest, staff: User) -> tuple[bool, Any]:
         try:
             services.goal_create(actor=_me(request), staff=staff, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Added the development goal.")
             return True, form
@@ -134,7 +134,7 @@ def _review_post(request: HttpRequest, review: CompetencyReview, form: Any) -> b
         rate(actor=me, review=review, ratings=form.ratings())
     except ValidationError as error:
         if form is not None:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.error(request, " ".join(error.messages))
         return False
@@ -225,7 +225,7 @@ def team(request: HttpRequest) -> HttpResponse:
                     actor=me, staff=form.cleaned_data["staff"], due_on=form.cleaned_data["due_on"]
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Opened a review of {review.staff}.")
                 return redirect("web:workforce_review", pk=review.pk)
@@ -257,7 +257,7 @@ def exam_prep(request: HttpRequest) -> HttpResponse:
             try:
                 services.study_log(actor=me, exam=exam, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Logged.")
                 return redirect(f"{request.path}?exam={exam}")
