@@ -296,7 +296,8 @@ def _entry_routes(rules: dict[str, Any], answers: Answers) -> list[dict[str, Any
     """Routes in without a degree, with the chosen state's own requirement where it has one;
     shown first to someone with no degree or only a high-school diploma or GED."""
     rule = rules.get("entry-routes")
-    if rule is None or set(answers.degrees) - {Degree.HS_DIPLOMA}:
+    has_degree = bool(set(answers.degrees) - {Degree.HS_DIPLOMA})
+    if rule is None or has_degree or answers.licences:  # a licence implies its degree
         return []
     routes = []
     for route in rule.params["routes"]:

@@ -23,6 +23,14 @@ def second_visit(browser: Any, visit: Visit, suffix: str) -> tuple[Visit, Any]:
     return Visit(page=page, server=visit.server, test_name=f"{visit.test_name}-{suffix}"), context
 
 
+def assert_fits_390(visit: Visit, label: str) -> None:
+    """No sideways scrolling on a phone-sized screen."""
+    visit.page.set_viewport_size({"width": 390, "height": 844})
+    visit.shot(f"{label}-390")
+    width = visit.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{label} is {width} px wide at 390 px"
+
+
 def rate(visit: Visit, level: str, *, differ: str = "") -> None:
     """Fill the rating form: ``level`` everywhere, ``expert`` for the ``differ`` skill."""
     page = visit.page
@@ -84,6 +92,7 @@ def test_a_review_goes_from_self_rating_to_locked(browser, visit):
     assert page.get_by_role("button", name="Sign the review").count() == 0
     assert page.get_by_role("button", name=re.compile("^Submit")).count() == 0
     assert_accessible(visit, "locked review")
+    assert_fits_390(visit, "locked-review")
 
 
 @pytest.mark.browser
@@ -130,6 +139,7 @@ def test_a_development_goal_is_closed_with_a_linked_ce_record(visit):
     evidence = page.locator('tr[data-skill="communication"]').inner_text()
     assert "Goal met on" in evidence
     assert_accessible(visit, "development page")
+    assert_fits_390(visit, "development")
 
 
 @pytest.mark.browser
@@ -148,3 +158,7 @@ def test_the_team_chart_shows_skill_by_level_with_a_table(browser, visit):
     assert table.get_by_role("columnheader", name="Competent").is_visible()
     assert page.get_by_role("img", name=re.compile("Bar chart")).is_visible()
     assert_accessible(visit, "team chart")
+    assert_fits_390(visit, "team-chart")
+    visit.goto("/development/exams/?exam=CRC", "exam-prep")
+    assert visit.page.get_by_role("heading", name=re.compile("CRC")).first.is_visible()
+    assert_accessible(visit, "exam preparation")

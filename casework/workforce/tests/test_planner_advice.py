@@ -134,6 +134,7 @@ def test_high_school_diploma_shows_the_entry_routes_first() -> None:
     elsewhere = roadmap(area="social_services", degrees="HS_DIPLOMA", state="OH")
     assert elsewhere["entry_routes"][2]["state"] == ""
     assert roadmap(area="social_services", degrees="BSW")["entry_routes"] == []
+    assert roadmap(area="healthcare", licences="RN")["entry_routes"] == []
     assert ids(roadmap(area="healthcare")["entry_routes"]) == [
         "case-aide",
         "community-health-worker",

@@ -6,6 +6,16 @@
   var source = document.getElementById("team-chart-data");
   if (!canvas || !source || typeof window.Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  // Long skill names break into lines so they fit beside the bars on a phone.
+  data.labels = data.labels.map(function (label) {
+    var lines = [], line = "";
+    label.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > 16) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  });
   var colours = ["#dfe1e2", "#73b3e7", "#005ea2", "#162e51"];
   data.datasets.forEach(function (set, index) { set.backgroundColor = colours[index % 4]; });
   new window.Chart(canvas, {
