@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -376,6 +377,30 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if PRODUCTION:
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 MEDIA_ROOT = VAR_DIR / "media"
+# Case-note and client attachments: local disk by default; S3-compatible object storage
+# (django-storages) when CASEWORK_ATTACHMENTS_S3_BUCKET is set, so several app servers share
+# the files. Credentials come from the usual AWS_* variables or the instance role.
+_attachments_bucket = env_str("ATTACHMENTS_S3_BUCKET")
+_attachments: Any = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _attachments_bucket,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT") or None,
+            "region_name": env_str("ATTACHMENTS_S3_REGION") or None,
+            "location": "attachments",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _attachments_bucket
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media" / "attachments")},
+    }
+)
+STORAGES["attachments"] = _attachments
 
 # --- Casework ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from casework.api import (
     me,
     programs,
     record,
+    referrals,
     workforce,
 )
 from casework.api.auth import API_AUTH
@@ -45,5 +46,6 @@ api.add_router("", intake.router)
 api.add_router("", record.router)
 api.add_router("", care.router)
 api.add_router("", directory.router)
+api.add_router("", referrals.router)
 api.add_router("", caseload.router)
 api.add_router("", disclosure.router)

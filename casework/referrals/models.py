@@ -90,6 +90,13 @@ class Referral(VersionedModel):
     need_category = models.CharField(
         max_length=60, blank=True, help_text="SDOH category code of the need (Gravity Project)."
     )
+    plan_intervention_key = models.UUIDField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The service-plan intervention it carries out (plans.Intervention.key, "
+        "stable across plan versions).",
+    )
     need = models.CharField(max_length=300, blank=True)
     reason = models.TextField()
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
@@ -153,6 +160,13 @@ class Referral(VersionedModel):
         if self.service_id:
             return f"{self.service} ({self.recipient_organization})"
         return str(self.recipient_organization)
+
+    @property
+    def need_label(self) -> str:
+        """The need in words: the worker's own, else the category's name."""
+        from casework.resources.search import NEED_CATEGORIES
+
+        return self.need or NEED_CATEGORIES.get(self.need_category, self.need_category)
 
     @property
     def is_internal(self) -> bool:

@@ -121,6 +121,7 @@ def referral_create(
     due_date: date | None = None,
     attachments: Iterable[Any] = (),
     send: bool = True,
+    intervention_key: Any = None,
 ) -> Referral:
     """Create a referral (and send it, unless ``send`` is false: then it stays a draft).
 
@@ -134,6 +135,8 @@ def referral_create(
         and program.organization_id == client.organization_id
     ):
         raise PermissionDenied("You cannot refer this client from that program.")
+    if intervention_key and not _intervention_of(client, intervention_key):
+        raise ValidationError({"intervention": "No such intervention in this client's plan."})
     shared = sorted({ConsentCategory.GENERAL, *shared_categories})
     organization_id, label = _recipient(service, recipient_program)
     consent = _check_consent(
@@ -148,6 +151,7 @@ def referral_create(
         recipient_organization_id=organization_id,
         recipient_program=recipient_program,
         need_category=need_category,
+        plan_intervention_key=intervention_key or None,
         need=need[:300],
         reason=reason.strip(),
         urgency=urgency,
@@ -176,6 +180,15 @@ def referral_create(
         referral.sides = frozenset({Side.REFERRER})
         referral = referral_transition(actor=actor, referral=referral, to=Status.REQUESTED)
     return referral
+
+
+def _intervention_of(client: Client, key: Any) -> bool:
+    from casework.plans.models import Intervention
+
+    try:
+        return Intervention.objects.filter(key=key, goal__version__plan__client=client).exists()
+    except ValidationError:  # not a UUID
+        return False
 
 
 def _history(
@@ -347,3 +360,37 @@ def _tell_other_side(referral: Referral, side: str, title: str) -> None:
         title=f"{title}: referral {referral.pk}",
         url=url,
     )
+
+
+def attachment_open(*, actor: Any, referral: Referral, attachment_id: int) -> tuple[Any, str]:
+    """A document sent with the referral, for either side; audited as an export.
+
+    The receiving side gets it only while a consent still covers the referral's sharing.
+    NotFound when it is not this referral's (or the consent no longer covers it).
+    """
+    from casework.core.exceptions import NotFound
+
+    attachment = referral.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("attachment")
+    if (
+        Side.REFERRER not in referral.sides
+        and covering_consent(
+            referral.client,
+            organization_id=referral.recipient_organization_id,
+            program_id=referral.recipient_program_id,
+            categories=referral.shared_categories,
+        )
+        is None
+    ):
+        raise NotFound("attachment")
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target_type="referral_attachment",
+        target_id=attachment.pk,
+        client_id=referral.client_id,
+        organization_id=referral.organization_id,
+        details={"referral": referral.pk},
+    )
+    return attachment.file.open("rb"), attachment.name

@@ -162,22 +162,38 @@ def _services(query: Query) -> QuerySet[Service]:
     return services
 
 
-def _places(service_ids: list[str], query: Query) -> dict[str, list[tuple[str, float, float]]]:
-    """Per service, its locations with coordinates (inside the search box, if any)."""
-    rows = ServiceAtLocation.objects.filter(service_id__in=service_ids).filter(
-        location__latitude__isnull=False, location__longitude__isnull=False
-    )
-    if query.near is not None and query.radius_km:
-        dlat = query.radius_km / KM_PER_DEGREE
-        dlon = dlat / max(math.cos(math.radians(query.near.latitude)), 0.01)
-        rows = rows.filter(
-            location__latitude__range=(query.near.latitude - dlat, query.near.latitude + dlat),
-            location__longitude__range=(query.near.longitude - dlon, query.near.longitude + dlon),
-        )
+def _box(query: Query) -> dict[str, tuple[float, float]]:
+    """Locations inside the search box around the point, by id (the lat/lon index)."""
+    assert query.near is not None
+    assert query.radius_km
+    dlat = query.radius_km / KM_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(query.near.latitude)), 0.01)
+    rows = Location.objects.filter(
+        latitude__range=(query.near.latitude - dlat, query.near.latitude + dlat),
+        longitude__range=(query.near.longitude - dlon, query.near.longitude + dlon),
+    ).values_list("pk", "latitude", "longitude")
+    return {pk: (lat, lon) for pk, lat, lon in rows if lat is not None and lon is not None}
+
+
+def _places(services: QuerySet[Service], query: Query) -> dict[str, list[tuple[str, float, float]]]:
+    """Per matching service, its locations with coordinates; with a point and radius, only
+    those inside the search box: the locations in the box first (their index), then the
+    matching services at them, so a dense directory costs no more than the area searched."""
     found: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
-    for service_id, location_id, lat, lon in rows.values_list(
-        "service_id", "location_id", "location__latitude", "location__longitude"
-    ):
+    if query.near is not None and query.radius_km:
+        box = _box(query)
+        rows = ServiceAtLocation.objects.filter(location_id__in=list(box)).values_list(
+            "service_id", "location_id"
+        )
+        for service_id, location_id in rows:  # the caller keeps only the matching services
+            found[service_id].append((location_id, *box[location_id]))
+        return found
+    coordinates = ServiceAtLocation.objects.filter(
+        service_id__in=services.values("pk"),
+        location__latitude__isnull=False,
+        location__longitude__isnull=False,
+    ).values_list("service_id", "location_id", "location__latitude", "location__longitude")
+    for service_id, location_id, lat, lon in coordinates:
         if lat is not None and lon is not None:
             found[service_id].append((location_id, lat, lon))
     return found
@@ -206,11 +222,12 @@ def _nearest(
 
 def _candidates(query: Query) -> list[Hit]:
     """Services passing the database filters, distance and keywords (not yet hours)."""
-    services = list(_services(query).select_related("organization"))
-    by_id = {s.pk: s for s in services}
-    places = _places(list(by_id), query) if query.near is not None or services else {}
+    matching = _services(query)
+    places = _places(matching, query)
+    if query.near is not None and query.radius_km:
+        matching = matching.filter(pk__in=list(places))
     hits = []
-    for service in services:
+    for service in matching.select_related("organization"):
         location_id, km = _nearest(query, places.get(service.pk, []))
         if query.near is not None and query.radius_km and (km is None or km > query.radius_km):
             continue

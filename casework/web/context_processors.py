@@ -21,6 +21,7 @@ def casework(request: HttpRequest) -> dict[str, Any]:
         "nav_is_staff": False,
         "nav_can_import": False,
         "two_factor_default": bool(settings.CASEWORK_MFA_ROLES),
+        "nav_is_partner": False,
     }
     if user is not None and user.is_authenticated:
         access = access_for(user)
@@ -30,6 +31,7 @@ def casework(request: HttpRequest) -> dict[str, Any]:
         context["nav_can_intake"] = bool(access.write_program_ids or access.admin_org_ids)
         context["nav_is_supervisor"] = bool(access.supervised_program_ids or access.admin_org_ids)
         context["nav_is_staff"] = bool(access.program_roles or access.org_wide_org_ids)
+        context["nav_is_partner"] = bool(access.partner_org_ids)
         context["nav_can_import"] = bool(access.admin_org_ids) or any(
             roles & {"intake_worker", "program_admin"} for roles in access.program_roles.values()
         )

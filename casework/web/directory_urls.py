@@ -19,10 +19,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("clients/<int:pk>/referrals/new/", referrals.referral_create, name="referral_create"),
     path("referrals/", referrals.referral_list, name="referral_list"),
+    path("referrals/outcomes/", referrals.referral_metrics, name="referral_metrics"),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/status/", referrals.referral_transition, name="referral_transition"),
     path("referrals/<int:pk>/messages/", referrals.referral_message, name="referral_message"),
     path("referrals/<int:pk>/schedule/", referrals.referral_schedule, name="referral_schedule"),
+    path(
+        "referrals/<int:pk>/attachments/<int:attachment_id>/",
+        referrals.referral_attachment,
+        name="referral_attachment",
+    ),
     path("partner/", partner.partner_inbox, name="partner_inbox"),
     path("partner/referrals/<int:pk>/", partner.partner_referral, name="partner_referral"),
 ]

@@ -19,7 +19,7 @@ from casework.core.messages import plain
 from casework.core.places import STATE_CHOICES
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` next to the fields it names (others on top)."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, [plain(m) for m in error.messages])

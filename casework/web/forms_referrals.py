@@ -22,6 +22,7 @@ class ReferralForm(forms.Form):
         queryset=Program.objects.none(), label="Referring program", empty_label=None
     )
     service = forms.CharField(widget=forms.HiddenInput, required=False)
+    intervention = forms.UUIDField(widget=forms.HiddenInput, required=False)
     recipient_program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
         required=False,

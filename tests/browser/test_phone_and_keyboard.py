@@ -41,8 +41,11 @@ def _overflow(page: Any) -> dict[str, Any]:
             const width = document.documentElement.clientWidth;
             const wide = [...document.querySelectorAll('body *')]
               .filter(el => el.getBoundingClientRect().right > width + 1)
-              .filter(el => !el.closest('.usa-table-container--scrollable, .cw-scroll, .usa-nav, .usa-overlay'))
-              .slice(0, 3).map(el => el.tagName + '.' + el.className + ' ' + (el.textContent || '').trim().slice(0, 30));
+              .filter(el => !el.closest(
+                '.usa-table-container--scrollable, .cw-scroll, .usa-nav, .usa-overlay'))
+              .slice(0, 3)
+              .map(el => el.tagName + '.' + el.className + ' '
+                   + (el.textContent || '').trim().slice(0, 30));
             return {scroll: document.documentElement.scrollWidth, width, wide};
         }"""
     )

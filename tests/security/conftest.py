@@ -36,6 +36,7 @@ from casework.clients.models import (
 from casework.conftest import make_user
 from casework.notifications.models import Notification
 from casework.notifications.services import notify
+from casework.referrals.models import Attachment
 
 # The suite's personas (casework/conftest.py only applies under casework/): registered as
 # this module's globals so pytest finds them, without rebinding names a fixture asks for.
@@ -91,6 +92,8 @@ class World:
         """A referral of the client to a partner's service (made on first use)."""
         if "referral_id" not in self.extra:
             self.extra["referral_id"] = _referral(self.client, self.owner, self.program)
+            attachment = Attachment.objects.get(referral_id=self.extra["referral_id"])
+            self.extra["referral_attachment_id"] = attachment.pk
         return int(self.extra["referral_id"])
 
     @property
@@ -110,6 +113,38 @@ class World:
         if "import_token" not in self.extra:
             self.extra["import_token"] = _import_token(self.importer, self.program)
         return str(self.extra["import_token"])
+
+    # Staff development (issue 12): a review the supervisor opened and a goal of the owner.
+    @property
+    def review_id(self) -> int:
+        if "review_id" not in self.extra:
+            self.extra.update(_development(self.owner, self.supervisor))
+        return int(self.extra["review_id"])
+
+    @property
+    def goal_id(self) -> int:
+        if "goal_id" not in self.extra:
+            self.extra.update(_development(self.owner, self.supervisor))
+        return int(self.extra["goal_id"])
+
+
+def _development(owner: User, supervisor: User) -> dict[str, int]:
+    from casework.workforce.development import services as development
+
+    review = development.review_start(
+        actor=supervisor, staff=owner, due_on=datetime.date(2026, 6, 30)
+    )
+    goal = development.goal_create(
+        actor=owner,
+        staff=owner,
+        data={
+            "skill_code": "documentation",
+            "what": "Write notes the same day",
+            "by_when": datetime.date(2026, 6, 30),
+            "method": "training",
+        },
+    )
+    return {"review_id": review.pk, "goal_id": goal.pk}
 
 
 _HANDLERS: dict[bool, ClientHandler] = {}
@@ -309,7 +344,12 @@ def _referral(client: Client, owner: User, program: Program) -> int:
         },
     )
     referral = referral_create(
-        actor=owner, client=client, program=program, service=service, reason="Needs a bed."
+        actor=owner,
+        client=client,
+        program=program,
+        service=service,
+        reason="Needs a bed.",
+        attachments=[SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")],
     )
     return referral.pk
 

@@ -50,6 +50,10 @@ SELF_SCOPED = frozenset(
         "/workforce/me/supervised-hours",
         "/workforce/me/exam-results",
         "/duplicates",
+        # Directory and referrals (issue 14): the directory holds no client data; the
+        # referral list is the caller's own (visible_to).
+        "/services",
+        "/referrals",
         # Issue 13: the instruments in force for the caller's agency; an upload names the
         # organization in its body and is refused unless the caller administers it.
         "/instruments",
@@ -61,7 +65,12 @@ SELF_SCOPED = frozenset(
 # (anonymous callers get 401, checked below).
 DEFINITIONS = frozenset({"/instruments/{code}", "/instruments/{code}/fhir"})
 # Operations that name the object in the body, and who owns each.
-BODY_ID = {("post", "/emergency-access"), ("post", "/clients"), ("post", "/enrollments")}
+BODY_ID = {
+    ("post", "/emergency-access"),
+    ("post", "/clients"),
+    ("post", "/enrollments"),
+    ("post", "/referrals"),
+}
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
@@ -127,6 +136,7 @@ def _fill(path: str, world: World) -> str:
         "candidate_id": world.candidate.pk,
         "merge_id": world.merge_id,
         "item_id": world.parts[part.group(1)] if part else None,
+        "referral_id": world.referral_id if "{referral_id}" in path else None,
         **world.extra.get("care", {}),
         **caseload_ids(world),
         "kind": "safety",
@@ -166,6 +176,7 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "what": "Weekly check-in",
             "responsible": "case_manager",
         },
+        ("post", "/plans/{plan_id}/goals/{goal_id}/objectives"): {"text": "Call two landlords"},
         ("put", "/plans/{plan_id}/sections/{kind}"): {"warning_signs": ["Not sleeping"]},
         ("post", "/plans/{plan_id}/decision"): {"approve": False, "comment": "Add dates."},
         ("post", "/plans/{plan_id}/sign"): {"method": "typed", "signed_name": "D. A."},
@@ -180,6 +191,8 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "result": "ineligible",
             "reason": "Does not live in the service area at all.",
         },
+        ("post", "/referrals/{referral_id}/transition"): {"to": "cancelled", "reason": "Moved"},
+        ("post", "/referrals/{referral_id}/messages"): {"body": "Any news?"},
         ("post", "/programs/{program_id}/screenings"): {
             "client_id": world.client.pk,
             "answers": {"state": "NY"},
@@ -307,6 +320,10 @@ def test_body_ids_of_another_tenant_are_refused(
         ("/emergency-access", {"client_id": world.client.pk, "reason": "x" * 20}),
         ("/enrollments", {"client_id": world.client.pk, "program_id": world.program.pk}),
         ("/clients", {"given_name": "A", "family_name": "B", "program_id": world.program.pk}),
+        (
+            "/referrals",
+            {"client_id": world.client.pk, "program_id": world.program.pk, "reason": "x"},
+        ),
         (
             "/tasks",
             {

@@ -217,3 +217,32 @@ def test_an_internal_referral_uses_the_same_lifecycle(
     http.post(f"/referrals/{referral.pk}/status/", {"to": "accepted", "version": 2})
     referral.refresh_from_db()
     assert referral.status == Status.ACCEPTED
+
+
+def test_each_partner_view_of_client_details_is_accounted_for(partner, referral) -> None:
+    from casework.audit.models import Disclosure
+
+    _as(partner).get(f"/partner/referrals/{referral.pk}/")
+    (disclosure,) = Disclosure.objects.filter(client_id=referral.client_id)
+    assert disclosure.recipient == partner
+    assert disclosure.basis == "consent"
+    assert disclosure.consent_ids == [referral.consent_id]
+    assert disclosure.categories == ["general"]
+
+
+def test_attachments_reach_both_sides_and_stop_with_the_consent(
+    cm_health, client_health, programs, food_service, partner_consent, partner, other_partner
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    _send(_as(cm_health), client_health, programs["healthcare"], food_service, attachment=letter)
+    referral = Referral.objects.get()
+    attachment = referral.attachments.get()
+    url = f"/referrals/{referral.pk}/attachments/{attachment.pk}/"
+    assert _as(partner).get(url).status_code == 200
+    assert _as(cm_health).get(url).status_code == 200
+    assert _as(other_partner).get(url).status_code == 404
+    assert AuditEvent.objects.filter(target_type="referral_attachment").count() == 2
+    consents.consent_revoke(actor=cm_health, consent=partner_consent, reason="Client asked")
+    assert _as(partner).get(url).status_code == 404

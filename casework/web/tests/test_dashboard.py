@@ -28,6 +28,14 @@ def test_clients_of_other_case_managers_are_not_in_my_list(client, sup_health, c
     assert "Cm Healthcare" in body
 
 
-def test_empty_state_for_someone_without_a_program(client, partner):
-    body = text(signed_in(client, partner).get("/"))
+def test_empty_state_for_someone_without_a_program(client, db):
+    from casework.conftest import make_user
+
+    body = text(signed_in(client, make_user("new.hire@example.org")).get("/"))
     assert "You do not have a role in any program yet" in body
+
+
+def test_a_partner_starts_at_the_referral_inbox(client, partner):
+    response = signed_in(client, partner).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/partner/"

@@ -91,7 +91,8 @@ def _detail_context(request: HttpRequest, note: CaseNote, form: NoteForm | None)
     return {
         "client": note.client,
         "note": note,
-        "form": form or (NoteForm(note=note) if editable else None),
+        "form": form
+        or (NoteForm(note=note, plan_goals=notes.plan_goals(note.client_id)) if editable else None),
         "editable": editable,
         "addenda": list(note.addenda.select_related("author")),
         "cosignature": getattr(note, "cosignature", None) if note.is_signed else None,
@@ -100,6 +101,7 @@ def _detail_context(request: HttpRequest, note: CaseNote, form: NoteForm | None)
         and not hasattr(note, "cosignature")
         and notes.can_cosign(user, note),
         "addendum_form": AddendumForm(),
+        "goals": [text for pk, text in notes.plan_goals(note.client_id) if pk in note.goal_ids],
     }
 
 
@@ -113,7 +115,7 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if note.is_signed:
         messages.error(request, notes.SIGNED_LOCKED)
         return redirect("web:note_detail", pk=note.pk)
-    form = NoteForm(request.POST, note=note)
+    form = NoteForm(request.POST, note=note, plan_goals=notes.plan_goals(note.client_id))
     if form.is_valid():
         try:
             note = notes.note_update_draft(
@@ -152,7 +154,7 @@ def _section_errors(form: NoteForm, error: ValidationError) -> None:
 def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a draft while it is typed (htmx); answers the small status block with the version."""
     note = load_note(request.user, pk, audit=False)
-    form = NoteForm(request.POST, note=note)
+    form = NoteForm(request.POST, note=note, plan_goals=notes.plan_goals(note.client_id))
     status, message = "saved", "Draft saved"
     if note.is_signed or note.author_id != request.user.pk:
         status, message = "error", "This note can no longer be changed."

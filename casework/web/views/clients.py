@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from casework.accounts.models import Program
+from casework.assessments.permissions import mark_open_risk
 from casework.audit.models import AuditEvent
 from casework.clients import services as clients
 from casework.clients.assignment import may_change_case_manager
@@ -70,6 +71,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         )
         page = paginate(request, rows, size=PAGE_SIZE)
     redact_confidential_addresses(request.user, page.items)
+    mark_open_risk(request.user, list(page.items))
     query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
     clients.client_list_record(actor=request.user, clients=page.items, query=query)
     context = {

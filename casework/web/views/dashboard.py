@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from casework.accounts.access import access_for
 from casework.clients import services as clients
@@ -41,6 +41,8 @@ def _caseloads(program_ids: frozenset[int]) -> list[dict[str, Any]]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
+    if access.partner_org_ids and access.is_empty:
+        return redirect("web:partner_inbox")  # a partner's start page is their referral inbox
     mine = (
         Enrollment.objects.open()
         .filter(primary_case_manager=signed_in_user(request), program_id__in=access.program_ids)

@@ -112,7 +112,14 @@ def service_search(request: HttpRequest) -> HttpResponse:
             client_id=client.pk if client else None,
             details=describe(query) | {"results": len(hits)},
         )
-    context = {"form": form, "hits": hits, "client": client, "here": "service_search"}
+    intervention = request.GET.get("intervention", "")[:36]
+    context = {
+        "form": form,
+        "hits": hits,
+        "client": client,
+        "intervention": intervention,
+        "here": "service_search",
+    }
     return render(request, "directory/search.html", context)
 
 
@@ -273,7 +280,7 @@ def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
         try:
             curation.service_update(actor=request.user, service=service, data=data)
         except ValidationError as error:
-            add_service_errors(form, error)  # type: ignore[arg-type]  # a ModelForm is a form
+            add_service_errors(form, error)
         else:
             messages.success(request, "Service saved and marked verified today.")
             return redirect("web:service_detail", pk=service.pk)

@@ -64,5 +64,7 @@ def partner_inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def partner_referral(request: HttpRequest, pk: int) -> HttpResponse:
     referral = load_referral(request.user, pk, side=Side.RECEIVER)
-    context = detail_context(request, referral) | {"shared": shared_client(referral)}
+    context = detail_context(request, referral) | {
+        "shared": shared_client(referral, reader=request.user)
+    }
     return render(request, "directory/partner_referral.html", context)

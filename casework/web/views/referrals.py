@@ -11,13 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program
 from casework.clients.models import Enrollment
+from casework.core import exceptions as domain
 from casework.core.exceptions import StaleVersion
 from casework.referrals import services
 from casework.referrals.clocks import overdue_for
@@ -65,6 +66,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial={
             "service": request.GET.get("service", ""),
             "need_category": request.GET.get("need", ""),
+            "intervention": request.GET.get("intervention", ""),
             "send": True,
         },
     )
@@ -86,6 +88,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 due_date=data["due_date"],
                 attachments=[data["attachment"]] if data["attachment"] else [],
                 send=data["send"],
+                intervention_key=data["intervention"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -215,3 +218,39 @@ def referral_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Appointment saved; the referring worker was told.")
     return _back(request, referral)
+
+
+@login_required
+def referral_metrics(request: HttpRequest) -> HttpResponse:
+    """Outcome measures of the referrals the caller's organization sent (supervisors and
+    org admins: their programs' or organization's)."""
+    from casework.referrals.metrics import outcome_table
+
+    access = access_for(request.user)
+    scope = Q(organization_id__in=access.admin_org_ids) | Q(
+        referring_program_id__in=access.supervised_program_ids
+    )
+    if not (access.admin_org_ids or access.supervised_program_ids):
+        raise domain.PermissionDenied("Supervisors and organization admins see referral outcomes.")
+    referrals = Referral.objects.filter(scope)
+    by = "organization" if request.GET.get("by") == "organization" else "service"
+    rows = outcome_table(referrals, by=by)
+    chart = {
+        "labels": [r.label for r in rows[:15]],
+        "completion": [r.completion_rate for r in rows[:15]],
+        "accept": [r.median_hours_to_accept for r in rows[:15]],
+        "complete": [r.median_hours_to_complete for r in rows[:15]],
+    }
+    context = {"rows": rows, "by": by, "chart": chart, "here": "referral_metrics"}
+    return render(request, "directory/referral_metrics.html", context)
+
+
+@login_required
+def referral_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A document sent with the referral, for either side (audited)."""
+    referral = load_referral(request.user, pk)
+    # A missing attachment is a domain NotFound: the one error mapping answers 404.
+    handle, name = services.attachment_open(
+        actor=request.user, referral=referral, attachment_id=attachment_id
+    )
+    return FileResponse(handle, as_attachment=True, filename=name)
