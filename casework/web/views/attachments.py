@@ -6,15 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casework.casenotes.attachments import attachment_add, attachment_open, media_type
 from casework.casenotes.models import Attachment
 from casework.casenotes.permissions import access_attachment, notes_visible_on
-from casework.core import exceptions as domain
+from casework.clients.permissions import require_whole_record
 from casework.web.forms import add_service_errors
 from casework.web.gates import load_client
 
@@ -33,8 +33,7 @@ class AttachmentForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def client_attachments(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk, write=request.method == "POST", audit=False)
-    if client.access_basis not in ("program", "organization", "break_glass"):
-        raise Http404("No such client.")
+    require_whole_record(client)
     visible_notes = notes_visible_on(client).order_by("-service_at")[:50]
     form = AttachmentForm(request.POST or None, request.FILES or None)
     form.fields["note"].choices = [("", "The client (no note)")] + [  # type: ignore[attr-defined]  # a choice field
@@ -50,8 +49,6 @@ def client_attachments(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             messages.success(request, "File added.")
             return redirect("web:client_attachments", pk=client.pk)
@@ -65,10 +62,7 @@ def client_attachments(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    try:
-        attachment = access_attachment(request.user, pk)
-    except domain.NotFound:
-        raise Http404("No such file.") from None
+    attachment = access_attachment(request.user, pk)
     handle = attachment_open(actor=request.user, attachment=attachment)
     response = FileResponse(
         handle,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +22,6 @@ from casework.accounts.access import access_for
 from casework.assessments.models import Assessment
 from casework.assessments.permissions import STAFF_BASES, access_assessment
 from casework.assessments.schema import NEED_LABELS
-from casework.core import exceptions as domain
 from casework.plans import services
 from casework.plans.models import (
     GoalStatus,
@@ -39,15 +38,6 @@ from casework.plans.queries import plan_reviews_due
 from casework.plans.sections import SECTIONS, TITLES, discharge_checks, ipe_clock
 from casework.web.gates import load_client
 from casework.web.views.plan_sections import section_fields, section_from_post
-
-
-def _gate(call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except domain.NotFound:
-        raise Http404("Not found.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
 
 
 def _date(value: str) -> datetime.date | None:
@@ -79,7 +69,7 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_from_needs(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk, write=True)
     ids = request.POST.getlist("assessment")
-    found: list[Assessment] = [_gate(access_assessment, request.user, i) for i in ids]
+    found: list[Assessment] = [access_assessment(request.user, i) for i in ids]
     try:
         if found:
             plan = services.plan_from_needs(actor=request.user, client=client, assessments=found)
@@ -141,7 +131,7 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _gate(access_plan, request.user, pk)
+    plan = access_plan(request.user, pk)
     version = _version(plan, request.GET.get("version"))
     return render(request, "care/plan_detail.html", _plan_context(request, plan, version))
 
@@ -149,7 +139,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The client's copy in plain language, with its own print stylesheet."""
-    plan = _gate(access_plan, request.user, pk)
+    plan = access_plan(request.user, pk)
     version = _version(plan, request.GET.get("version"))
     return render(request, "care/plan_print.html", _plan_context(request, plan, version))
 
@@ -167,7 +157,7 @@ def _goal_data(post: Any) -> dict[str, Any]:
 @login_required
 @require_POST
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _gate(access_plan, request.user, pk, write=True)
+    plan = access_plan(request.user, pk, write=True)
     try:
         services.goal_save(actor=request.user, plan=plan, data=_goal_data(request.POST))
     except ValidationError as error:
@@ -178,7 +168,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _gate(access_goal, request.user, pk)
+    goal = access_goal(request.user, pk)
     plan = goal.version.plan
     try:
         services.goal_save(actor=request.user, plan=plan, data=_goal_data(request.POST), goal=goal)
@@ -192,7 +182,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _gate(access_goal, request.user, pk)
+    goal = access_goal(request.user, pk)
     fields = ("what", "frequency", "responsible", "responsible_name")
     data: dict[str, Any] = {k: request.POST.get(k, "") for k in fields}
     try:
@@ -206,7 +196,7 @@ def intervention_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _gate(access_goal, request.user, pk)
+    goal = access_goal(request.user, pk)
     try:
         services.objective_add(
             actor=request.user,
@@ -225,13 +215,12 @@ def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Submit for approval, approve, or return with comments."""
     if step not in ("submit", "approve", "return"):
         raise Http404("No such step.")
-    plan = _gate(access_plan, request.user, pk, write=step == "submit")
+    plan = access_plan(request.user, pk, write=step == "submit")
     try:
         if step == "submit":
             services.plan_submit(actor=request.user, plan=plan)
         else:
-            _gate(
-                services.plan_decide,
+            services.plan_decide(
                 actor=request.user,
                 plan=plan,
                 approve=step == "approve",
@@ -254,7 +243,7 @@ def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _gate(access_plan, request.user, pk, write=True)
+    plan = access_plan(request.user, pk, write=True)
     problems: list[str] = []
     if request.method == "POST":
         try:
@@ -286,7 +275,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _gate(access_plan, request.user, pk, write=True)
+    plan = access_plan(request.user, pk, write=True)
     problems: list[str] = []
     if request.method == "POST":
         keys = request.POST.getlist("goal_key")
@@ -334,7 +323,7 @@ def _risk_scores(plan: ServicePlan) -> list[Assessment]:
 def plan_section(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in SECTIONS:
         raise Http404("No such section.")
-    plan = _gate(access_plan, request.user, pk, write=request.method == "POST")
+    plan = access_plan(request.user, pk, write=request.method == "POST")
     current = plan.latest.sections.get(kind, {})
     problems: list[str] = []
     values = current

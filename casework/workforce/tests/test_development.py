@@ -420,7 +420,7 @@ def test_exam_prep_logs_study_and_practice_per_domain_beside_eligibility(cm_heal
     assert [c["code"] for c in state["eligibility"]] == ["CCM"]
     page = http.get("/development/exams/?exam=CCM").content.decode()
     assert "Psychosocial concepts and support systems" in page
-    assert "72% (2026-01-03)" in page
+    assert "72% (Jan 3, 2026)" in page
     bad = http.post(
         "/development/exams/?exam=CCM",
         {"domain": "psychosocial", "kind": "practice", "on": "2026-01-03", "score_percent": "140"},
