@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -266,6 +267,12 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 
 OTP_TOTP_ISSUER = env_str("TOTP_ISSUER", "Casework")
+# Roles that must sign in with a second factor in every organization, on top of the roles
+# an organization adds itself. Production: admins, auditors and supervisors; demo: none.
+CASEWORK_MFA_ROLES = env_list(
+    "MFA_ROLES",
+    ["org_admin", "program_admin", "auditor", "supervisor"] if PRODUCTION else [],
+)
 
 # --- Sessions: idle timeout (sliding) plus an absolute lifetime --------------------------
 
@@ -341,6 +348,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- Internationalisation -----------------------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
+# "Feb 20, 2022" on every page (casework/core/formats); the API answers ISO 8601.
+FORMAT_MODULE_PATH = ["casework.core.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -368,6 +377,30 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if PRODUCTION:
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 MEDIA_ROOT = VAR_DIR / "media"
+# Case-note and client attachments: local disk by default; S3-compatible object storage
+# (django-storages) when CASEWORK_ATTACHMENTS_S3_BUCKET is set, so several app servers share
+# the files. Credentials come from the usual AWS_* variables or the instance role.
+_attachments_bucket = env_str("ATTACHMENTS_S3_BUCKET")
+_attachments: Any = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _attachments_bucket,
+            "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT") or None,
+            "region_name": env_str("ATTACHMENTS_S3_REGION") or None,
+            "location": "attachments",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _attachments_bucket
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media" / "attachments")},
+    }
+)
+STORAGES["attachments"] = _attachments
 
 # --- Casework ------------------------------------------------------------------------------
 

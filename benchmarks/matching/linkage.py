@@ -44,7 +44,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casework.settings")
 from benchmarks.matching.generate import names_dob_only, without_ssn, write_truth
 from casework.clients.matching import pipeline
 from casework.clients.matching.compare import clear_caches
-from casework.clients.matching.csvio import read_columns, read_people, write_people
+from casework.clients.matching.csvio import read_file, write_people
 from casework.clients.matching.records import features
 from casework.clients.matching.synth import generate
 from casework.clients.matching.table import FeatureTable
@@ -64,7 +64,7 @@ def prf(predicted: Pairs, truth: Pairs) -> dict[str, float]:
 def run_casework(path: Path) -> list[pipeline.ScoredPair]:
     """The timed part: CSV file to scored pairs (down to 0.01, for the threshold sweep)."""
     clear_caches()  # each run starts cold, like a fresh `casework match`
-    table = FeatureTable.from_columns(read_columns(path))
+    table = FeatureTable.from_columns(read_file(path).people)  # lenient, as the command
     pairs, _ = pipeline.dedupe(table, threshold=0.01)
     return pairs
 
@@ -80,7 +80,7 @@ def _splink_rows(path: Path) -> list[dict[str, object]]:
     # The same normalisation Casework applies (lower case, accents and punctuation off), so
     # that splink is not penalised for "O'Brien" vs "obrien".
     rows: list[dict[str, object]] = []
-    for person in read_people(path):
+    for person in read_file(path).people.people():
         f = features(person)
         rows.append(
             {

@@ -9,6 +9,7 @@ Data (installed by `make bench-setup`; nothing is downloaded):
   Australian names and addresses with typos, OCR and phonetic errors, swapped and missing
   values). 1 and 2 are dedup tasks (1,000 and 5,000 records), 4 a link task (5,000 +
   5,000). FEBRL 3 is NOT run: a FEBRL dedup set of 5,000 records is kept for judging.
+- the project's generator (10,000 records, seed 7; no SSN or phone here).
 - ``pseudopeople``'s simulated sample data (the Institute for Health Metrics and
   Evaluation's noisy census-like files): the 2020 census linked to the American Community
   Survey, to the Current Population Survey, and to itself noised with another seed. Census
@@ -151,6 +152,23 @@ def pseudopeople_pair(right: str, seed: int = 0, right_seed: int = 1) -> list[An
     return [_pseudopeople(census, "census"), _pseudopeople(other, f"{right}{right_seed}")]
 
 
+def generator(records: int = 10_000, seed: int = 7) -> list[tuple[Rows, dict[str, str]]]:
+    """The project's own generator (casework.clients.matching.synth), as in linkage.py."""
+    from casework.clients.matching.synth import generate
+
+    data = generate(records, seed=seed)
+    rows = [
+        {
+            name: (person.dob.isoformat() if person.dob else "")
+            if name == "dob"
+            else str(getattr(person, name))
+            for name in COLUMNS
+        }
+        for person in data.people
+    ]
+    return [(rows, {person.id: str(data.entity[person.id]) for person in data.people})]
+
+
 SETS: dict[str, Callable[[], list[tuple[Rows, dict[str, str]]]]] = {
     "febrl1": lambda: febrl(1),
     "febrl2": lambda: febrl(2),
@@ -158,6 +176,7 @@ SETS: dict[str, Callable[[], list[tuple[Rows, dict[str, str]]]]] = {
     "census-acs": lambda: pseudopeople_pair("acs"),
     "census-cps": lambda: pseudopeople_pair("cps"),
     "census-census2": lambda: pseudopeople_pair("census"),
+    "generator": generator,
 }
 
 
@@ -327,17 +346,45 @@ def run_splink(paths: list[Path], output: Path) -> None:
             writer.writerow([row["unique_id_l"], row["unique_id_r"], row["match_weight"]])
 
 
+def markdown(lines: Iterable[str]) -> str:
+    """The JSON lines of a run as the table in docs/benchmarks-matching.md."""
+    out = [
+        "| data | records | fields | true pairs | Casework P / R / F1 at 0.5 | Casework best F1 "
+        "| splink best F1 | Casework CPU s (wall s) | splink CPU s (wall s) | time ratio "
+        "(CPU; wall) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for line in lines:
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        c, ours, theirs = r["casework_default"], r["casework_seconds"], r["splink_seconds"]
+        out.append(
+            f"| {r['set']} | {' + '.join(f'{n:,}' for n in r['records'])} | {r['fields']} "
+            f"| {r['true_pairs']:,} | {c['precision']:.3f} / {c['recall']:.3f} / "
+            f"**{c['f1']:.3f}** | {r['casework_best']['f1']:.3f} "
+            f"| **{r['splink_best']['f1']:.3f}** | {ours['cpu']:.2f} ({ours['wall']:.2f}) "
+            f"| {theirs['cpu']:.2f} ({theirs['wall']:.2f}) "
+            f"| {r['ratio_cpu']:.1f}x; {r['ratio_wall']:.1f}x |"
+        )
+    return "\n".join(out)
+
+
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--fields", nargs="+", default=list(FIELD_SETS), choices=FIELD_SETS)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=ROOT / "var" / "bench" / "public")
+    parser.add_argument("--table", type=Path, help="print a results file as a Markdown table")
     parser.add_argument("--splink", nargs="+", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.splink:
         run_splink(args.splink, args.output)
+        return
+    if args.table:
+        print(markdown(args.table.read_text(encoding="utf-8").splitlines()))
         return
     args.data.mkdir(parents=True, exist_ok=True)
     for name in args.sets:

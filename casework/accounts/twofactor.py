@@ -1,6 +1,7 @@
 """Two-factor sign-in (TOTP via django-otp, recovery codes via otp_static).
 
-An org admin can require two-factor for chosen roles (``organization_set_mfa_roles``);
+The deployment requires it for the roles in ``CASEWORK_MFA_ROLES`` (production default:
+admins, auditors and supervisors); an org admin can add roles (``organization_set_mfa_roles``);
 anyone may turn it on for themselves. Every change is audited as ``TWO_FACTOR``.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +31,8 @@ def two_factor_required(user: Any) -> bool:
     if access.is_empty and not access.partner_org_ids:
         return False
     held = access.roles()
+    if held & set(settings.CASEWORK_MFA_ROLES):
+        return True
     rows = Organization.objects.filter(pk__in=access.organization_ids).values_list(
         "mfa_required_roles", flat=True
     )

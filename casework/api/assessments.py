@@ -17,11 +17,13 @@ from pydantic import Field
 from casework.accounts.access import access_for
 from casework.accounts.models import Organization
 from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.disclosure import DisclosureNoticeOut
 from casework.api.types import Id, InputSchema, Text300
 from casework.assessments import services
 from casework.assessments.library import current_instruments
 from casework.assessments.models import Assessment, RiskFlag
 from casework.assessments.permissions import (
+    STAFF_BASES,
     access_assessment,
     access_flag,
     access_instrument,
@@ -133,6 +135,15 @@ class AssessmentOut(Schema):
     notes: dict[str, str]
     variant: str | None = None
     created_at: datetime
+    disclosure_notice: DisclosureNoticeOut | None = Field(
+        None,
+        description="When you reach the client through a consent: the 42 CFR 2.32 notice and "
+        "the consent's scope, which accompany the information wherever you use it.",
+    )
+
+    @staticmethod
+    def resolve_disclosure_notice(obj: Assessment) -> Any:
+        return getattr(obj.client, "disclosure_notice", None)
 
     @staticmethod
     def resolve_instrument_version(obj: Assessment) -> int:
@@ -183,7 +194,10 @@ class AssessmentIn(InputSchema):
 def assessment_list(request: HttpRequest, client_id: Id, instrument: str = "") -> list[Assessment]:
     """The client's assessments you may see, newest first (``?instrument=phq9`` filters)."""
     client = access_client(request.user, client_id, audit=False)
-    return readable_assessments(request.user, client, code=instrument[:40])
+    found = readable_assessments(request.user, client, code=instrument[:40])
+    for assessment in found:
+        assessment.client = client  # carries the disclosure notice the gate attached
+    return found
 
 
 @router.post(
@@ -264,6 +278,8 @@ class ResolveIn(InputSchema):
 def risk_flag_list(request: HttpRequest, client_id: Id, include_resolved: bool = False) -> list:
     """The client's risk flags you may see: open ones, or all with ``include_resolved``."""
     client = access_client(request.user, client_id)
+    if client.access_basis not in STAFF_BASES:
+        raise NotFound("client")
     return readable_flags(client, open_only=not include_resolved)
 
 

@@ -28,9 +28,9 @@ from casework.api.types import (
     InputSchema,
     Name,
     PatchSchema,
+    Phone,
     PostalCode,
     State,
-    Text30,
     Text100,
     Text200,
     Text254,
@@ -112,7 +112,7 @@ class ClientCreateIn(InputSchema):
     preferred_name: Text100 = ""
     date_of_birth: date | None = None
     sex: Sex = Sex.NOT_COLLECTED
-    phone: Text30 = ""
+    phone: Phone = ""
     email: Text254 = ""
     address_line1: Text200 = ""
     address_line2: Text200 = ""
@@ -156,7 +156,7 @@ class ClientPatchIn(PatchSchema):
     preferred_name: Text100 | None = None
     date_of_birth: date | None = None
     sex: Sex | None = None
-    phone: Text30 | None = None
+    phone: Phone | None = None
     email: Text254 | None = None
     address_line1: Text200 | None = None
     address_line2: Text200 | None = None

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import errors as ninja_errors
 
 from casework.core import exceptions as core_exceptions
+from casework.core.messages import plain
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -79,11 +80,11 @@ def django_validation_errors(exc: django_exceptions.ValidationError) -> list[dic
     """``[{field, message}]`` from a Django ``ValidationError`` (dict or list form)."""
     if hasattr(exc, "error_dict"):
         return [
-            {"field": "" if field == _NON_FIELD else _field_name(field), "message": message}
+            {"field": "" if field == _NON_FIELD else _field_name(field), "message": plain(message)}
             for field, messages in exc.message_dict.items()
             for message in messages
         ]
-    return [{"field": "", "message": message} for message in exc.messages]
+    return [{"field": "", "message": plain(message)} for message in exc.messages]
 
 
 def _location(loc: Iterable[Any]) -> str:

@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from casework.core import places
+
 MAX_ID = 2**63 - 1
 
 
@@ -58,10 +60,25 @@ Name = Annotated[
     AfterValidator(_storable),
 ]
 State = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=30),
+    AfterValidator(_storable),
+    AfterValidator(places.clean_state),
+    Field(description="USPS two-letter code (a full state name is accepted and converted)."),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=30),
+    AfterValidator(_storable),
+    AfterValidator(places.clean_phone),
+    Field(description="Parsed as a US number unless it starts with +; stored formatted."),
 ]
 PostalCode = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=10), AfterValidator(_storable)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=10),
+    AfterValidator(_storable),
+    AfterValidator(places.clean_zip),
+    Field(description="ZIP code: 5 digits, or 9 as 12345-6789."),
 ]
 
 

@@ -161,13 +161,34 @@ def crisis_resolve(*, actor: Any, crisis: CrisisEvent, resolution: str) -> Crisi
     return crisis
 
 
+def safety_plan_for(client_id: int) -> dict[str, Any] | None:
+    """The client's latest safety plan (the ``safety`` section of their newest plan version
+    that has one): its steps and whether that version is signed; None when there is none."""
+    from casework.plans.models import PlanVersion
+
+    version = (
+        PlanVersion.objects.filter(plan__client_id=client_id, sections__has_key="safety")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if version is None:
+        return None
+    return {
+        "version": version.number,
+        "signed_at": version.signed_at,
+        "steps": version.sections["safety"],
+    }
+
+
 def crisis_counts(program_ids: frozenset[int], since: Any = None) -> list[dict[str, Any]]:
     """Crisis events per program (and kind) since a date: the program's crisis count."""
     rows = CrisisEvent.objects.filter(program_id__in=program_ids)
     if since is not None:
         rows = rows.filter(reported_at__gte=since)
-    return list(
+    counted = (
         rows.values("program_id", "program__name", "kind")
         .annotate(count=Count("id"))
         .order_by("program__name", "kind")
     )
+    labels = dict(CrisisKind.choices)
+    return [row | {"kind_label": labels.get(row["kind"], row["kind"])} for row in counted]

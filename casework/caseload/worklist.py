@@ -36,9 +36,7 @@ DEFAULT_NO_CONTACT_DAYS = 30
 FAR_FUTURE = datetime.max.replace(tzinfo=timezone.get_fixed_timezone(0))
 # Modules of other apps that may add worklist kinds (each defines ``worklist_items``).
 PLUGIN_SOURCES = (
-    "casework.assessments.worklist",
-    "casework.plans.worklist",
-    "casework.referrals.worklist",
+    "casework.caseload.sources",  # risk flags, plan reviews, IPE deadlines, referrals
 )
 
 
@@ -117,7 +115,8 @@ Source = Callable[[WorklistContext], Iterable[WorklistItem]]
 
 def _when(moment: datetime) -> str:
     local = timezone.localtime(moment)
-    return date_format(local, "M j, g:i A")
+    same_year = local.year == timezone.localtime().year
+    return date_format(local, "M j, g:i A" if same_year else "M j, Y, g:i A")
 
 
 def _ago(delta: timedelta) -> str:
@@ -356,6 +355,10 @@ KIND_LABELS = {
     "cosign_note": "Notes to co-sign",
     "consent_expiring": "Consents expiring",
     "no_contact": "No recent contact",
+    "risk_flag": "Open risk flags",
+    "plan_review": "Plan reviews due",
+    "ipe_deadline": "IPE deadlines",
+    "referral_waiting": "Referrals waiting",
 }
 
 
@@ -386,14 +389,23 @@ def caseload_of(user: Any) -> dict[int, int]:
 
 
 def client_risks(client_ids: Iterable[int]) -> dict[int, int]:
-    """Each client's risk, 0 to 4: the severity of their worst open crisis."""
+    """Each client's risk, 0 to 4: their worst open crisis or open risk flag (a high flag
+    counts as 3, moderate 2, low 1)."""
+    ids = list(client_ids)
     rows = (
         CrisisEvent.objects.open()
-        .filter(client_id__in=list(client_ids))
+        .filter(client_id__in=ids)
         .values("client_id")
         .annotate(worst=Max("severity"))
     )
-    return {row["client_id"]: row["worst"] for row in rows}
+    risks = {row["client_id"]: row["worst"] for row in rows}
+    from casework.assessments.models import SEVERITY_RANK
+    from casework.assessments.queries import open_flags_for
+
+    for flag in open_flags_for(ids):
+        rank = SEVERITY_RANK.get(flag.severity, 0)
+        risks[flag.client_id] = max(risks.get(flag.client_id, 0), rank)
+    return risks
 
 
 def build_worklist(

@@ -22,8 +22,8 @@ from django.utils import timezone
 from casework.accounts.access import access_for
 from casework.accounts.models import Membership, Role, User
 from casework.caseload.models import CrisisEvent, ProgramCaseloadSettings
+from casework.clients.assignment import enrollments_assign_case_manager
 from casework.clients.models import Enrollment
-from casework.clients.services import enrollment_update
 from casework.core.exceptions import PermissionDenied
 from casework.scheduling.models import Task, TaskStatus
 from casework.scheduling.services import tasks_reassign
@@ -104,35 +104,30 @@ def _check_supervises(actor: Any, program_ids: Iterable[int]) -> None:
 
 
 @transaction.atomic
-def clients_reassign(*, actor: Any, enrollment_ids: list[int], to: User) -> int:
-    """Make ``to`` the primary case manager of these open enrollments, and move each
-    client's open tasks of the previous case manager along; every move audited."""
+def clients_reassign(*, actor: Any, enrollment_ids: list[int], to: User, reason: str) -> int:
+    """Make ``to`` the primary case manager of these open enrollments (through the clients
+    app's assignment, which checks, audits with the reason and tells both case managers),
+    and move each client's open tasks of the previous case manager along, each audited."""
     enrollments = list(
         Enrollment.objects.open().filter(pk__in=enrollment_ids).select_related("program")
     )
     if len(enrollments) != len(set(enrollment_ids)):
         raise ValidationError({"ids": "Some of these clients are no longer open in your programs."})
     _check_supervises(actor, {e.program_id for e in enrollments})
-    moved = 0
+    previous = {e.pk: e.primary_case_manager_id for e in enrollments}
+    moved = enrollments_assign_case_manager(
+        actor=actor, enrollments=enrollments, case_manager=to, reason=reason
+    )
     for enrollment in enrollments:
-        previous = enrollment.primary_case_manager_id
-        if previous == to.pk:
-            continue
-        enrollment_update(
-            actor=actor,
-            enrollment=enrollment,
-            expected_version=enrollment.version,
-            data={"primary_case_manager": to},
-        )
-        if previous:
+        old = previous[enrollment.pk]
+        if old and old != to.pk:
             open_tasks = Task.objects.filter(
                 client_id=enrollment.client_id,
                 program_id=enrollment.program_id,
-                assignee_id=previous,
+                assignee_id=old,
                 status=TaskStatus.OPEN,
             ).select_related("program")
             tasks_reassign(actor=actor, tasks=open_tasks, assignee=to)
-        moved += 1
     return moved
 
 

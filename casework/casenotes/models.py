@@ -252,3 +252,41 @@ class ProgramBilling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program}: {self.service_code}"
+
+
+class Attachment(models.Model):
+    """A file on a client (and optionally one of their notes), stored under a random name in
+    the ``attachments`` storage; served only through the access-checked, audited view."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        PNG = "png", "PNG image"
+        JPG = "jpg", "JPEG image"
+        DOCX = "docx", "Word document"
+        XLSX = "xlsx", "Excel workbook"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="attachments")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    note = models.ForeignKey(
+        CaseNote, on_delete=models.PROTECT, related_name="attachments", null=True, blank=True
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=200, unique=True, editable=False)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["pdf", "png", "jpg", "docx", "xlsx"]),
+                name="attachment_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

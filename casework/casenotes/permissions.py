@@ -74,3 +74,25 @@ def notes_to_cosign(user: Any) -> NoteQuerySet:
         .filter(Q(program_id__in=access.supervised_program_ids))
         .exclude(author_id=access.user_id)
     )
+
+
+def access_attachment(user: Any, attachment_id: object) -> Any:
+    """An attachment the user may open: through the client's gate; files on a note follow
+    the note's visibility, files on the client are for the client's own staff only."""
+    from casework.casenotes.models import Attachment
+
+    try:
+        pk = int(str(attachment_id))
+    except ValueError:
+        raise NotFound("attachment") from None
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise NotFound("attachment")
+    client = access_client(user, attachment.client_id, audit=False)
+    if attachment.note_id is not None:
+        if not notes_visible_on(client).filter(pk=attachment.note_id).exists():
+            raise NotFound("attachment")
+    elif client.access_basis not in ("program", "organization", "break_glass"):
+        raise NotFound("attachment")
+    attachment.client = client
+    return attachment

@@ -88,6 +88,31 @@ def _check_program(actor: Any, client: Client, program: Program) -> None:
         raise ValidationError({"program": "The client is not enrolled in this program."})
 
 
+def plan_goals(client_id: int) -> list[tuple[int, str]]:
+    """(goal id, text) of the goals in the latest version of each of the client's plans."""
+    from casework.plans.models import Goal, PlanVersion
+
+    latest = {}
+    for version in PlanVersion.objects.filter(plan__client_id=client_id).order_by("number"):
+        latest[version.plan_id] = version.pk
+    goals = Goal.objects.filter(version_id__in=list(latest.values())).order_by("id")
+    return [(g.pk, (g.measurable or g.client_words or f"Goal {g.pk}")[:120]) for g in goals]
+
+
+def _check_goals(client_id: int, goal_ids: Any) -> list[int]:
+    from casework.plans.models import Goal
+
+    ids = sorted({int(g) for g in goal_ids or []})
+    known = set(
+        Goal.objects.filter(pk__in=ids, version__plan__client_id=client_id).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(ids) - known:
+        raise ValidationError({"goal_ids": "Link only goals of this client's service plan."})
+    return ids
+
+
 def _clean_data(data: Mapping[str, Any], note_type: str) -> dict[str, Any]:
     unknown = set(data) - set(EDITABLE)
     if unknown:
@@ -116,6 +141,8 @@ def note_create(
     if note_type not in NoteType.values:
         raise ValidationError({"note_type": "Choose a note type."})
     clean = _clean_data(data, note_type)
+    if "goal_ids" in clean:
+        clean["goal_ids"] = _check_goals(client.pk, clean["goal_ids"])
     clean.setdefault("category", DEFAULT_CATEGORY.get(program.practice_area, "general"))
     clean.setdefault("service_at", timezone.now())
     clean.setdefault("contact_method", NoteContactMethod.FACE_TO_FACE)
@@ -142,6 +169,8 @@ def note_update_draft(
     if note.author_id != actor.pk:
         raise PermissionDenied("Only the note's author can change a draft.")
     clean = _clean_data(data, data.get("note_type", note.note_type))
+    if "goal_ids" in clean:
+        clean["goal_ids"] = _check_goals(note.client_id, clean["goal_ids"])
     before = snapshot(note, EDITABLE)
     for name, value in clean.items():
         setattr(note, name, value)

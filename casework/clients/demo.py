@@ -600,6 +600,7 @@ def insert_clients(
     people = PersonGenerator(seed)
     assigner = _Assigner(agency, plan, seed)
     clients, enrollments = RowWriter(Client), RowWriter(Enrollment)
+    contacts = _ContactRows()
     org_id = agency.organization.pk
     intake = [u.pk for u in agency.intake_workers]
     total, made = len(plan.first), 0
@@ -624,10 +625,49 @@ def insert_clients(
                 row["id"] = enrollment_id
             clients.write(batch)
             enrollments.write(rows)
+            contacts.write(batch)
         made += len(rows)
         if progress:
             progress(stop - start)
     return total, made
+
+
+class _ContactRows:
+    """The phone and street address of each generated client, also as rows of the record's
+    "Phones and emails" and "Addresses" sections, which the client page reads."""
+
+    def __init__(self) -> None:
+        from casework.clients.models import ClientAddress, ContactPoint
+
+        self.points, self.addresses = RowWriter(ContactPoint), RowWriter(ClientAddress)
+
+    def write(self, batch: list[dict[str, Any]]) -> None:
+        points = [
+            {"organization_id": c["organization_id"], "client_id": c["id"], "system": system}
+            | {"use": use, "value": c[system], "is_primary": True}
+            for c in batch
+            for system, use in (("phone", "home"), ("email", "other"))
+            if c.get(system)
+        ]
+        addresses = [
+            {"organization_id": c["organization_id"], "client_id": c["id"], "use": "current"}
+            | {k: c[f] for k, f in _ADDRESS_COLUMNS.items()}
+            for c in batch
+            if c.get("address_line1") and c.get("city") and c.get("state")
+        ]
+        for writer, rows in ((self.points, points), (self.addresses, addresses)):
+            for row, pk in zip(rows, writer.reserve_ids(len(rows)), strict=True):
+                row["id"] = pk
+            writer.write(rows)
+
+
+_ADDRESS_COLUMNS = {
+    "line1": "address_line1",
+    "line2": "address_line2",
+    "city": "city",
+    "state": "state",
+    "postal_code": "postal_code",
+}
 
 
 @dataclass(frozen=True)

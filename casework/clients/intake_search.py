@@ -8,11 +8,12 @@ One query collects candidates from small blocks, each read from one index and ca
   keystroke away with a similar name; born the same year with both names sounding alike;
 - always, whether or not a date was given, so that a client whose stored date is blank,
   wrong or copied from a relative is still found: the same full name (straight or swapped)
-  with any date; names sounding alike; the same family name with the same first initial,
-  a nickname of the first name, or a placeholder first name; a family or first name one
-  edit away (insert, delete, substitute or swap two neighbours: the exact neighbours of
-  the typed name are looked up in the name index, see decision 0055); one part of a
-  double family name.
+  with any date; and (with a date given, among clients whose stored date is blank or
+  marked approximate; without one, among all) names sounding alike; the same family name
+  with the same first initial, a nickname of the first name, or a placeholder first name;
+  a family or first name one edit away (insert, delete, substitute or swap two
+  neighbours: the exact neighbours of the typed name are looked up in the name index, see
+  decision 0055); one part of a double family name.
 
 Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Last Name": ``data/
 placeholder_names.csv``, per field: "Goh" is a placeholder first name in survey data but a
@@ -296,11 +297,22 @@ def _part_branches(person: Features) -> list[Branch]:
 def branches_for(
     person: Features, date: Callable[[dt.date], object], last_initial: str = ""
 ) -> list[Branch]:
-    """Every branch for an incoming person (already stripped of placeholder names)."""
+    """Every branch for an incoming person (already stripped of placeholder names).
+
+    With a birth date, the name branches other than the same full name look only at
+    clients whose stored date cannot be trusted (blank, or marked approximate): the others
+    are reached by the date branches, and leaving them out keeps a common name from adding
+    hundreds of candidates to rank.
+    """
     branches = name_branches(person, last_initial)
-    if person.dob_ymd is not None:
-        branches = date_branches(person, dt.date(*person.dob_ymd), date) + branches
-    return branches
+    if person.dob_ymd is None:
+        return branches
+    unknown_date = ("(date_of_birth IS NULL OR dob_data_quality = %s)", [APPROXIMATE_DOB])
+    branches = [
+        branch if branch[0] == SAME_NAME else _branch(branch[0], branch[1:], unknown_date)
+        for branch in branches
+    ]
+    return date_branches(person, dt.date(*person.dob_ymd), date) + branches
 
 
 def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int, list[str]]:

@@ -142,3 +142,64 @@ def record_parts_for(user: Any, client: Client) -> dict[str, list[ClientPart]]:
             rows = []
         parts[name] = rows
     return parts
+
+
+# --- One place for contact data -----------------------------------------------------------------
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def record_sync_contact_fields(*, actor: Any, client: Client) -> None:
+    """Carry the phone, email and street address typed on the client form into the record's
+    "Phones and emails" and "Addresses" sections, which the client page reads, so the two
+    never disagree. Adds a row only for a value the sections do not hold yet (a new street
+    address retires the current one, as adding it in the section does)."""
+    from casework.clients.models import ContactPoint
+
+    open_points = ContactPoint.objects.filter(client=client, ended_on__isnull=True)
+    for system, value in (("phone", client.phone), ("email", client.email)):
+        value = (value or "").strip()
+        if not value:
+            continue
+        same = _digits if system == "phone" else str.lower
+        held = [p for p in open_points if p.system == system]
+        if any(same(p.value) == same(value) for p in held):
+            continue
+        data: dict[str, Any] = {"system": system, "use": "home" if system == "phone" else "other"}
+        data |= {"value": value, "is_primary": not any(p.is_primary for p in held)}
+        record_part_add(actor=actor, client=client, part="contacts", data=data)
+    if client.address_line1 and client.city and client.state:
+        address = {
+            "line1": client.address_line1,
+            "line2": client.address_line2,
+            "city": client.city,
+            "state": client.state,
+            "postal_code": client.postal_code,
+        }
+        current = ClientAddress.objects.filter(client=client, use=ClientAddress.Use.CURRENT)
+        if not any(all(getattr(a, k) == v for k, v in address.items()) for a in current):
+            record_part_add(actor=actor, client=client, part="addresses", data=address)
+
+
+def current_contact(client: Client) -> dict[str, Any]:
+    """What the client page's header shows, read from the record's sections: the primary
+    (else first) open phone and email, and the current address (None when none)."""
+    from casework.clients.models import ContactPoint
+
+    points = list(
+        ContactPoint.objects.filter(client=client, ended_on__isnull=True).order_by(
+            "-is_primary", "id"
+        )
+    )
+    address = (
+        ClientAddress.objects.filter(client=client, use=ClientAddress.Use.CURRENT)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return {
+        "phone": next((p.value for p in points if p.system == "phone"), ""),
+        "email": next((p.value for p in points if p.system == "email"), ""),
+        "address": address,
+    }

@@ -20,11 +20,13 @@ from casework.clients.assignment import (
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.clients.models.client import SEARCH_KEY_FIELDS
 from casework.clients.permissions import check_can_take_in
+from casework.clients.record_services import record_sync_contact_fields
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
 
 ENROLLMENT_FIELDS = ("status", "start_date", "end_date", "primary_case_manager_id")
 CLIENT_FIELDS = (*Client.EDITABLE_FIELDS, *Client.PROFILE_FIELDS)
+CONTACT_FIELDS = frozenset({"phone", "email", *Client.ADDRESS_FIELDS})
 ENROLLMENT_EDITABLE = frozenset(
     {
         "status",
@@ -86,6 +88,7 @@ def client_create(
         start_date=start_date,
         primary_case_manager=primary_case_manager,
     )
+    record_sync_contact_fields(actor=actor, client=client)
     return client
 
 
@@ -116,6 +119,8 @@ def client_update(
         organization_id=client.organization_id,
         changes=changes,
     )
+    if CONTACT_FIELDS & set(changes):
+        record_sync_contact_fields(actor=actor, client=client)
     return client
 
 
@@ -255,11 +260,27 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def allowed_moves(status: str) -> list[EnrollmentStatus]:
+    """The statuses an enrollment in ``status`` may move to, in lifecycle order."""
+    allowed = TRANSITIONS.get(status, frozenset())
+    return [s for s in EnrollmentStatus if s.value in allowed]
+
+
+def allowed_moves_text(status: str) -> str:
+    """The rule in the words people read, e.g. "An active enrollment can move to On hold
+    or Closed." (labels, never codes)."""
+    label = EnrollmentStatus(status).label.lower() if status in EnrollmentStatus.values else status
+    article = "An" if label[:1] in "aeiou" else "A"
+    moves = [str(s.label) for s in allowed_moves(status)]
+    if not moves:
+        return f"{article} {label} enrollment is final; enroll the client again instead."
+    listed = moves[0] if len(moves) == 1 else f"{', '.join(moves[:-1])} or {moves[-1]}"
+    return f"{article} {label} enrollment can move to {listed}."
+
+
 def _transition_errors(enrollment: Enrollment, to: str, reason: str, destination: Any) -> dict:
-    allowed = TRANSITIONS.get(enrollment.status, frozenset())
-    if to not in allowed:
-        moves = ", ".join(sorted(allowed)) or "none (closed is final; enroll again instead)"
-        return {"status": f"A {enrollment.status} enrollment can move to: {moves}."}
+    if to not in TRANSITIONS.get(enrollment.status, frozenset()):
+        return {"status": allowed_moves_text(enrollment.status)}
     errors: dict[str, str] = {}
     if to == EnrollmentStatus.CLOSED:
         if reason not in ClosureReason.values:

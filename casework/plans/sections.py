@@ -183,3 +183,26 @@ def ipe_clock(
         "met": signed_on is not None and signed_on <= deadline,
         "annual_review_due": (signed_on + datetime.timedelta(days=365)) if signed_on else None,
     }
+
+
+def discharge_checks(section: dict[str, Any]) -> list[str]:
+    """What the discharge plan still lacks, in plain words (shown on the plan page)."""
+    missing = []
+    left = section.get("discharged_on") or section.get("anticipated_date")
+    follow = section.get("follow_up_date")
+    if not follow:
+        missing.append("No follow-up appointment is booked.")
+    elif (
+        left and (datetime.date.fromisoformat(follow) - datetime.date.fromisoformat(left)).days > 7
+    ):
+        missing.append("The follow-up appointment is more than 7 days after discharge.")
+    for service in section.get("post_acute", []):
+        if service.get("providers_offered") and not service.get("patient_choice"):
+            missing.append(
+                f"The patient's choice of {service['service']} provider is not recorded."
+            )
+    if not section.get("medication_reconciliation_done"):
+        missing.append("Medication reconciliation is not done.")
+    if not section.get("info_sent_on"):
+        missing.append("Nothing is recorded as sent to the receiving provider.")
+    return missing

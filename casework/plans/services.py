@@ -153,7 +153,7 @@ def plan_from_needs(
     assessments = [a for a in assessments if a.client_id == client.pk]
     if not assessments:
         raise ValidationError({"assessment": "Choose an assessment of this client."})
-    enrollment = _enrollment_for(actor, client, assessments)
+    enrollment = enrollment_for_plan(actor, client, assessments)
     plan = plan_open(actor=actor, enrollment=enrollment)
     version = editable_version(actor=actor, plan=plan)
     _check_draft(version)
@@ -185,11 +185,17 @@ def _need_text(assessment: Assessment, found: Mapping[str, Any]) -> str:
     return f"{where}. {note}".strip() if note else where + "."
 
 
-def _enrollment_for(actor: Any, client: Client, assessments: list[Assessment]) -> Enrollment:
+def enrollment_for_plan(actor: Any, client: Client, assessments: list[Assessment]) -> Enrollment:
+    """The enrollment a plan belongs to: the assessments' open one, else the client's newest
+    open enrollment in the actor's programs."""
     programs = access_for(actor).write_program_ids
     for assessment in assessments:
         enrollment = assessment.enrollment
-        if enrollment is not None and enrollment.end_date is None:
+        if (
+            enrollment is not None
+            and enrollment.end_date is None
+            and enrollment.program_id in programs
+        ):
             return enrollment
     enrollment = (
         Enrollment.objects.open()

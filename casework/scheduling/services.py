@@ -131,7 +131,13 @@ def _enqueue_reminder(reminder_id: int, when: datetime) -> None:
     from casework.scheduling import tasks
 
     run_after = when if when > timezone.now() else None
-    job = tasks.send_task_reminder.using(queue_name=tasks.REMINDER_QUEUE, run_after=run_after)
+    job = tasks.send_task_reminder.using(queue_name=tasks.REMINDER_QUEUE)
+    if run_after is not None:
+        if not job.get_backend().supports_defer:
+            # The immediate backend (tests, a worker-less demo) cannot wait; the reminder
+            # row stays unsent rather than arriving early.
+            return
+        job = job.using(run_after=run_after)
     job.enqueue(reminder_id)
 
 

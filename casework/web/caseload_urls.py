@@ -3,7 +3,15 @@ casework/web/urls.py under the ``web`` namespace."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import appointments, billing, casenotes, crisis, tasks, worklist
+from casework.web.views import (
+    appointments,
+    attachments,
+    billing,
+    casenotes,
+    crisis,
+    tasks,
+    worklist,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("today/", worklist.worklist, name="worklist"),
@@ -18,6 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notes/<int:pk>/autosave/", casenotes.note_autosave, name="note_autosave"),
     path("notes/<int:pk>/addenda/", casenotes.note_addendum, name="note_addendum"),
     path("notes/<int:pk>/cosign/", casenotes.note_cosign, name="note_cosign"),
+    path("clients/<int:pk>/files/", attachments.client_attachments, name="client_attachments"),
+    path("files/<int:pk>/", attachments.attachment_download, name="attachment_download"),
     path("billing/export/", billing.billing_export, name="billing_export"),
     path("clients/<int:pk>/summary/", billing.continuity_summary, name="continuity_summary"),
     path("tasks/", tasks.task_list, name="task_list"),

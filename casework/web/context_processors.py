@@ -20,6 +20,7 @@ def casework(request: HttpRequest) -> dict[str, Any]:
         "nav_is_supervisor": False,
         "nav_is_staff": False,
         "nav_can_import": False,
+        "two_factor_default": bool(settings.CASEWORK_MFA_ROLES),
         "nav_is_partner": False,
     }
     if user is not None and user.is_authenticated:

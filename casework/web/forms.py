@@ -14,16 +14,48 @@ from django.core.exceptions import ValidationError
 from casework.accounts.models import Program, Role
 from casework.audit.models import AuditAction
 from casework.clients.models import Client, Sex
+from casework.core import places
+from casework.core.messages import plain
+from casework.core.places import STATE_CHOICES
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` next to the fields it names (others on top)."""
     if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
+        form.add_error(None, [plain(m) for m in error.messages])
         return
     for name, messages in error.message_dict.items():
         field = name if name in form.fields else None
-        form.add_error(field, messages)
+        form.add_error(field, [plain(m) for m in messages])
+
+
+class StateField(forms.ChoiceField):
+    """A US state from the USPS list; a typed code or name ("ny", "New York") is accepted
+    (e.g. from an older form or a script) and stored as the code."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=STATE_CHOICES, **kwargs)
+        self.error_messages["invalid_choice"] = "Choose a US state from the list."
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        try:
+            return places.clean_state(text)
+        except ValueError:
+            return text
+
+
+def _place(clean: Any, value: Any) -> str:
+    """Run a ``casework.core.places`` cleaner, its ``ValueError`` as the field's error."""
+    try:
+        return str(clean(str(value or "")))
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one sentence for a page message (constraint names replaced)."""
+    return " ".join(plain(m) for m in error.messages)
 
 
 # --- Sign in and two-factor --------------------------------------------------------------
@@ -136,14 +168,10 @@ class ClientFieldsForm(forms.Form):
         label="Apartment, suite or unit", max_length=200, required=False
     )
     city = forms.CharField(label="City", max_length=100, required=False)
-    state = forms.CharField(
-        label="State",
-        max_length=2,
-        required=False,
-        help_text="Two letters, e.g. NY",
-        widget=forms.TextInput(attrs={"class": "usa-input--small"}),
+    state = StateField(label="State", required=False)
+    postal_code = forms.CharField(
+        label="ZIP code", max_length=10, required=False, help_text="5 digits, or 12345-6789"
     )
-    postal_code = forms.CharField(label="ZIP code", max_length=10, required=False)
 
     IDENTITY = ("given_name", "middle_name", "family_name", "preferred_name", "sex")
     CONTACT = ("phone", "email")
@@ -155,7 +183,13 @@ class ClientFieldsForm(forms.Form):
         }
 
     def clean_state(self) -> str:
-        return str(self.cleaned_data["state"]).strip().upper()
+        return _place(places.clean_state, self.cleaned_data["state"])
+
+    def clean_postal_code(self) -> str:
+        return _place(places.clean_zip, self.cleaned_data["postal_code"])
+
+    def clean_phone(self) -> str:
+        return _place(places.clean_phone, self.cleaned_data["phone"])
 
 
 class ClientCreateForm(ClientFieldsForm):

@@ -60,7 +60,20 @@ class NoteForm(forms.Form):
         help_text="Decides who outside the program may read it under a consent.",
     )
 
-    def __init__(self, *args: Any, note: CaseNote, **kwargs: Any) -> None:
+    goal_ids = forms.MultipleChoiceField(
+        label="Goals addressed",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The service-plan goals this contact worked on.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        note: CaseNote,
+        plan_goals: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -73,8 +86,14 @@ class NoteForm(forms.Form):
                 "category": note.category,
             },
         )
+        kwargs["initial"].setdefault("goal_ids", [str(g) for g in note.goal_ids])
         super().__init__(*args, **kwargs)
         self.note_type = note.note_type
+        goals = self.fields["goal_ids"]
+        assert isinstance(goals, forms.MultipleChoiceField)
+        goals.choices = [(str(pk), text) for pk, text in (plan_goals or [])]
+        if not plan_goals:
+            goals.widget = forms.MultipleHiddenInput()
         for key, heading, prompt in TEMPLATES[note.note_type]:
             self.fields[f"section_{key}"] = forms.CharField(
                 label=heading,
@@ -98,6 +117,7 @@ class NoteForm(forms.Form):
             "travel_minutes": data.get("travel_minutes") or 0,
             "location": data.get("location", ""),
             "category": data["category"],
+            "goal_ids": [int(g) for g in data.get("goal_ids") or []],
             "sections": {
                 key: data.get(f"section_{key}", "")
                 for key, _h, _p in TEMPLATES[self.note_type]

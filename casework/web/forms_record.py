@@ -30,7 +30,10 @@ from casework.clients.models import (
     Race,
 )
 from casework.clients.models.consent import Consent
+from casework.clients.services import allowed_moves, allowed_moves_text
+from casework.core import places
 from casework.core.uploads import upload_limit
+from casework.web.forms import StateField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A drawn signature is an SVG path of move/line commands only: nothing that could script.
@@ -106,6 +109,8 @@ class ProfileForm(forms.Form):
 def _part_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field:
     if isinstance(field, models.DateField):
         kwargs["widget"] = DATE_INPUT
+    if field.name == "state":
+        return StateField(label="State", required=not field.blank)
     formfield = field.formfield(**kwargs)
     assert formfield is not None  # every part field is editable
     return formfield
@@ -118,11 +123,24 @@ class PartForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._clean_places(data)
         today = timezone.localdate()
         for name in self.PAST_ONLY & set(data):
             if data.get(name) and data[name] > today:
                 self.add_error(name, "This date cannot be in the future.")
         return data
+
+    def _clean_places(self, data: dict[str, Any]) -> None:
+        """ZIP codes and phone numbers as people expect them (``core.places``)."""
+        checks = [("postal_code", places.clean_zip), ("phone", places.clean_phone)]
+        if data.get("system") == "phone":
+            checks.append(("value", places.clean_phone))
+        for name, clean in checks:
+            if data.get(name):
+                try:
+                    data[name] = clean(str(data[name]))
+                except ValueError as error:
+                    self.add_error(name, str(error))
 
 
 def part_form_class(model: type[ClientPart]) -> type[PartForm]:
@@ -335,8 +353,10 @@ class EmergencySearchForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """The moves allowed from the enrollment's current status, by label, none preselected."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    to = forms.ChoiceField(label="Move to", choices=EnrollmentStatus.choices)
+    to = forms.ChoiceField(label="Move to", widget=forms.RadioSelect)
     closure_reason = forms.ChoiceField(
         label="Reason for closing",
         choices=[("", "- Choose when closing -"), *ClosureReason.choices],
@@ -350,6 +370,13 @@ class TransitionForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(status.value, status.label) for status in allowed_moves(current)]
+        field.error_messages["invalid_choice"] = allowed_moves_text(current)
 
 
 class ReenrollForm(forms.Form):

@@ -5,7 +5,7 @@ Every page needs sign-in except the career pathway planner (`pathway*` names are
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import workforce
+from casework.web.views import workforce, workforce_development
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("pathway/", workforce.pathway, name="pathway"),
@@ -34,4 +34,23 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("credentials/requirements/", workforce.requirements, name="workforce_requirements"),
     path("credentials/rules/", workforce.rules, name="workforce_rules"),
     path("credentials/rules/<str:code>/", workforce.rule_edit, name="workforce_rule_edit"),
+    # Staff development (issue 12): own record for staff, team for supervisors.
+    path("development/", workforce_development.development, name="workforce_development"),
+    path("development/team/", workforce_development.team, name="workforce_team"),
+    path("development/exams/", workforce_development.exam_prep, name="workforce_exam_prep"),
+    path(
+        "development/staff/<int:pk>/",
+        workforce_development.development_staff,
+        name="workforce_development_staff",
+    ),
+    path(
+        "development/reviews/<int:pk>/",
+        workforce_development.review_detail,
+        name="workforce_review",
+    ),
+    path(
+        "development/goals/<int:pk>/complete/",
+        workforce_development.goal_complete,
+        name="workforce_goal_complete",
+    ),
 ]

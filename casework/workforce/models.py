@@ -604,3 +604,14 @@ class CredentialException(TimeStampedModel):
 
     def covers(self, day: date) -> bool:
         return self.revoked_at is None and self.starts_on <= day <= self.ends_on
+
+
+# Staff development lives in its own module (this one would pass 800 lines); importing it
+# here registers its models in the workforce app.
+from casework.workforce.development.models import (  # noqa: E402, F401
+    CompetencyFramework,
+    CompetencyRating,
+    CompetencyReview,
+    DevelopmentGoal,
+    StudyEntry,
+)

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework.accounts.models import PracticeArea
+from casework.core.messages import public_citation
 from casework.workforce import eligibility as engine
 from casework.workforce.models import (
     DEGREE_FACTS,
@@ -240,12 +241,12 @@ def _step(step: dict[str, Any], a: Answers, rules: dict[str, Any]) -> dict[str, 
     state = a.state or "your state"
     done = _holds(step.get("done_if", {}), a)
     skipped = not done and bool(step.get("skip_if")) and _holds(step["skip_if"], a)
-    requirement, source = step["requirement"], step["source"]
+    requirement, source = step["requirement"], public_citation(step["source"])
     rule = rules.get(step.get("rule", "").replace("{state}", a.state)) if step.get("rule") else None
     if rule is not None:
         summary = rule.params.get("summary", "")
         requirement = f"{requirement}. {rule.name}: {summary}"
-        source = f"{source}; {rule.citation}"
+        source = "; ".join(s for s in (source, public_citation(rule.citation)) if s)
     months, note = (0, "") if done or skipped else _estimate(step, a)
     status = "done" if done else "not_needed" if skipped else "todo"
     return {
@@ -352,9 +353,9 @@ def plan(answers: Answers, *, today: date | None = None) -> Plan:
         figures=[by_id[f] for f in pathway.params.get("figures", []) if f in by_id],
         source={
             "pathway": f"{pathway.code} v{pathway.version}",
-            "citation": pathway.citation,
+            "citation": public_citation(pathway.citation),
             "marker": pathway.marker,
-            "figures": figures.citation if figures else "",
+            "figures": public_citation(figures.citation) if figures else "",
             "figures_version": f"{figures.code} v{figures.version}" if figures else "",
             "figures_marker": figures.marker if figures else "",
         },

@@ -14,6 +14,7 @@ from django.utils import timezone
 from casework.accounts.access import access_for
 from casework.accounts.models import Membership, Program, Role, User
 from casework.clients.models import Enrollment
+from casework.core.messages import public_citation
 from casework.workforce import eligibility as engine
 from casework.workforce.models import (
     Certification,
@@ -107,7 +108,7 @@ def rule_meta(rule: RuleSet) -> dict[str, Any]:
     return {
         "rule_version": rule.version,
         "agency_override": rule.organization_id is not None,
-        "source": rule.citation,
+        "source": public_citation(rule.citation),
         "source_url": rule.source_url,
         "marker": rule.marker,
     }

@@ -114,6 +114,38 @@ class World:
             self.extra["import_token"] = _import_token(self.importer, self.program)
         return str(self.extra["import_token"])
 
+    # Staff development (issue 12): a review the supervisor opened and a goal of the owner.
+    @property
+    def review_id(self) -> int:
+        if "review_id" not in self.extra:
+            self.extra.update(_development(self.owner, self.supervisor))
+        return int(self.extra["review_id"])
+
+    @property
+    def goal_id(self) -> int:
+        if "goal_id" not in self.extra:
+            self.extra.update(_development(self.owner, self.supervisor))
+        return int(self.extra["goal_id"])
+
+
+def _development(owner: User, supervisor: User) -> dict[str, int]:
+    from casework.workforce.development import services as development
+
+    review = development.review_start(
+        actor=supervisor, staff=owner, due_on=datetime.date(2026, 6, 30)
+    )
+    goal = development.goal_create(
+        actor=owner,
+        staff=owner,
+        data={
+            "skill_code": "documentation",
+            "what": "Write notes the same day",
+            "by_when": datetime.date(2026, 6, 30),
+            "method": "training",
+        },
+    )
+    return {"review_id": review.pk, "goal_id": goal.pk}
+
 
 _HANDLERS: dict[bool, ClientHandler] = {}
 

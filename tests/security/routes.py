@@ -49,6 +49,10 @@ SELF_SCOPED = frozenset(
         "workforce_compliance_csv",
         "workforce_requirements",
         "workforce_rules",
+        # Staff development (issue 12): own record, the supervisor's team, exam preparation.
+        "workforce_development",
+        "workforce_team",
+        "workforce_exam_prep",
         "intake_start",
         "intake_rules_list",
         "import_upload",
@@ -137,7 +141,20 @@ def _scheduling(w: Any) -> dict[str, int]:
         severity=2,
         what_happened="Eviction notice.",
     )
-    return {"task_id": task.pk, "appointment_id": appointment.pk, "crisis_id": crisis.pk}
+    from django.core.files.base import ContentFile
+
+    from casework.casenotes.attachments import attachment_add
+    from casework.casenotes.tests.test_attachments import pdf_bytes
+
+    attachment = attachment_add(
+        actor=w.owner, client=w.client, upload=ContentFile(pdf_bytes()), name="Abernathy.pdf"
+    )
+    return {
+        "task_id": task.pk,
+        "appointment_id": appointment.pk,
+        "crisis_id": crisis.pk,
+        "attachment_id": attachment.pk,
+    }
 
 
 def _cl(key: str) -> Callable[[Any], dict[str, Any]]:
@@ -176,6 +193,8 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("appointment_detail", _cl("appointment_id"), ("get",)),
     ObjectRoute("appointment_attendance", _cl("appointment_id"), ("post",)),
     ObjectRoute("continuity_summary", _client, ("get",)),
+    ObjectRoute("client_attachments", _client),
+    ObjectRoute("attachment_download", _cl("attachment_id"), ("get",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 
@@ -219,6 +238,10 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute(
         "workforce_hours_sign", lambda w: {"pk": w.hours_id}, ("post",), owner="sup_health"
     ),
+    # Staff development: only the staff member and their supervisor.
+    ObjectRoute("workforce_development_staff", lambda w: {"pk": w.owner.pk}),
+    ObjectRoute("workforce_review", lambda w: {"pk": w.review_id}),
+    ObjectRoute("workforce_goal_complete", lambda w: {"pk": w.goal_id}, ("post",)),
     ObjectRoute("intake_new_client", lambda w: {"program_id": w.program.pk}),
     ObjectRoute("intake_screen", lambda w: {"program_id": w.program.pk, "client_id": w.client.pk}),
     ObjectRoute("intake_result", lambda w: {"pk": w.screening_id}, ("get",)),
@@ -268,6 +291,20 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("assessment_detail", lambda w: {"pk": w.extra["care"]["assessment_id"]}, ("get",)),
     ObjectRoute("flag_list", _client),
     ObjectRoute("flag_resolve", lambda w: {"pk": w.extra["care"]["flag_id"]}, ("post",)),
+    ObjectRoute("plan_list", _client, ("get",)),
+    ObjectRoute("plan_from_needs", _client, ("post",)),
+    ObjectRoute("plan_detail", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("get",)),
+    ObjectRoute("plan_print", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("get",)),
+    ObjectRoute("goal_add", lambda w: {"pk": w.extra["care"]["plan_id"]}, ("post",)),
+    ObjectRoute("goal_edit", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("intervention_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute("objective_add", lambda w: {"pk": w.extra["care"]["goal_id"]}, ("post",)),
+    ObjectRoute(
+        "plan_step", lambda w: {"pk": w.extra["care"]["plan_id"], "step": "submit"}, ("post",)
+    ),
+    ObjectRoute("plan_sign", lambda w: {"pk": w.extra["care"]["plan_id"]}),
+    ObjectRoute("plan_review", lambda w: {"pk": w.extra["care"]["plan_id"]}),
+    ObjectRoute("plan_section", lambda w: {"pk": w.extra["care"]["plan_id"], "kind": "safety"}),
     *CASELOAD_ROUTES,
 )
 

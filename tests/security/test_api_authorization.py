@@ -176,6 +176,7 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
             "what": "Weekly check-in",
             "responsible": "case_manager",
         },
+        ("post", "/plans/{plan_id}/goals/{goal_id}/objectives"): {"text": "Call two landlords"},
         ("put", "/plans/{plan_id}/sections/{kind}"): {"warning_signs": ["Not sleeping"]},
         ("post", "/plans/{plan_id}/decision"): {"approve": False, "comment": "Add dates."},
         ("post", "/plans/{plan_id}/sign"): {"method": "typed", "signed_name": "D. A."},

@@ -257,3 +257,15 @@ def test_unknown_query_parameter_is_refused(api_as, cm_health):
     response = api_as(cm_health).get("clients?stauts=closed")
     errors = assert_problem(response, 422)["errors"]
     assert errors == [{"field": "stauts", "message": "Unknown query parameter."}]
+
+
+def test_state_zip_and_phone_are_checked_and_normalised(api_as, cm_health, programs):
+    body = {"given_name": "Ana", "family_name": "Ruiz", "program_id": programs["healthcare"].pk}
+    created = api_as(cm_health).post(
+        "clients", body | {"state": "New York", "postal_code": "12207", "phone": "5185550142"}
+    )
+    assert created.status_code == 201, created.content
+    assert (created.json()["state"], created.json()["phone"]) == ("NY", "(518) 555-0142")
+    refused = api_as(cm_health).post("clients", body | {"state": "Nowhere", "postal_code": "1"})
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json()["errors"]} == {"state", "postal_code"}

@@ -279,3 +279,56 @@ def test_fhir_questionnaire_and_response_parse_as_r4b(enrolled: Client, cm_healt
         "answer": [{"valueDecimal": 17.0}],
     }
     assert response["item"][0]["answer"][0]["valueCoding"]["code"] == "LA6570-1"
+
+
+def _consent_to_partner(client: Client, cm: User, categories: list[str]) -> None:
+    from casework.accounts.models import Organization
+    from casework.clients import consent as consents
+
+    consents.consent_record(
+        actor=cm,
+        client=client,
+        data={
+            "recipient_organization_id": Organization.objects.get(name="Lakeside Health").pk,
+            "categories": categories,
+            "purpose": "Care coordination",
+            "signature_method": "typed",
+            "signed_by_name": "Client",
+        },
+    )
+
+
+def test_consent_recipient_reads_only_what_a_consent_covers_with_the_notice(
+    enrolled: Client, cm_health: User, other_agency_admin: User
+) -> None:
+    """Another agency reached through a consent: only instruments whose categories the
+    consent covers, each with the disclosure notice, accounted for; no flags, no writes."""
+    from casework.audit.models import Disclosure
+
+    http = api(cm_health)
+    phq = post(
+        http, f"/clients/{enrolled.pk}/assessments", {"instrument": "phq9", "answers": PHQ9_ITEM9}
+    ).json()
+    lace = post(
+        http,
+        f"/clients/{enrolled.pk}/assessments",
+        {
+            "instrument": "lace",
+            "answers": {"los": 2, "acuity": "no", "comorbidity": ["none"], "ed_visits": 0},
+        },
+    ).json()
+    _consent_to_partner(enrolled, cm_health, ["general"])
+    reader = api(other_agency_admin)
+    assert reader.get(f"/api/v1/assessments/{phq['id']}").status_code == 404  # mental health
+    listed = reader.get(f"/api/v1/clients/{enrolled.pk}/assessments").json()
+    assert [a["id"] for a in listed] == [lace["id"]]
+    assert listed[0]["disclosure_notice"]["scopes"][0]["purpose"] == "Care coordination"
+    assert reader.get(f"/api/v1/clients/{enrolled.pk}/risk-flags").status_code == 404
+    _consent_to_partner(enrolled, cm_health, ["mental_health"])
+    shown = reader.get(f"/api/v1/assessments/{phq['id']}")
+    assert shown.status_code == 200
+    assert shown.json()["disclosure_notice"]["intro"]
+    assert Disclosure.objects.filter(what="assessment", client_id=enrolled.pk).exists()
+    assert post(
+        reader, f"/clients/{enrolled.pk}/assessments", {"instrument": "lace", "answers": {}}
+    ).status_code in (403, 404)

@@ -100,3 +100,12 @@ def test_outsiders_get_404(
         f"/clients/{client_health.pk}/assessments/new/phq9/",
     ):
         assert http.get(url).status_code == 404, url
+
+
+def test_client_list_shows_open_risk_to_staff_only(
+    client_health: Client, cm_health: User, partner: User
+) -> None:
+    phq9(web(cm_health), client_health)
+    listing = web(cm_health).get("/clients/").content.decode()
+    assert "High risk flag" in listing
+    assert "High risk flag" not in web(partner).get("/clients/").content.decode()

@@ -245,7 +245,8 @@ def test_supervisor_reassigns_clients_with_their_open_tasks_and_audits_each_move
     http = _http(sup_health)
     assert http.get("/team/caseloads/").status_code == 200
     response = http.post(
-        "/team/reassign/", {"what": "clients", "ids": [enrollment.pk], "to": other_cm.pk}
+        "/team/reassign/",
+        {"what": "clients", "ids": [enrollment.pk], "to": other_cm.pk, "reason": "Leave"},
     )
     assert response.status_code == 302
     assert Enrollment.objects.get(pk=enrollment.pk).primary_case_manager == other_cm

@@ -213,3 +213,27 @@ def test_a_case_manager_of_another_program_cannot_read_or_write_notes(
     assert owner.call("get", f"/notes/{note.pk}").status_code == 200
     viewed = AuditEvent.objects.filter(target_type="case_note", target_id=str(note.pk))
     assert viewed.filter(action="view", actor=cm_health).exists()
+
+
+def test_goals_addressed_must_be_goals_of_the_clients_plan(
+    client_health: Any, programs: Any, cm_health: Any, make_client: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from casework.clients.models import Enrollment
+    from casework.plans.models import Goal
+    from casework.plans.services import plan_open
+
+    def goal_of(client: Any) -> int:
+        plan = plan_open(actor=cm_health, enrollment=Enrollment.objects.get(client=client))
+        return Goal.objects.create(version=plan.versions.get(), measurable="Keep housing").pk
+
+    mine = goal_of(client_health)
+    theirs = goal_of(make_client("healthcare", actor=cm_health, given_name="Other"))
+    note = _draft(client_health, programs, cm_health, goal_ids=[mine])
+    assert note.goal_ids == [mine]
+    with pytest.raises(ValidationError) as refused:
+        notes.note_update_draft(
+            actor=cm_health, note=note, expected_version=note.version, data={"goal_ids": [theirs]}
+        )
+    assert "goal_ids" in refused.value.message_dict

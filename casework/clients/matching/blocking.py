@@ -124,11 +124,11 @@ def _street_place(table: FeatureTable) -> Keys:
 
 
 def _names_exact(table: FeatureTable) -> Keys:
-    # Both names spelled the same, in either order, whatever the birthday says: FEBRL-style
-    # sources replace a duplicate's date of birth outright.
+    # Both names spelled the same, whatever the birthday says: FEBRL-style sources replace
+    # a duplicate's date of birth outright. In the same order only: "Ryan Lee" and "Lee
+    # Ryan" born decades apart are namesakes (swaps meet in the name-sound rules).
     first, last = table.first, table.last
-    size = len(table.names.codes)
-    key = np.minimum(first, last) * size + np.maximum(first, last)
+    key = first * len(table.names.codes) + last
     return _rows(table, (first > 0) & (last > 0), key)
 
 

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
@@ -88,6 +88,122 @@ def birth_date(value: str, today: dt.date) -> dt.date | None:
     return parsed
 
 
+# Words entered where a name is not known: roles and relationships ("Baby Boy", "Lady of
+# the House", "Resident"), refusals ("Unknown", "Declined"). Census enumerators and intake
+# forms see them daily; newborns are registered as "Baby Girl" before they are named.
+# Such a "name" agrees between strangers and differs between one person's records, so it
+# is treated as missing. Single letters stay: they are initials. Family names get only the
+# unmistakable words: Child, Son, Man, Friend, Parent and Lady are real surnames.
+PLACEHOLDER_FAMILY_WORDS = frozenset(
+    [
+        "anon",
+        "anonymous",
+        "declined",
+        "household",
+        "householder",
+        "nn",
+        "noname",
+        "none",
+        "occupant",
+        "refuse",
+        "refused",
+        "resident",
+        "respondant",
+        "respondent",
+        "unk",
+        "unknown",
+    ]
+)
+PLACEHOLDER_NAME_WORDS = PLACEHOLDER_FAMILY_WORDS | frozenset(
+    [
+        "adult",
+        "anon",
+        "anonymous",
+        "baby",
+        "boy",
+        "brother",
+        "child",
+        "daughter",
+        "dau",
+        "dad",
+        "declined",
+        "father",
+        "female",
+        "friend",
+        "gent",
+        "gentleman",
+        "gentelman",
+        "girl",
+        "grandchild",
+        "granddaughter",
+        "grandson",
+        "hija",
+        "hijo",
+        "household",
+        "householder",
+        "husband",
+        "infant",
+        "inmate",
+        "kid",
+        "lady",
+        "male",
+        "man",
+        "miss",
+        "mom",
+        "mother",
+        "mr",
+        "mrs",
+        "ms",
+        "nephew",
+        "niece",
+        "none",
+        "nn",
+        "noname",
+        "occupant",
+        "owner",
+        "parent",
+        "person",
+        "refused",
+        "refuse",
+        "resident",
+        "respondent",
+        "respondant",
+        "senor",
+        "senora",
+        "sister",
+        "son",
+        "unk",
+        "unknown",
+        "wife",
+        "woman",
+    ]
+)
+# Words that only join placeholder words ("Lady of the House", "Hijo de la Casa").
+_FILLER_WORDS = frozenset(
+    ["of", "the", "in", "de", "la", "del", "casa", "house", "home", "one", "two", "three"]
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _placeholder(value: str, placeholders: frozenset[str]) -> str | None:
+    words = [word.lower() for word in _WORD.findall(value)]
+    if not words or not any(word in placeholders for word in words):
+        return None
+    if all(word in placeholders or word in _FILLER_WORDS for word in words):
+        return "is a placeholder, not a name"
+    return None
+
+
+def name_problem(value: str) -> str | None:
+    """Why a first name cannot be used ("is ..."), or None."""
+    return _placeholder(value, PLACEHOLDER_NAME_WORDS)
+
+
+def family_name_problem(value: str) -> str | None:
+    """Why a last name cannot be used ("is ..."), or None."""
+    return _placeholder(value, PLACEHOLDER_FAMILY_WORDS)
+
+
 def postcode_problem(value: str) -> str | None:
     """Why a postcode cannot be used ("is ..."), or None (empty is fine: simply missing)."""
     if not value:
@@ -109,6 +225,13 @@ def cell_problem(value: str) -> str | None:
     return None
 
 
+FIELD_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "first_name": name_problem,
+    "last_name": family_name_problem,
+    "postcode": postcode_problem,
+}
+
+
 def shown(value: str) -> str:
     """The value as a report shows it: control characters escaped, long values cut."""
     text = CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
@@ -118,16 +241,18 @@ def shown(value: str) -> str:
 def clean_column(
     name: str, cells: list[str], rows: Sequence[object], problems: list[Problem]
 ) -> list[str]:
-    """``cells`` with unusable values blanked (control characters, too long; postcodes).
+    """``cells`` with unusable values blanked (control characters, too long; placeholder
+    names and malformed postcodes).
 
     Quick when nothing is wrong: one search over the joined column, distinct values once.
     """
     bad: dict[str, str] = {}
     if CONTROL.search("".join(cells)) or max(map(len, cells), default=0) > MAX_FIELD:
         bad.update({v: why for v in dict.fromkeys(cells) if (why := cell_problem(v))})
-    if name == "postcode":
+    check = FIELD_CHECKS.get(name)
+    if check is not None:
         for value in dict.fromkeys(cells):
-            if value not in bad and (why := postcode_problem(value)):
+            if value not in bad and (why := check(value)):
                 bad[value] = why
     if not bad:
         return cells
@@ -214,7 +339,8 @@ def clean_people(people: Sequence[Person], today: dt.date) -> tuple[list[Person]
         label = f"client {person.id}"
         for name in _TEXT_FIELDS:
             value: str = getattr(person, name)
-            why = cell_problem(value) or (postcode_problem(value) if name == "postcode" else None)
+            check = FIELD_CHECKS.get(name)
+            why = cell_problem(value) or (check(value) if check else None)
             if why:
                 problems.append(Problem(label, name, shown(value), why))
                 changes[name] = ""

@@ -149,7 +149,25 @@ def estimate_u(
         rest = [count + 0.5 for count in row[1:]]  # +0.5: Jeffreys-style smoothing
         scale = (1 - exact) / sum(rest)
         u[spec.name] = [exact] + [max(value * scale, FLOOR) for value in rest]
+        if spec.name in ("first_name", "last_name"):
+            swapped = spec.levels.index("swapped")
+            u[spec.name][swapped] = max(u[spec.name][swapped], _cross_rate(table))
     return u
+
+
+def _cross_rate(table: FeatureTable) -> float:
+    """The chance a random record's first name is another's last name: sum f_first * f_last.
+
+    A sample of 15,000 random pairs sees almost no swaps, and its smoothed rate made a
+    swap worth 22 bits, more than a birthday 40 years off could undo: namesakes such as
+    "Ryan Lee" and "Lee Ryan" were paired. A swap is at least as common as this.
+    """
+    size = len(table.names.codes)
+    first = np.bincount(table.first, minlength=size)[1:].astype(np.float64)
+    last = np.bincount(table.last, minlength=size)[1:].astype(np.float64)
+    if not first.sum() or not last.sum():
+        return FLOOR
+    return max(float((first / first.sum() * (last / last.sum())).sum()), FLOOR)
 
 
 def _initial_m(levels: int) -> list[float]:

@@ -6,7 +6,7 @@ from django.db import models
 
 
 class Sex(models.IntegerChoices):
-    """HMIS FY2026 data element 4.21 Sex (DOMAIN.md §3)."""
+    """HMIS data element 4.21 Sex (HUD, HMIS Data Standards Manual, FY2026)."""
 
     FEMALE = 0, "Female"
     MALE = 1, "Male"

@@ -73,3 +73,27 @@ def test_the_family_correction_follows_the_data():
     same_sex = _twin_gamma(without, 0)
     assert without.looks_like_relative(same_sex), "twins are corrected in any data"
     assert without.probability(same_sex) < 0.5
+
+
+def test_with_households_a_missing_first_name_and_another_birthday_is_a_relative():
+    model = pipeline.fit(FeatureTable.from_people(generate(1500, seed=2).people))
+    model = model.restricted(("first_name", "last_name", "dob", "sex", "address"))
+    assert model.info[HOUSEHOLDS] is True
+    born_apart = (None, 0, 4, 0, 0)  # no first name on one side, another birthday
+    same_day = (None, 0, 0, 0, 0)
+    assert model.contributions(born_apart)[1] == 0.0
+    assert model.contributions(born_apart)[4] == 0.0
+    assert model.probability(born_apart) < 0.5
+    assert model.contributions(same_day)[1] > 0
+    assert model.probability(same_day) > model.probability(born_apart)
+
+
+def test_the_shipped_model_intake_uses_keeps_its_correction_as_benchmarked():
+    from casework.clients.matching.model import default_model
+
+    shipped = default_model()
+    assert shipped is not None
+    assert HOUSEHOLDS not in shipped.info
+    model = shipped.restricted(("first_name", "last_name", "dob"))
+    assert model.contributions((None, 0, 4))[1] > 0, "no first name: the surname still counts"
+    assert model.looks_like_relative((7, 0, 0)), "unrelated first names: a relative, as before"

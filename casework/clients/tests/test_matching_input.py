@@ -43,7 +43,28 @@ BAD_VALUES = [
     ("2,Bo,Le\x1be,1980-01-02,M,,,,,,,,", "last_name", "contains control characters"),
     ("2,Bo,Lee,1980-01-02,M,,,,Ma\x0cin,,,,", "address_1", "contains control characters"),
     ("2,Bo," + "L" * 201 + ",1980-01-02,M,,,,,,,,", "last_name", "is longer than 200"),
+    ("2,Baby Boy,Lee,1980-01-02,M,,,,,,,,", "first_name", "is a placeholder, not a name"),
+    ("2,Bo,Unknown,1980-01-02,M,,,,,,,,", "last_name", "is a placeholder, not a name"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("value", "first", "last"),
+    [
+        ("Lady of the House", True, False),
+        ("Friend", True, False),
+        ("Declined", True, True),
+        ("Son", True, False),  # a Korean family name
+        ("Child", True, False),  # an English one
+        ("Sonia", False, False),
+        ("De La Cruz", False, False),
+        ("J", False, False),  # an initial
+        ("Babyface", False, False),
+    ],
+)
+def test_placeholder_names(value, first, last):
+    assert (cleaning.name_problem(value) is not None) is first
+    assert (cleaning.family_name_problem(value) is not None) is last
 
 
 @pytest.mark.parametrize(("row", "column", "why"), BAD_VALUES)

@@ -147,7 +147,7 @@ def _scalar_keys(record: Features) -> dict[str, set[str]]:
     if record.first_nysiis and record.postcode:
         keys["first_name_sound+postcode"].add(f"{record.first_nysiis}|{record.postcode}")
     if record.first and record.last:
-        keys["first_and_last_name"].add("|".join(sorted((record.first, record.last))))
+        keys["first_and_last_name"].add(f"{record.first}|{record.last}")
     if has_names:
         keys["first_and_last_name_sound"].add(names)
         keys["first_and_last_name_sound+missing_dob"].add(names)

@@ -131,3 +131,14 @@ def test_demo_profile_is_flagged_by_check_deploy(tmp_path):
     result = run_python(tmp_path, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode != 0
     assert "security.W" in result.stdout + result.stderr
+
+
+def test_production_requires_a_second_factor_for_admins_auditors_and_supervisors(tmp_path):
+    show = "import casework.settings as s; print(sorted(s.CASEWORK_MFA_ROLES))"
+    production = run_python(tmp_path, "-c", show, **production_env())
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip() == str(
+        sorted(["auditor", "org_admin", "program_admin", "supervisor"])
+    )
+    demo = run_python(tmp_path, "-c", show)
+    assert demo.stdout.strip() == "[]"

@@ -180,3 +180,13 @@ def test_a_real_family_name_that_looks_like_a_survey_placeholder_is_compared(int
     add("Mei", "Goh", BORN)
     found = search(intake_health, "Mei", "Goh", BORN)
     assert "last name matches" in found[0].reasons
+
+
+def test_with_a_date_the_broad_name_branches_look_only_at_untrusted_stored_dates(
+    intake_health, add
+):
+    blank = add("Phyllis", "Becker", None)
+    dated = add("Phyllis", "Becker", datetime.date(1990, 6, 6))
+    offered = {c.client: c for c in search(intake_health, "Phyllis", "Beckr", BORN)}
+    assert "last name one letter off" in offered[blank].found_by
+    assert dated not in offered  # its date is known and far from the one entered

@@ -315,3 +315,24 @@ def test_outsiders_cannot_see_plans(
     http = api(request.getfixturevalue(who))
     for url in (f"/plans/{plan['id']}", f"/plans/{plan['id']}/fhir", "/plans/999999"):
         assert call(http, "get", url).status_code == 404
+
+
+def test_sweep_alerts_ipe_and_overdue_review_once(
+    plan: dict[str, Any], cm_health: User, client_health: Client
+) -> None:
+    from casework.clients.models import Enrollment
+    from casework.notifications.models import Notification
+    from casework.plans.notices import deadline_sweep
+
+    Enrollment.objects.filter(pk=plan["enrollment_id"]).update(primary_case_manager=cm_health)
+    eligible = TODAY - datetime.timedelta(days=70)  # 20 days left
+    call(
+        api(cm_health),
+        "put",
+        f"/plans/{plan['id']}/sections/ipe",
+        {"eligibility_date": eligible.isoformat()},
+    )
+    assert deadline_sweep() == 1
+    assert deadline_sweep() == 0  # once per threshold
+    assert Notification.objects.get(kind="ipe_deadline").recipient == cm_health
+    assert deadline_sweep(on=TODAY + datetime.timedelta(days=12)) == 1  # 8 days left

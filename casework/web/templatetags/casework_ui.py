@@ -39,6 +39,9 @@ def uswds_widget(field: BoundField, extra_class: str = "") -> SafeString:
     css = widget_class(field.field.widget)
     if field.errors and css in ("usa-input", "usa-select", "usa-textarea"):
         css += f" {css}--error"
+    # No maxlength: a browser would silently cut what is typed ("New York" -> "Ne"); a value
+    # that is too long comes back as an error naming the limit instead.
+    field.field.widget.attrs.pop("maxlength", None)
     attrs: dict[str, str | bool] = {"class": f"{css} {extra_class}".strip()}
     if described:
         attrs["aria-describedby"] = " ".join(described)
@@ -80,3 +83,50 @@ def age(born: datetime.date | None) -> int | str:
 
     today = timezone.localdate()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@register.filter
+def plain_errors(errors: Any) -> list[str]:
+    """Form errors in words: a database constraint's name never reaches the page."""
+    from casework.core.messages import plain
+
+    return [plain(str(error)) for error in errors or ()]
+
+
+@register.filter
+def public_citation(text: Any) -> str:
+    """A rule's source as body and document, without working notes (see core.messages)."""
+    from casework.core.messages import public_citation as clean
+
+    return clean(str(text or ""))
+
+
+@register.filter
+def source_grade(marker: Any) -> str:
+    """An evidence marker in words ("Checked against the issuing body")."""
+    from casework.core.messages import source_grade as grade
+
+    return grade(str(marker or ""))
+
+
+# What an audit row's target is called in a sentence; others read from the code itself.
+_AUDIT_TARGETS = {
+    "client": "client record",
+    "client_list": "client list",
+    "clientaddress": "address",
+    "clientcontact": "phone or email",
+    "clientname": "other name",
+    "clientidentifier": "identifier",
+    "eligibility_screening": "eligibility screening",
+    "workforce.staff_record": "staff record",
+    "workforce.compliance": "compliance report",
+}
+
+
+@register.filter
+def audit_label(event: Any) -> str:
+    """An audit row as a phrase: "Updated the eligibility screening", never codes."""
+    target = str(getattr(event, "target_type", "") or "")
+    noun = _AUDIT_TARGETS.get(target) or target.split(".")[-1].replace("_", " ")
+    verb = str(event.get_action_display())
+    return f"{verb} the {noun}" if noun else verb

@@ -114,3 +114,20 @@ def test_intake_workers_hint_says_what_they_can_do(client, intake_health):
     body = text(signed_in(client, intake_health).get("/"))
     assert "choose yourself as case manager" not in body
     assert "supervisor chooses their case manager" in body
+
+
+def test_status_form_offers_only_allowed_moves_by_label_none_preselected(
+    client, cm_health, client_health
+):
+    enrollment = Enrollment.objects.get(client=client_health)
+    url = reverse("web:enrollment_transition", args=[enrollment.pk])
+    http = signed_in(client, cm_health)
+    form = text(http.get(url))
+    assert 'value="on_hold"' in form
+    assert 'value="closed"' in form
+    assert 'value="referred"' not in form
+    assert 'value="waitlisted"' not in form
+    assert " checked" not in form.split('name="to"', 1)[1].split("</fieldset>", 1)[0]
+    refused = text(http.post(url, {"version": 1, "to": "referred"}))
+    assert "An active enrollment can move to On hold or Closed." in refused
+    assert "on_hold" not in refused.split("error-summary-heading", 1)[1].split("</div>", 1)[0]

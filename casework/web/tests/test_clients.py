@@ -394,3 +394,51 @@ def test_stale_edit_takes_the_other_persons_changes_to_untouched_fields(
     client_health.refresh_from_db()
     assert client_health.city == "Rome"
     assert client_health.phone == "555-0199"
+
+
+def test_header_reads_phone_and_address_from_the_record_sections(client, cm_health, programs):
+    """One place for contact data: what the form took in is in the sections, and the
+    header shows what the sections hold (issue 10)."""
+    http = signed_in(client, cm_health)
+    data = form_data(program=str(programs["healthcare"].pk), primary_case_manager=str(cm_health.pk))
+    data |= {"phone": "518-555-0142", "address_line1": "12 Elm St", "city": "Albany"}
+    data |= {"state": "NY", "postal_code": "12207"}
+    created = Client.objects.get(pk=int(http.post("/clients/new/", data)["Location"].split("/")[2]))
+    contacts = text(http.get(f"/clients/{created.pk}/record/contacts/"))
+    assert "518-555-0142" in contacts or "(518) 555-0142" in contacts
+    assert "12 Elm St" in text(http.get(f"/clients/{created.pk}/record/addresses/"))
+    # A newer address added in the section is what the header shows.
+    http.post(
+        f"/clients/{created.pk}/record/addresses/",
+        {"use": "current", "line1": "9 Oak Ave", "city": "Troy", "state": "NY"}
+        | {"valid_from": datetime.date.today().isoformat()},
+    )
+    page = text(http.get(f"/clients/{created.pk}/"))
+    header = page.split('id="contact"', 1)[1].split("</section>", 1)[0]
+    assert "9 Oak Ave" in header
+    assert "12 Elm St" not in header
+
+
+def test_contact_values_are_validated_and_never_cut(client, cm_health, programs):
+    """US state from the list, ZIP of 5 or 9 digits, phones parsed by phonenumbers, and a
+    value that is too long is an error (no maxlength to cut it in the browser)."""
+    http = signed_in(client, cm_health)
+    base = form_data(program=str(programs["healthcare"].pk), primary_case_manager=str(cm_health.pk))
+    form = text(http.get("/clients/new/"))
+    city_input = (
+        form.split('name="city"', 1)[0].rsplit("<input", 1)[1]
+        + form.split('name="city"', 1)[1].split(">", 1)[0]
+    )
+    assert "maxlength" not in city_input
+    assert '<option value="NY">New York</option>' in form
+    bad = base | {"postal_code": "1220", "phone": "12", "state": "Nowhere", "city": "x" * 101}
+    page = text(http.post("/clients/new/", bad))
+    assert "Enter a ZIP code of 5 digits" in page
+    assert "Enter a phone number with its area code" in page
+    assert "Choose a US state from the list" in page
+    assert "at most 100 characters (it has 101)" in page
+    assert not Client.objects.filter(given_name=base["given_name"]).exists()
+    good = base | {"postal_code": "12207 1234", "phone": "518 555 0142", "state": "New York"}
+    assert http.post("/clients/new/", good).status_code == 302
+    saved = Client.objects.get(given_name=base["given_name"])
+    assert (saved.phone, saved.postal_code, saved.state) == ("(518) 555-0142", "12207-1234", "NY")

@@ -49,7 +49,7 @@ def test_whole_record_rule_and_address_masking_live_in_the_client_gate() -> None
     offenders = [
         p.name
         for p in files
-        if re.search(r"access_basis (?:not )?in|\"\[confidential\]\"|FULL_BASES", p.read_text())
+        if re.search(r"access_basis (?:not )?in \(|\"\[confidential\]\"|FULL_BASES", p.read_text())
     ]
     assert offenders == []
 
@@ -66,3 +66,19 @@ def test_domain_errors_become_the_sites_error_pages(
     assert response is not None
     assert response.status_code == status
     assert b"<h1" in response.content
+
+
+def test_dates_read_one_way_on_every_page() -> None:
+    """ "Feb 20, 2022" (and "3:05 PM") everywhere; ISO only in machine attributes."""
+    import datetime
+
+    from django.template import Context, Template
+
+    shown = Template("{{ day }} · {{ day|date }} · {{ moment|time }}").render(
+        Context({"day": datetime.date(2022, 2, 20), "moment": datetime.time(15, 5)})
+    )
+    assert shown == "Feb 20, 2022 · Feb 20, 2022 · 3:05 PM"
+    other = re.compile(r'\|date:"(?:F j, Y|Y-m-d|N j, Y|m/d/Y|d/m/Y|[^"]*H:i)"|\|time:"H:i"')
+    templates = sorted((ROOT / "web" / "templates").rglob("*.html"))
+    offenders = [str(p.relative_to(ROOT)) for p in templates if other.search(p.read_text())]
+    assert offenders == []

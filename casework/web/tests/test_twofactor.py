@@ -162,3 +162,17 @@ def test_required_two_factor_cannot_be_turned_off(client, org_admin, cm_health):
     client.post(reverse("web:two_factor"), {"code": code_for(device)})
     client.post(reverse("web:two_factor_disable"))
     assert TOTPDevice.objects.filter(user=cm_health).exists()
+
+
+def test_deployment_roles_need_a_second_factor_and_the_demo_says_it_does_not(
+    client, settings, sup_health, cm_health
+):
+    """CASEWORK_MFA_ROLES (production: admins, auditors, supervisors) applies in every
+    organization; the demo, which sets none, says so on the sign-in page (issue 10)."""
+    from casework.accounts.twofactor import two_factor_required
+
+    assert "does not ask admins, auditors or supervisors" in client.get("/login/").content.decode()
+    settings.CASEWORK_MFA_ROLES = ["supervisor"]
+    assert two_factor_required(sup_health)
+    assert not two_factor_required(cm_health)
+    assert "does not ask" not in client.get("/login/").content.decode()

@@ -30,12 +30,7 @@ from casework.web.views.tasks import colleagues, writable_programs
 
 
 def load_appointment(user: Any, pk: object, *, write: bool = False) -> Appointment:
-    try:
-        return access_appointment(user, pk, write=write)
-    except domain.NotFound:
-        raise Http404("No such appointment.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return access_appointment(user, pk, write=write)
 
 
 @login_required

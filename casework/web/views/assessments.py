@@ -24,6 +24,7 @@ from casework.assessments import services
 from casework.assessments.library import current_instrument, current_instruments
 from casework.assessments.models import Assessment, Instrument, Severity
 from casework.assessments.permissions import (
+    READ_BASES,
     STAFF_BASES,
     access_assessment,
     access_flag,
@@ -35,7 +36,6 @@ from casework.assessments.schema import NEED_LABELS, Condition, InstrumentSpec, 
 from casework.assessments.scoring import enabled_items
 from casework.clients.models import Client, Sex
 from casework.clients.permissions import can_write_client
-from casework.core import exceptions as domain
 from casework.web.gates import load_client, signed_in_user
 
 SEX_CODES: dict[int, str] = {Sex.MALE.value: "male", Sex.FEMALE.value: "female"}
@@ -47,12 +47,7 @@ def _home_org(user: Any) -> int | None:
 
 
 def _domain_errors(call: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return call(*args, **kwargs)
-    except domain.NotFound:
-        raise Http404("Not found.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return call(*args, **kwargs)
 
 
 def _instrument_for(client: Client, code: str) -> Instrument:
@@ -251,6 +246,8 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def flag_list(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk, write=request.method == "POST")
+    if client.access_basis not in STAFF_BASES:  # flags are not disclosed under a consent
+        raise Http404("No such client.")
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -296,8 +293,8 @@ def care_header_context(user: Any, client: Client) -> dict[str, Any]:
     """For the client page header: open risk flags the reader may see, most severe first."""
     rank = {"high": 0, "moderate": 1, "low": 2}
     flags = sorted(readable_flags(client), key=lambda f: rank[f.severity])
-    staff = getattr(client, "access_basis", None) in STAFF_BASES
-    return {"risk_flags": flags, "care_links": staff}
+    reader = getattr(client, "access_basis", None) in READ_BASES
+    return {"risk_flags": flags, "care_links": reader}
 
 
 # --- Instrument library -----------------------------------------------------------------------

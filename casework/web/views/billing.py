@@ -29,6 +29,7 @@ from casework.casenotes.exports import (
 )
 from casework.casenotes.permissions import notes_visible_on
 from casework.clients.models import Enrollment
+from casework.clients.permissions import reads_whole_record
 from casework.web.gates import load_client
 
 
@@ -131,7 +132,7 @@ def _day(value: str | None, default: date) -> date:
 def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable summary: demographics, team, plan (once plans land), notes in a range."""
     client = load_client(request.user, pk, audit=False)
-    if client.access_basis not in ("program", "organization", "break_glass"):
+    if not reads_whole_record(client):
         raise PermissionDenied("The continuity-of-care summary is for the client's own staff.")
     today = timezone.localdate()
     start = _day(request.GET.get("start"), today - timedelta(days=90))

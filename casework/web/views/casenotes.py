@@ -8,8 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,12 +30,7 @@ PAGE_SIZE = 20
 
 
 def load_note(user: Any, pk: object, *, write: bool = False, audit: bool = True) -> CaseNote:
-    try:
-        return access_note(user, pk, write=write, audit=audit)
-    except domain.NotFound:
-        raise Http404("No such note.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return access_note(user, pk, write=write, audit=audit)
 
 
 def _note_programs(user: Any, client_id: int) -> Any:
@@ -83,8 +78,6 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
                 program=form.cleaned_data["program"],
                 data={"note_type": form.cleaned_data["note_type"]},
             )
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -98,7 +91,8 @@ def _detail_context(request: HttpRequest, note: CaseNote, form: NoteForm | None)
     return {
         "client": note.client,
         "note": note,
-        "form": form or (NoteForm(note=note) if editable else None),
+        "form": form
+        or (NoteForm(note=note, plan_goals=notes.plan_goals(note.client_id)) if editable else None),
         "editable": editable,
         "addenda": list(note.addenda.select_related("author")),
         "cosignature": getattr(note, "cosignature", None) if note.is_signed else None,
@@ -107,6 +101,7 @@ def _detail_context(request: HttpRequest, note: CaseNote, form: NoteForm | None)
         and not hasattr(note, "cosignature")
         and notes.can_cosign(user, note),
         "addendum_form": AddendumForm(),
+        "goals": [text for pk, text in notes.plan_goals(note.client_id) if pk in note.goal_ids],
     }
 
 
@@ -120,7 +115,7 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if note.is_signed:
         messages.error(request, notes.SIGNED_LOCKED)
         return redirect("web:note_detail", pk=note.pk)
-    form = NoteForm(request.POST, note=note)
+    form = NoteForm(request.POST, note=note, plan_goals=notes.plan_goals(note.client_id))
     if form.is_valid():
         try:
             note = notes.note_update_draft(
@@ -139,8 +134,6 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("web:note_detail", pk=note.pk)
         except domain.StaleVersion:
             form.add_error(None, "Someone saved this draft since you opened it; reload to see it.")
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         except ValidationError as error:
             _section_errors(form, error)
     return render(
@@ -161,7 +154,7 @@ def _section_errors(form: NoteForm, error: ValidationError) -> None:
 def note_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a draft while it is typed (htmx); answers the small status block with the version."""
     note = load_note(request.user, pk, audit=False)
-    form = NoteForm(request.POST, note=note)
+    form = NoteForm(request.POST, note=note, plan_goals=notes.plan_goals(note.client_id))
     status, message = "saved", "Draft saved"
     if note.is_signed or note.author_id != request.user.pk:
         status, message = "error", "This note can no longer be changed."
@@ -208,8 +201,6 @@ def note_cosign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Co-signed.")
     except domain.Conflict as conflict:
         messages.error(request, str(conflict))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     if request.POST.get("next") == "worklist":
         return redirect("web:worklist")
     return redirect("web:note_detail", pk=note.pk)

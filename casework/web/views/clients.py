@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from casework.accounts.models import Program
+from casework.assessments.permissions import mark_open_risk
 from casework.audit.models import AuditEvent
 from casework.clients import services as clients
 from casework.clients.assignment import may_change_case_manager
@@ -26,6 +27,7 @@ from casework.clients.permissions import (
     reads_whole_record,
     redact_confidential_addresses,
 )
+from casework.clients.record_services import current_contact
 from casework.core import exceptions as domain
 from casework.web.forms import (
     ClientCreateForm,
@@ -69,6 +71,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         )
         page = paginate(request, rows, size=PAGE_SIZE)
     redact_confidential_addresses(request.user, page.items)
+    mark_open_risk(request.user, list(page.items))
     query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
     clients.client_list_record(actor=request.user, clients=page.items, query=query)
     context = {
@@ -108,6 +111,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "can_edit": can_write_client(request.user, client),
+        # The header reads the record's sections, so the two never disagree.
+        "contact": current_contact(client),
     }
     context |= client_sections_context(request.user, client)
     context |= care_header_context(request.user, client)
@@ -167,7 +172,7 @@ def _shown(name: str, value: Any) -> str:
     if name == "sex":
         return str(Sex(value).label)
     if name == "date_of_birth":
-        return f"{value:%B} {value.day}, {value.year}"
+        return f"{value:%b} {value.day}, {value.year}"
     return str(value)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casework.caseload.crisis import crisis_report, crisis_resolve
+from casework.caseload.crisis import crisis_report, crisis_resolve, safety_plan_for
 from casework.caseload.models import CrisisEvent
 from casework.casenotes.permissions import notes_visible_on
 from casework.clients.models import Client
@@ -27,23 +26,14 @@ from casework.web.gates import load_client
 from casework.web.views.tasks import writable_programs
 
 
-def safety_plan_url(client: Client) -> str | None:
-    """The client's current safety plan page, once the plans app provides one."""
-    try:
-        safety_plan = apps.get_model("plans", "SafetyPlan")
-    except LookupError:
-        return None
-    plan = safety_plan.objects.filter(client_id=client.pk).order_by("-id").first()
-    return getattr(plan, "get_absolute_url", lambda: None)() if plan else None
-
-
 def panel_context(user: Any, client: Client) -> dict[str, Any]:
     staff = client.access_basis in STAFF_BASES
     now = timezone.now()
+    crises = list(CrisisEvent.objects.open().filter(client_id=client.pk)) if staff else []
     return {
         "client": client,
         "staff": staff,
-        "crises": list(CrisisEvent.objects.open().filter(client_id=client.pk)) if staff else [],
+        "crises": crises,
         "tasks": list(
             Task.objects.filter(client_id=client.pk, status=TaskStatus.OPEN)
             .select_related("assignee")
@@ -64,7 +54,7 @@ def panel_context(user: Any, client: Client) -> dict[str, Any]:
             notes_visible_on(client).select_related("author").order_by("-service_at", "-id")[:5]
         ),
         "can_write": bool(writable_programs(user, client)),
-        "safety_plan_url": safety_plan_url(client) if staff else None,
+        "safety_plan": safety_plan_for(client.pk) if staff and crises else None,
         "now": now,
     }
 
@@ -102,8 +92,6 @@ def crisis_report_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             messages.warning(
                 request,
@@ -136,6 +124,4 @@ def crisis_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Crisis resolved.")
     except domain.Conflict as conflict:
         messages.error(request, str(conflict))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     return redirect("web:client_detail", pk=client.pk)

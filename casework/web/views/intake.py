@@ -49,7 +49,12 @@ from casework.intake.services import (
     screening_create,
     screening_override,
 )
-from casework.web.forms import ClientFieldsForm, MemorableDateField, add_service_errors
+from casework.web.forms import (
+    ClientFieldsForm,
+    MemorableDateField,
+    add_service_errors,
+    error_text,
+)
 from casework.web.forms_assignment import IntakeCaseManagerForm
 from casework.web.gates import load_client, signed_in_user
 from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
@@ -269,8 +274,6 @@ def intake_new_client(request: HttpRequest, program_id: int) -> HttpResponse:
             created = create_or_matches(request, form, create)
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             if isinstance(created, Client):
                 messages.success(request, f"Saved {created.display_name}, referred to {program}.")
@@ -382,7 +385,7 @@ def intake_finish(request: HttpRequest, pk: int) -> HttpResponse:
         if "primary_case_manager" in getattr(error, "error_dict", {}):
             add_service_errors(form, error)
             return _result_page(request, screening, status=422, case_manager_form=form)
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("web:intake_result", pk=screening.pk)
     if enrollment is None:
         messages.info(request, f"{screening.client.display_name} was not enrolled.")

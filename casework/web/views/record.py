@@ -41,7 +41,7 @@ from casework.clients.permissions import (
 )
 from casework.clients.services import client_update
 from casework.core import exceptions as domain
-from casework.web.forms import add_service_errors
+from casework.web.forms import add_service_errors, error_text
 from casework.web.forms_record import PART_FORMS, ProfileForm, SsnForm, VersionForm
 from casework.web.gates import load_client
 from casework.web.paging import paginate
@@ -348,7 +348,7 @@ def part_end(request: HttpRequest, pk: int, part: str, item_id: int) -> HttpResp
         except domain.StaleVersion:
             messages.error(request, "Someone changed that row first; look again and retry.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Ended. It stays in the record's history.")
     return redirect("web:record_part_list", pk=client.pk, part=part)
@@ -441,7 +441,9 @@ def enrollment_transition(request: HttpRequest, pk: int) -> HttpResponse:
     from casework.web.forms_record import TransitionForm
 
     enrollment = access_enrollment(request.user, pk, write=True)
-    form = TransitionForm(request.POST or None, initial={"version": enrollment.version})
+    form = TransitionForm(
+        request.POST or None, initial={"version": enrollment.version}, current=enrollment.status
+    )
     status = 200
     if request.method == "POST":
         status = 422
@@ -491,7 +493,7 @@ def enrollment_reenroll(request: HttpRequest, pk: int) -> HttpResponse:
                 primary_case_manager=enrollment.primary_case_manager,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         except domain.PermissionDenied as denied:
             messages.error(request, str(denied))
         else:

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,12 +34,7 @@ OUTCOME_CHOICES = {"true": True, "false": False}
 
 
 def load_referral(user: Any, pk: int, *, side: str = "", write: bool = False) -> Referral:
-    try:
-        return access_referral(user, pk, side=side, write=write)
-    except domain.NotFound:
-        raise Http404("No such referral.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return access_referral(user, pk, side=side, write=write)
 
 
 def _referring_programs(user: Any, client: Any) -> Any:
@@ -97,8 +92,6 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             messages.success(
                 request, f"Referral {referral.pk} {'sent' if data['send'] else 'saved'}."
@@ -186,8 +179,6 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     except StaleVersion:
         messages.error(request, "Someone changed this referral first; review it and try again.")
     else:
@@ -224,8 +215,6 @@ def referral_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     else:
         messages.success(request, "Appointment saved; the referring worker was told.")
     return _back(request, referral)
@@ -242,7 +231,7 @@ def referral_metrics(request: HttpRequest) -> HttpResponse:
         referring_program_id__in=access.supervised_program_ids
     )
     if not (access.admin_org_ids or access.supervised_program_ids):
-        raise PermissionDenied("Supervisors and organization admins see referral outcomes.")
+        raise domain.PermissionDenied("Supervisors and organization admins see referral outcomes.")
     referrals = Referral.objects.filter(scope)
     by = "organization" if request.GET.get("by") == "organization" else "service"
     rows = outcome_table(referrals, by=by)
@@ -260,10 +249,8 @@ def referral_metrics(request: HttpRequest) -> HttpResponse:
 def referral_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """A document sent with the referral, for either side (audited)."""
     referral = load_referral(request.user, pk)
-    try:
-        handle, name = services.attachment_open(
-            actor=request.user, referral=referral, attachment_id=attachment_id
-        )
-    except domain.NotFound:
-        raise Http404("No such attachment.") from None
+    # A missing attachment is a domain NotFound: the one error mapping answers 404.
+    handle, name = services.attachment_open(
+        actor=request.user, referral=referral, attachment_id=attachment_id
+    )
     return FileResponse(handle, as_attachment=True, filename=name)

@@ -30,12 +30,7 @@ from casework.web.paging import paginate
 
 
 def load_task(user: Any, pk: object, *, write: bool = False) -> Task:
-    try:
-        return access_task(user, pk, write=write)
-    except domain.NotFound:
-        raise Http404("No such task.") from None
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    return access_task(user, pk, write=write)
 
 
 def writable_programs(user: Any, client: Client) -> Any:
@@ -89,8 +84,6 @@ def _create(request: HttpRequest, client: Client | None, programs: Any) -> HttpR
                 program=program,
                 data=form.service_data(),
             )
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         except ValidationError as error:
             add_service_errors(form, error)
         else:

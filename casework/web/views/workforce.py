@@ -25,6 +25,7 @@ from casework.accounts.models import Membership, Program, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.services import client_list_record
+from casework.web.forms import add_service_errors, error_text
 from casework.workforce import forms as wf_forms
 from casework.workforce import pathway as planner
 from casework.workforce import permissions, queries, services
@@ -57,14 +58,6 @@ ENTRY_KINDS: dict[str, tuple[type[Any], type[Any], str]] = {
 def _me(request: HttpRequest) -> User:
     """The signed-in user (every caller is behind ``login_required``)."""
     return cast(User, request.user)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _record_context(staff: User, viewer: Any) -> dict[str, Any]:
@@ -137,7 +130,7 @@ def entry_add(request: HttpRequest, kind: str) -> HttpResponse:
             try:
                 _save_entry(kind, request, form)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Saved to your record.")
                 return redirect("web:my_credentials")
@@ -183,7 +176,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             try:
                 services.entry_update(actor=_me(request), entry=entry, data=data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Saved your change.")
                 return redirect("web:my_credentials")
@@ -246,7 +239,7 @@ def hours_sign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.supervised_hours_sign(actor=_me(request), entry=entry)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Signed {entry.hours} hours for {entry.user}. It is now locked.")
     return redirect("web:workforce_supervision")
@@ -379,7 +372,7 @@ def _apply(form: Any, call: Callable[[dict[str, Any]], Any]) -> bool:
     try:
         call(dict(form.cleaned_data))
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return False
     return True
 
@@ -440,7 +433,7 @@ def pathway(request: HttpRequest) -> HttpResponse:
             try:
                 answers = planner.parse_answers(**form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 result = planner.plan(answers).as_dict()
     elif request.user.is_authenticated:

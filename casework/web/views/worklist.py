@@ -59,6 +59,10 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "kinds": KIND_LABELS,
         "programs": Program.objects.filter(pk__in=access.program_ids).order_by("name"),
         "is_supervisor": bool(access.supervised_program_ids),
+        "attendance_buttons": [
+            ("attended", "Attended", ""),
+            ("no_show", "No-show", "usa-button--secondary"),
+        ],
     }
 
 
@@ -138,11 +142,11 @@ def team_reassign(request: HttpRequest) -> HttpResponse:
     actor = signed_in_user(request)
     try:
         if what == "clients":
-            moved = workload.clients_reassign(actor=actor, enrollment_ids=ids, to=to)
+            moved = workload.clients_reassign(
+                actor=actor, enrollment_ids=ids, to=to, reason=request.POST.get("reason", "")
+            )
         else:
             moved = workload.team_tasks_reassign(actor=actor, task_ids=ids, to=to)
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     except (ValidationError, domain.StaleVersion) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("web:team_caseloads")

@@ -86,6 +86,10 @@ class Command(BaseCommand):
         from casework.workforce.demo import seed_workforce
 
         seed_workforce(result.organization, seed=seed)
+        # Eligibility rules, clients without a case manager, hours waiting for a signature.
+        from casework.web.demo import seed_everyday_use
+
+        seed_everyday_use(result.organization)
         self.stdout.write(
             f"Loaded {result.organization.name}: {result.clients} clients, "
             f"{result.enrollments} enrollments (seed {seed})."

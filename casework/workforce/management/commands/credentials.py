@@ -5,7 +5,8 @@
   every active staff member.
 * ``sweep``: alert staff and their supervisors 90, 60 and 30 days before a licence or
   certification expires and once when it has expired; each threshold alerts once, so the
-  sweep is safe to run daily (cron) or more often.
+  sweep is safe to run daily (cron) or more often. It also reminds staff and their
+  supervisors of competency reviews due within 30 days or overdue (once per stage).
 * ``load-rules``: load rule versions from the data files that are newer than the stored ones.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.accounts.models import User
+from casework.workforce.development.queries import reviews_due_sweep
 from casework.workforce.queries import credentials_report
 from casework.workforce.rules import load_rules
 from casework.workforce.services import credentials_sweep
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         if action == "sweep":
             sent = credentials_sweep()
             self.stdout.write(f"Sent {sent} credential expiry alert(s).")
+            reminders = reviews_due_sweep()
+            self.stdout.write(f"Sent {reminders} competency review reminder(s).")
         elif action == "load-rules":
             created = load_rules()
             self.stdout.write(f"Loaded {len(created)} rule version(s).")
