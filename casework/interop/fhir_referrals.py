@@ -6,7 +6,7 @@ SDOHCC-ServiceRequest and SDOHCC-TaskForReferralManagement: the Task has ``inten
 ``requester`` and (must-support) ``owner``; its status is one of the referral Task value
 set (TaskStatus without ``ready`` and ``received``); ``statusReason.text`` travels with
 rejected, cancelled, on-hold and failed. ``fhir.resources`` (R4B models) checks structure
-only, so the value set and the transitions are checked here (DOMAIN rule: the library does
+only, so the value set and the transitions are checked here (the library does
 not check codes).
 
 The patient is given by reference only (``Patient/<id>``): no name leaves in this resource.

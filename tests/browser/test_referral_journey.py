@@ -90,6 +90,7 @@ def test_housing_referral_closes_the_loop(visit, browser, live_url, request):
     partner.sign_in(PARTNER)
     partner.goto("/partner/", "inbox")
     assert_accessible(partner, "partner inbox")
+    assert partner_page.evaluate("document.documentElement.scrollWidth <= 390"), "inbox too wide"
     partner_page.get_by_role("link", name=f"Referral {referral_id}").click()
     partner_page.wait_for_load_state()
     partner.shot("partner-referral")
