@@ -171,7 +171,17 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="consentelementset",
             constraint=models.UniqueConstraint(
-                fields=("organization", "key"), name="consent_element_set_key", nulls_distinct=False
+                condition=models.Q(("organization__isnull", False)),
+                fields=("organization", "key"),
+                name="consent_element_set_org_key",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="consentelementset",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organization__isnull", True)),
+                fields=("key",),
+                name="consent_element_set_shared_key",
             ),
         ),
     ]

@@ -279,10 +279,17 @@ class ConsentElementSet(models.Model):
     class Meta:
         ordering = ["category", "key"]
         constraints = [
+            # Two partial constraints instead of nulls_distinct=False, which SQLite lacks:
+            # one key per agency, and one per shared (agency-less) set.
             models.UniqueConstraint(
                 fields=["organization", "key"],
-                name="consent_element_set_key",
-                nulls_distinct=False,
+                condition=models.Q(organization__isnull=False),
+                name="consent_element_set_org_key",
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(organization__isnull=True),
+                name="consent_element_set_shared_key",
             ),
         ]
 

@@ -90,6 +90,13 @@ class Command(BaseCommand):
         from casework.web.demo import seed_everyday_use
 
         seed_everyday_use(result.organization)
+        # A small resource directory whose listings answer through the demo partner.
+        from casework.accounts.models import Organization
+        from casework.resources.demo import seed_directory
+
+        partner = Organization.objects.filter(name=demo.PARTNER_ORGANIZATION).first()
+        if partner is not None:
+            seed_directory(partner=partner)
         self.stdout.write(
             f"Loaded {result.organization.name}: {result.clients} clients, "
             f"{result.enrollments} enrollments (seed {seed})."
