@@ -36,6 +36,10 @@ _CLIENT_ROWS = ModelRows(Client, "c")
 _ENROLLED_SQL = f'SELECT 1 FROM "{Enrollment._meta.db_table}" e WHERE e.client_id = c.id'  # noqa: S608
 
 
+# The largest id a 64-bit primary key can hold.
+MAX_ID = 2**63 - 1
+
+
 def access_basis(
     user: Any, client: Client, *, enrolled: bool | None = None
 ) -> tuple[str, frozenset[str]]:
@@ -167,6 +171,9 @@ def access_client(
         pk = int(str(client_id))
     except ValueError:
         raise NotFound("client") from None
+    if not 0 < pk <= MAX_ID:
+        # An id no database row can have (from a query string, say): missing, not a 500.
+        raise NotFound("client")
     # One row by primary key, then the visibility rule decided step by step (the same rule
     # as ``visible_to``; a test holds them together): cheaper than compiling visible_to.
     client, enrolled = _client_and_enrollment(pk, access_for(user).program_ids)

@@ -79,6 +79,7 @@ WEB_AUDITED_READS = frozenset(
         "plan_section",
         "referral_attachment",
         "plan_sign",
+        "care_team",
     }
 )
 # Audited reads this inventory found writing no read row (other helpers' pages, found at the
@@ -140,6 +141,7 @@ WEB_NO_CLIENT_DATA = frozenset(
         "enrollment_reenroll",
         # care features: changes (POST), the resource directory, instruments, feeds
         "appointment_attendance",
+        "care_team_remove",
         "calendar_feed",
         "calendar_feed_ics",
         "crisis_resolve",

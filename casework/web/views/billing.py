@@ -125,7 +125,6 @@ def _recipient(request: HttpRequest, client_id: int) -> tuple[Any, Any]:
     allows it; an outsider no consent covers is refused (403)."""
     from casework.caseload.careteam import check_may_share
     from casework.caseload.models import CareTeamMember
-    from casework.core import exceptions as domain
 
     wanted = request.GET.get("for", "")
     if not wanted.isdigit():
@@ -135,10 +134,8 @@ def _recipient(request: HttpRequest, client_id: int) -> tuple[Any, Any]:
     ).first()
     if member is None:
         return None, None
-    try:
-        return member, check_may_share(member)
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
+    # A refusal is a domain PermissionDenied: the one error mapping answers 403.
+    return member, check_may_share(member)
 
 
 def _day(value: str | None, default: date) -> date:

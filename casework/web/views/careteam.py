@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -39,7 +39,7 @@ class MemberForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def care_team(request: HttpRequest, pk: int) -> HttpResponse:
-    client = load_client(request.user, pk, write=request.method == "POST", audit=False)
+    client = load_client(request.user, pk, write=request.method == "POST", page="care_team")
     if client.access_basis not in STAFF:
         raise Http404("No such client.")
     programs = Enrollment.objects.filter(client_id=client.pk).values("program_id")
@@ -58,8 +58,6 @@ def care_team(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-        except domain.PermissionDenied as denied:
-            raise PermissionDenied(str(denied)) from None
         else:
             messages.success(request, "Added to the care team.")
             return redirect("web:care_team", pk=client.pk)
@@ -87,6 +85,4 @@ def care_team_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Removed from the care team.")
     except domain.Conflict as conflict:
         messages.error(request, str(conflict))
-    except domain.PermissionDenied as denied:
-        raise PermissionDenied(str(denied)) from None
     return redirect("web:care_team", pk=member.client_id)
