@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from casework.api.types import InputSchema
+from casework.api.types import InputSchema, Text30, Text100, Text200
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.core.exceptions import NotFound
@@ -22,13 +22,13 @@ router = Router(tags=["directory"])
 
 
 class ServiceFilters(InputSchema):
-    category: str = Field("", max_length=200, description="Need category code, term id or name.")
-    q: str = Field("", max_length=100, description="Keywords (typos tolerated).")
+    category: Text200 = Field("", description="Need category code, term id or name.")
+    q: Text100 = Field("", description="Keywords (typos tolerated).")
     age: int | None = Field(None, ge=0, le=120, description="Client's age, against eligibility.")
-    language: str = Field("", max_length=35, description="Language code or name (es, Spanish).")
+    language: Text100 = Field("", max_length=35, description="Language code or name (es, Spanish).")
     open_now: bool = False
     open_at: datetime | None = Field(None, description="Open at this time (ISO 8601).")
-    zip: str = Field("", max_length=10, description="Distance from this US ZIP's centroid.")
+    zip: Text30 = Field("", max_length=10, description="Distance from this US ZIP's centroid.")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     radius_km: float | None = Field(None, gt=0, le=1000)

@@ -83,9 +83,15 @@ PostalCode = Annotated[
 
 
 class InputSchema(Schema):
-    """Base of every request body and filter schema: unknown fields are an error."""
+    """Base of every request body and filter schema: unknown fields are an error, and no
+    text field may carry a NUL (PostgreSQL cannot store one: it would be a 500, not a 422)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _storable(value) if isinstance(value, str) else value
 
 
 class PatchSchema(InputSchema):
