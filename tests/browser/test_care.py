@@ -128,9 +128,12 @@ def test_trend_chart_and_table_after_two_administrations(visit):
     visit.shot("trend-chart")
     assert_accessible(visit, "assessments trend")
     page.set_viewport_size({"width": 390, "height": 844})
-    # The chart redraws for the new width on its own schedule: wait for the layout to
-    # settle (a page that stays too wide fails here after the timeout).
-    page.wait_for_function(
-        "document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=5000
-    )
+    # The chart redraws for the new width on its own schedule: wait up to 5 s for the layout
+    # to settle (polled from here: the page's CSP forbids wait_for_function's eval).
+    fits = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    for _ in range(50):
+        if page.evaluate(fits):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(fits)
     visit.shot("trend-chart-390")
