@@ -163,6 +163,37 @@ def _program_for(actor: Any, client: Client) -> int:
     return int(program_id)
 
 
+def attachments_visible_on(client: Client) -> Any:
+    """The files of a client loaded through ``access_client`` that its reader may open: the
+    same rule as ``access_attachment`` (files on a note follow the note; files on the
+    client are for the client's own staff)."""
+    from casework.casenotes.permissions import STAFF_BASES, notes_visible_on
+
+    rows = Attachment.objects.filter(client_id=client.pk)
+    if client.access_basis in STAFF_BASES:
+        return rows
+    return rows.filter(note_id__in=notes_visible_on(client).values("pk"))
+
+
+def attachments_list(*, actor: Any, client: Client, limit: int = 100) -> list[Attachment]:
+    """The newest files of a client that ``actor`` may open, the list read audited with
+    the ids shown (the web page and the API both list through here)."""
+    rows = list(
+        attachments_visible_on(client)
+        .select_related("uploaded_by", "note")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    record(
+        actor=actor,
+        action=AuditAction.LIST,
+        target_type="attachment_list",
+        client_id=client.pk,
+        organization_id=client.organization_id,
+        details={"attachment_ids": [a.pk for a in rows]},
+    )
+    return rows
+
+
 def attachment_open(*, actor: Any, attachment: Attachment) -> IO[bytes]:
     """The stored file, opened for reading; the read is audited."""
     record(

@@ -18,6 +18,9 @@ from casework.clients.models import Client
 from casework.clients.permissions import access_client
 from casework.core.exceptions import NotFound, PermissionDenied
 
+# Access bases of the client's own staff (and emergency access): they see the whole record.
+STAFF_BASES = ("program", "organization", "break_glass")
+
 
 def notes_visible_on(client: Client) -> NoteQuerySet:
     """The notes of a client loaded through ``access_client`` that its reader may read.
@@ -26,7 +29,7 @@ def notes_visible_on(client: Client) -> NoteQuerySet:
     the categories their consents release (drafts are the author's working copy).
     """
     notes = CaseNote.objects.filter(client_id=client.pk)
-    if client.access_basis in ("program", "organization", "break_glass"):
+    if client.access_basis in STAFF_BASES:
         return notes
     return notes.filter(status="signed", category__in=sorted(client.access_categories))
 
@@ -92,7 +95,7 @@ def access_attachment(user: Any, attachment_id: object) -> Any:
     if attachment.note_id is not None:
         if not notes_visible_on(client).filter(pk=attachment.note_id).exists():
             raise NotFound("attachment")
-    elif client.access_basis not in ("program", "organization", "break_glass"):
+    elif client.access_basis not in STAFF_BASES:
         raise NotFound("attachment")
     attachment.client = client
     return attachment

@@ -107,7 +107,16 @@ CASELOAD_BODIES: dict[tuple[str, str], Any] = {
         "what_happened": "A fall.",
     },
     ("post", "/crises/{crisis_id}/resolve"): lambda w: {"resolution": "Back home, safe."},
+    ("post", "/clients/{client_id}/attachments"): lambda w: Multipart({}, files={"file": _pdf()}),
 }
+
+
+def _pdf() -> bytes:
+    from casework.casenotes.tests.test_attachments import pdf_bytes
+
+    return pdf_bytes()
+
+
 CASELOAD_SELF_SCOPED = frozenset({"/worklist"})
 CASELOAD_BODY_ID = {("post", "/tasks")}
 # --- end of the caseload block ---------------------------------------------------------------

@@ -151,3 +151,65 @@ def test_a_file_uploaded_through_one_app_server_is_served_by_another(
     assert body.startswith(b"%PDF")
     assert body == second.open(attachment.stored_name).read()
     _forget_attachment_storage()
+
+
+# --- The attachments API and the audited list (issue 15) ----------------------------------
+
+
+def test_the_files_page_records_a_read_naming_the_files_shown(
+    cm_health: Any, client_health: Any
+) -> None:
+    http = _http(cm_health)
+    assert _upload(http, client_health, "scan.pdf", pdf_bytes()).status_code == 302
+    attachment = Attachment.objects.get()
+    response = http.get(f"/clients/{client_health.pk}/files/")
+    assert response.status_code == 200
+    row = AuditEvent.objects.filter(action="list", target_type="attachment_list").last()
+    assert row is not None
+    assert row.client_id == client_health.pk
+    assert row.details == {"attachment_ids": [attachment.pk]}
+
+
+def test_the_api_lists_uploads_and_downloads_through_the_same_gates(
+    cm_health: Any, cm_mental_health: Any, client_health: Any
+) -> None:
+    http = _http(cm_health)
+    created = http.post(
+        f"/api/v1/clients/{client_health.pk}/attachments",
+        {"file": SimpleUploadedFile("../intake scan.pdf", pdf_bytes(), "application/pdf")},
+    )
+    assert created.status_code == 201, created.content[:300]
+    body = created.json()
+    assert body["title"] == "intake scan.pdf"
+    assert body["kind"] == "pdf"
+    assert created["Location"] == body["download"]
+    listed = http.get(f"/api/v1/clients/{client_health.pk}/attachments")
+    assert listed.status_code == 200
+    assert [a["id"] for a in listed.json()] == [body["id"]]
+    assert AuditEvent.objects.filter(
+        action="list", target_type="attachment_list", client_id=client_health.pk
+    ).exists()
+    download = http.get(body["download"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert AuditEvent.objects.filter(
+        action="view", target_type="attachment", target_id=str(body["id"])
+    ).exists()
+    outsider = _http(cm_mental_health)
+    assert outsider.get(f"/api/v1/clients/{client_health.pk}/attachments").status_code == 404
+    assert outsider.get(body["download"]).status_code == 404
+
+
+def test_the_api_refuses_a_file_whose_content_does_not_match_naming_the_field(
+    cm_health: Any, client_health: Any
+) -> None:
+    response = _http(cm_health).post(
+        f"/api/v1/clients/{client_health.pk}/attachments",
+        {"file": SimpleUploadedFile("photo.pdf", png_bytes(), "application/pdf")},
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert "The content is PNG" in str(problem)
+    assert "file" in str(problem.get("errors", problem))
+    assert not Attachment.objects.exists()

@@ -11,8 +11,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casework.casenotes.attachments import attachment_add, attachment_open, media_type
-from casework.casenotes.models import Attachment
+from casework.casenotes.attachments import (
+    attachment_add,
+    attachment_open,
+    attachments_list,
+    media_type,
+)
 from casework.casenotes.permissions import access_attachment, notes_visible_on
 from casework.clients.permissions import require_whole_record
 from casework.web.forms import add_service_errors
@@ -52,9 +56,8 @@ def client_attachments(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "File added.")
             return redirect("web:client_attachments", pk=client.pk)
-    rows = Attachment.objects.filter(client_id=client.pk).select_related("uploaded_by", "note")
-    rows = rows.filter(note__isnull=True) | rows.filter(note_id__in=[n.pk for n in visible_notes])
-    context = {"client": client, "form": form, "attachments": rows.order_by("-created_at")[:100]}
+    rows = attachments_list(actor=request.user, client=client)
+    context = {"client": client, "form": form, "attachments": rows}
     status = 422 if request.method == "POST" else 200
     return render(request, "caseload/attachments.html", context, status=status)
 
