@@ -33,7 +33,7 @@ def _open_a_client_of_mine(visit) -> str:
     visit.goto("/", "my-clients")
     page.locator("table tbody tr").first.get_by_role("link").first.click()
     page.wait_for_load_state()
-    expect(page.get_by_role("heading", name="Casework")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tasks, appointments and notes")).to_be_visible()
     visit.shot("client-page-with-panel")
     return re.sub(r"^https?://[^/]+", "", page.url)
 

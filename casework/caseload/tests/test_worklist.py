@@ -314,3 +314,11 @@ def test_no_show_creates_a_follow_up_task(
     assert follow.assignee == cm_health
     assert "A follow-up task is due tomorrow" in response.content.decode()
     assert datetime.timedelta(hours=23) < follow.due_at - timezone.now()
+
+
+def test_the_client_pages_caseload_panel_has_a_heading_that_says_what_it_holds(
+    cm_health: Any, client_health: Any
+) -> None:
+    panel = _http(cm_health).get(f"/clients/{client_health.pk}/caseload/").content.decode()
+    assert ">Tasks, appointments and notes</h2>" in panel
+    assert ">Casework</h2>" not in panel
