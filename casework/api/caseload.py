@@ -6,9 +6,10 @@ Each part has its own module and router; this router (added to the API by
 
 from ninja import Router
 
-from casework.api import attachments, notes, worklist
+from casework.api import attachments, notes, transfers, worklist
 
 router = Router(tags=["caseload"])
 router.add_router("", notes.router)
 router.add_router("", attachments.router)
+router.add_router("", transfers.router)
 router.add_router("", worklist.router)

@@ -176,3 +176,72 @@ class CareTeamMember(models.Model):
     @property
     def external(self) -> bool:
         return self.user_id is None
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the receiving case manager"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Withdrawn"
+
+
+class Transfer(models.Model):
+    """A handoff of one enrollment (a client in a program) to another case manager.
+
+    Asked for by the current case manager or a supervisor with a summary taken at that
+    moment (goals, open tasks, risks, upcoming appointments); pending until the receiver
+    accepts (then the assignment changes and what is open moves, see
+    ``caseload.transfers``) or declines with a reason."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="transfers")
+    enrollment = models.ForeignKey(
+        "clients.Enrollment", on_delete=models.PROTECT, related_name="transfers"
+    )
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="transfers_received")
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    handoff_note = models.TextField(blank=True)
+    summary = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=500, blank=True)
+    moved = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["to_user", "status"], name="transfer_receiver_status"),
+            models.Index(fields=["program", "status"], name="transfer_program_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TransferStatus.values), name="transfer_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["enrollment"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_enrollment",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="transfer_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PENDING

@@ -329,6 +329,51 @@ def no_contact_items(ctx: WorklistContext) -> Iterator[WorklistItem]:
         )
 
 
+TRANSFER_ANSWER_DAYS = 2
+DECLINED_SHOWN_DAYS = 14
+
+
+def transfer_items(ctx: WorklistContext) -> Iterator[WorklistItem]:
+    """Transfers waiting for the user's answer, and the user's requests declined lately."""
+    from casework.caseload.models import Transfer, TransferStatus
+
+    waiting = Transfer.objects.filter(to_user_id=ctx.user.pk, status=TransferStatus.PENDING)
+    for transfer in waiting.select_related("requested_by", "program").order_by("requested_at"):
+        yield WorklistItem(
+            kind="transfer_waiting",
+            kind_label="Transfer to accept",
+            severity=Severity.HIGH,
+            title=f"Take over a client in {transfer.program.name}",
+            reason=f"{transfer.requested_by.full_name} asked on {_when(transfer.requested_at)}: "
+            f"{transfer.reason}",
+            action_url=f"/transfers/{transfer.pk}/",
+            action_label="Read and answer",
+            object_id=transfer.pk,
+            due_at=transfer.requested_at + timedelta(days=TRANSFER_ANSWER_DAYS),
+            client_id=transfer.client_id,
+            program_id=transfer.program_id,
+        )
+    declined = Transfer.objects.filter(
+        requested_by_id=ctx.user.pk,
+        status=TransferStatus.DECLINED,
+        decided_at__gte=ctx.now - timedelta(days=DECLINED_SHOWN_DAYS),
+    )
+    for transfer in declined.select_related("to_user").order_by("decided_at"):
+        yield WorklistItem(
+            kind="transfer_declined",
+            kind_label="Transfer declined",
+            severity=Severity.MODERATE,
+            title="Find another case manager",
+            reason=f"{transfer.to_user.full_name} declined: {transfer.decline_reason}",
+            action_url=f"/transfers/{transfer.pk}/",
+            action_label="Open the transfer",
+            object_id=transfer.pk,
+            due_at=None,
+            client_id=transfer.client_id,
+            program_id=transfer.program_id,
+        )
+
+
 SOURCES: dict[str, tuple[str, ...]] = {
     "tasks": ("task_overdue", "task_due_today"),
     "appointments": ("appointment_today",),
@@ -336,6 +381,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "notes": ("unsigned_note", "cosign_note"),
     "consents": ("consent_expiring",),
     "contact": ("no_contact",),
+    "transfers": ("transfer_waiting", "transfer_declined"),
 }
 BUILTIN: tuple[Source, ...] = (
     task_items,
@@ -345,6 +391,7 @@ BUILTIN: tuple[Source, ...] = (
     cosign_items,
     consent_items,
     no_contact_items,
+    transfer_items,
 )
 KIND_LABELS = {
     "task_overdue": "Overdue tasks",
@@ -355,6 +402,8 @@ KIND_LABELS = {
     "cosign_note": "Notes to co-sign",
     "consent_expiring": "Consents expiring",
     "no_contact": "No recent contact",
+    "transfer_waiting": "Transfers to accept",
+    "transfer_declined": "Transfers declined",
     "risk_flag": "Open risk flags",
     "plan_review": "Plan reviews due",
     "ipe_deadline": "IPE deadlines",

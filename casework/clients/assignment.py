@@ -164,11 +164,15 @@ def _assign_one(
     case_manager: User | None,
     reason: str,
     expected_version: int,
+    *,
+    details: dict[str, Any] | None = None,
+    actor_checked: bool = False,
 ) -> tuple[bool, User | None]:
     """Change one enrollment; returns whether it changed, and the previous case manager."""
     if not enrollment.is_open:
         raise ValidationError({"enrollment": "A closed enrollment keeps its case manager."})
-    _check_actor(actor, enrollment, case_manager)
+    if not actor_checked:
+        _check_actor(actor, enrollment, case_manager)
     if case_manager is None and not can_assign_anyone(actor, enrollment.program):
         raise PermissionDenied("Only a supervisor can leave a client without a case manager.")
     check_case_manager(enrollment.program, case_manager)
@@ -186,7 +190,7 @@ def _assign_one(
         client_id=enrollment.client_id,
         organization_id=enrollment.organization_id,
         changes={"primary_case_manager_id": [old.pk if old else None, new_id]},
-        details={"reason": reason, "assignment": True},
+        details={"reason": reason, "assignment": True} | (details or {}),
     )
     return True, old
 
@@ -235,6 +239,57 @@ def enrollments_assign_case_manager(
     if changed:
         _tell(actor, changed, case_manager)
     return len(changed)
+
+
+def may_hand_over(user: Any, enrollment: Enrollment) -> bool:
+    """Whether ``user`` may ask for a transfer of this enrollment to another case manager:
+    its current primary case manager, or anyone who may assign in the program."""
+    if not enrollment.is_open:
+        return False
+    if can_assign_anyone(user, enrollment.program):
+        return True
+    return (
+        enrollment.primary_case_manager_id is not None
+        and enrollment.primary_case_manager_id == getattr(user, "pk", None)
+    )
+
+
+@transaction.atomic
+def enrollment_accept_handover(
+    *,
+    receiver: User,
+    enrollment: Enrollment,
+    requested_by: User,
+    expected_previous: int | None,
+    reason: str,
+    transfer_id: int,
+) -> User | None:
+    """The receiving case manager accepts a transfer (``caseload.transfers``): they become
+    the primary case manager. The request stands for the supervisor's decision when the
+    current case manager or a supervisor asked for it (``may_hand_over``, checked again
+    now), and only while the case manager is still the one it was asked from. Audited with
+    the reason and the transfer; the previous case manager is told. Returns them."""
+    reason = _clean_reason(reason)
+    if enrollment.primary_case_manager_id != expected_previous:
+        raise ValidationError(
+            {"enrollment": "The case manager changed since this transfer was asked for."}
+        )
+    if not may_hand_over(requested_by, enrollment):
+        raise PermissionDenied(
+            f"{requested_by} can no longer hand this client over in {enrollment.program.name}."
+        )
+    changed, old = _assign_one(
+        receiver,
+        enrollment,
+        receiver,
+        reason,
+        enrollment.version,
+        details={"transfer": transfer_id, "requested_by": requested_by.pk},
+        actor_checked=True,
+    )
+    if changed:
+        _tell(receiver, [(enrollment, old)], receiver)
+    return old
 
 
 def _tell(actor: Any, changed: Iterable[tuple[Enrollment, User | None]], new: User | None) -> None:

@@ -274,7 +274,9 @@ _COPIED = frozenset(
 
 
 @transaction.atomic
-def tasks_reassign(*, actor: Any, tasks: Iterable[Task], assignee: User) -> int:
+def tasks_reassign(
+    *, actor: Any, tasks: Iterable[Task], assignee: User, details: Any = None
+) -> int:
     """Give open tasks to ``assignee`` (a supervisor's bulk move); each move audited."""
     moved = 0
     for task in tasks:
@@ -284,7 +286,14 @@ def tasks_reassign(*, actor: Any, tasks: Iterable[Task], assignee: User) -> int:
         old = task.assignee_id
         task.assignee = assignee
         save_versioned(task, expected_version=task.version, fields=["assignee_id"])
-        _audit(actor, AuditAction.UPDATE, task, "task", changes={"assignee_id": [old, assignee.pk]})
+        _audit(
+            actor,
+            AuditAction.UPDATE,
+            task,
+            "task",
+            changes={"assignee_id": [old, assignee.pk]},
+            details=details,
+        )
         moved += 1
     return moved
 
@@ -351,6 +360,31 @@ def appointment_create(
         changes=diff({}, snapshot(appointment, APPOINTMENT_FIELDS)),
     )
     return appointment
+
+
+@transaction.atomic
+def appointments_reassign(
+    *, actor: Any, appointments: Iterable[Appointment], worker: User, details: Any = None
+) -> int:
+    """Give scheduled (not yet held) appointments to ``worker``, each move audited."""
+    moved = 0
+    for appointment in appointments:
+        if appointment.attendance != Attendance.SCHEDULED or appointment.worker_id == worker.pk:
+            continue
+        _check_assignee(worker, appointment.program)
+        old = appointment.worker_id
+        appointment.worker = worker
+        save_versioned(appointment, expected_version=appointment.version, fields=["worker_id"])
+        _audit(
+            actor,
+            AuditAction.UPDATE,
+            appointment,
+            "appointment",
+            changes={"worker_id": [old, worker.pk]},
+            details=details,
+        )
+        moved += 1
+    return moved
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from casework.web.views import (
     casenotes,
     crisis,
     tasks,
+    transfers,
     worklist,
 )
 
@@ -31,6 +32,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("files/<int:pk>/", attachments.attachment_download, name="attachment_download"),
     path("clients/<int:pk>/care-team/", careteam.care_team, name="care_team"),
     path("care-team/<int:pk>/remove/", careteam.care_team_remove, name="care_team_remove"),
+    path("clients/<int:pk>/transfer/", transfers.transfer_request, name="transfer_request"),
+    path("transfers/", transfers.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/accept/", transfers.transfer_accept, name="transfer_accept"),
+    path("transfers/<int:pk>/decline/", transfers.transfer_decline, name="transfer_decline"),
+    path("transfers/<int:pk>/withdraw/", transfers.transfer_withdraw, name="transfer_withdraw"),
     path("billing/export/", billing.billing_export, name="billing_export"),
     path("clients/<int:pk>/summary/", billing.continuity_summary, name="continuity_summary"),
     path("tasks/", tasks.task_list, name="task_list"),

@@ -294,3 +294,39 @@ class ReassignForm(forms.Form):
         field = self.fields["to"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = workers if workers is not None else User.objects.none()
+
+
+class TransferForm(forms.Form):
+    """Hand a client over: which of their programs, to whom, why, and what to know."""
+
+    enrollment = forms.TypedChoiceField(label="Program", coerce=int)
+    to = forms.ModelChoiceField(
+        label="Hand over to",
+        queryset=User.objects.none(),
+        help_text="Case managers of the program who may take clients today.",
+    )
+    reason = forms.CharField(label="Why", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    handoff_note = forms.CharField(
+        label="What the new case manager should know",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The summary of goals, open tasks, risks and upcoming appointments is "
+        "added for you.",
+    )
+
+    def __init__(self, *args: Any, enrollments: Any = (), workers: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["enrollment"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(e.pk, e.program.name) for e in enrollments]
+        to = self.fields["to"]
+        assert isinstance(to, forms.ModelChoiceField)
+        to.queryset = workers if workers is not None else User.objects.none()
+        to.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign]
+
+
+class DeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        label="Why you decline", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

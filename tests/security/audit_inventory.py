@@ -80,6 +80,9 @@ WEB_AUDITED_READS = frozenset(
         "referral_attachment",
         "plan_sign",
         "care_team",
+        "transfer_request",
+        "transfer_detail",
+        "transfer_list",
     }
 )
 # Audited reads this inventory found writing no read row (other helpers' pages, found at the
@@ -145,6 +148,9 @@ WEB_NO_CLIENT_DATA = frozenset(
         "calendar_feed",
         "calendar_feed_ics",
         "crisis_resolve",
+        "transfer_accept",
+        "transfer_decline",
+        "transfer_withdraw",
         "directory_curation",
         "flag_resolve",
         "hsds_import_status",
@@ -201,6 +207,8 @@ API_AUDITED_READS = frozenset(
         "/clients/{client_id}/assessments",
         "/clients/{client_id}/notes",
         "/clients/{client_id}/attachments",
+        "/transfers",
+        "/transfers/{transfer_id}",
         "/attachments/{attachment_id}/content",
         "/clients/{client_id}/plans",
         "/clients/{client_id}/risk-flags",

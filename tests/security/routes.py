@@ -155,7 +155,17 @@ def _scheduling(w: Any) -> dict[str, int]:
         "crisis_id": crisis.pk,
         "attachment_id": attachment.pk,
         "member_id": _member(w),
+        "transfer_id": _transfer(w),
     }
+
+
+def _transfer(w: Any) -> int:
+    """The owner asks the world's supervisor to take the client over (still waiting)."""
+    from casework.caseload.transfers import transfer_request
+
+    return transfer_request(
+        actor=w.owner, enrollment=w.enrollment, to=w.supervisor, reason="Leave"
+    ).pk
 
 
 def _member(w: Any) -> int:
@@ -180,6 +190,7 @@ SELF_SCOPED = SELF_SCOPED | frozenset(
         "calendar",
         "calendar_feed",
         "billing_export",
+        "transfer_list",
     }
 )
 # The feed is read by calendar apps without a session: its secret URL is the key (a wrong
@@ -206,6 +217,11 @@ CASELOAD_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("attachment_download", _cl("attachment_id"), ("get",)),
     ObjectRoute("care_team", _client),
     ObjectRoute("care_team_remove", _cl("member_id"), ("post",)),
+    ObjectRoute("transfer_request", _client),
+    ObjectRoute("transfer_detail", _cl("transfer_id"), ("get",)),
+    ObjectRoute("transfer_accept", _cl("transfer_id"), ("post",), owner="sup_health"),
+    ObjectRoute("transfer_decline", _cl("transfer_id"), ("post",), owner="sup_health"),
+    ObjectRoute("transfer_withdraw", _cl("transfer_id"), ("post",)),
 )
 # --- end of the caseload block ---------------------------------------------------------------
 

@@ -78,6 +78,8 @@ OWNERS = {
     "/duplicates/{candidate_id}/merge": "org_admin",
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
+    "/transfers/{transfer_id}/accept": "sup_health",
+    "/transfers/{transfer_id}/decline": "sup_health",
     "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
     "/workforce/staff/{staff_id}/credentials": "org_admin",
@@ -108,6 +110,11 @@ CASELOAD_BODIES: dict[tuple[str, str], Any] = {
     },
     ("post", "/crises/{crisis_id}/resolve"): lambda w: {"resolution": "Back home, safe."},
     ("post", "/clients/{client_id}/attachments"): lambda w: Multipart({}, files={"file": _pdf()}),
+    ("post", "/enrollments/{enrollment_id}/transfers"): lambda w: {
+        "to_user_id": w.supervisor.pk,
+        "reason": "Leave",
+    },
+    ("post", "/transfers/{transfer_id}/decline"): lambda w: {"reason": "Caseload is full."},
 }
 
 
@@ -117,7 +124,7 @@ def _pdf() -> bytes:
     return pdf_bytes()
 
 
-CASELOAD_SELF_SCOPED = frozenset({"/worklist"})
+CASELOAD_SELF_SCOPED = frozenset({"/worklist", "/transfers"})
 CASELOAD_BODY_ID = {("post", "/tasks")}
 # --- end of the caseload block ---------------------------------------------------------------
 

@@ -86,6 +86,23 @@ def age(born: datetime.date | None) -> int | str:
 
 
 @register.filter
+def from_iso(value: Any) -> datetime.date | datetime.datetime | None:
+    """A stored ISO date or date-time (e.g. in a JSON snapshot) as a value the ``date``
+    filter formats the one way every page shows dates; anything else is shown as nothing."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.date.fromisoformat(value)
+        from django.utils import timezone
+
+        moment = datetime.datetime.fromisoformat(value)
+        return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    except ValueError:
+        return None
+
+
+@register.filter
 def plain_errors(errors: Any) -> list[str]:
     """Form errors in words: a database constraint's name never reaches the page."""
     from casework.core.messages import plain

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casework.caseload.crisis import crisis_report, crisis_resolve, safety_plan_for
 from casework.caseload.models import CrisisEvent
 from casework.casenotes.permissions import notes_visible_on
-from casework.clients.models import Client
+from casework.clients.assignment import may_hand_over
+from casework.clients.models import Client, Enrollment
 from casework.core import exceptions as domain
 from casework.scheduling.models import Appointment, Attendance, Task, TaskStatus
 from casework.scheduling.permissions import STAFF_BASES
@@ -54,6 +55,11 @@ def panel_context(user: Any, client: Client) -> dict[str, Any]:
             notes_visible_on(client).select_related("author").order_by("-service_at", "-id")[:5]
         ),
         "can_write": bool(writable_programs(user, client)),
+        "can_hand_over": staff
+        and any(
+            may_hand_over(user, e)
+            for e in Enrollment.objects.open().filter(client_id=client.pk).select_related("program")
+        ),
         "safety_plan": safety_plan_for(client.pk) if staff and crises else None,
         "now": now,
     }

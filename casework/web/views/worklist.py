@@ -17,6 +17,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.caseload import workload
 from casework.caseload.crisis import crisis_counts
+from casework.caseload.models import Transfer, TransferStatus
 from casework.caseload.worklist import KIND_LABELS, WorklistItem, build_worklist
 from casework.clients.models import Enrollment
 from casework.core import exceptions as domain
@@ -102,11 +103,17 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
         .select_related("assignee", "client")
         .order_by("assignee__full_name", "due_at")[:500]
     )
+    pending_transfers = list(
+        Transfer.objects.filter(program_id__in=programs, status=TransferStatus.PENDING)
+        .select_related("client", "program", "from_user", "to_user")
+        .order_by("requested_at")[:200]
+    )
+    shown = {e.client_id for e in enrollments} | {t.client_id for t in pending_transfers}
     record(
         actor=request.user,
         action=AuditAction.LIST,
         target_type="team_caseloads",
-        details={"client_ids": sorted({e.client_id for e in enrollments})},
+        details={"client_ids": sorted(shown)},
     )
     chart = {
         "labels": [w.name for w in loads],
@@ -121,6 +128,7 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
         "tasks": tasks,
         "workers": workload.team_workers(programs),
         "crises": crisis_counts(programs),
+        "transfers": pending_transfers,
     }
     return render(request, "caseload/team.html", context)
 
