@@ -407,6 +407,8 @@ KIND_LABELS = {
     "risk_flag": "Open risk flags",
     "plan_review": "Plan reviews due",
     "ipe_deadline": "IPE deadlines",
+    "discharge_deadline": "Discharge deadlines",
+    "enrollment_exit": "Planned exits",
     "referral_waiting": "Referrals waiting",
 }
 

@@ -322,3 +322,65 @@ def test_the_client_pages_caseload_panel_has_a_heading_that_says_what_it_holds(
     panel = _http(cm_health).get(f"/clients/{client_health.pk}/caseload/").content.decode()
     assert ">Tasks, appointments and notes</h2>" in panel
     assert ">Casework</h2>" not in panel
+
+
+def _discharge_plan(cm: Any, client: Any, **section: Any) -> Any:
+    from casework.plans import services as plans
+
+    enrollment = Enrollment.objects.get(client=client)
+    plan = plans.plan_open(actor=cm, enrollment=enrollment)
+    plans.section_save(actor=cm, plan=plan, kind="discharge", data=section)
+    return plan
+
+
+def test_a_discharge_planned_soon_with_gaps_is_on_the_worklist_with_what_is_missing(
+    cm_health: Any, client_health: Any
+) -> None:
+    in_three = timezone.localdate() + timedelta(days=3)
+    plan = _discharge_plan(cm_health, client_health, anticipated_date=in_three.isoformat())
+    items = [i for i in build_worklist(cm_health) if i.kind == "discharge_deadline"]
+    assert [i.object_id for i in items] == [plan.pk]
+    item = items[0]
+    assert item.reason.startswith("Discharge planned in 3 days")
+    assert "No follow-up appointment is booked." in item.reason
+    assert "Medication reconciliation is not done." in item.reason
+    assert timezone.localtime(item.due_at).date() == in_three
+    assert item.action_url == f"/plans/{plan.pk}/sections/discharge/"
+    # The same item through the API, with its reason.
+    api = _http(cm_health).get("/api/v1/worklist?kind=discharge_deadline").json()
+    assert [i["reason"] for i in api["items"]] == [item.reason]
+    # On the page, under its own filter.
+    page = _http(cm_health).get("/today/?kind=discharge_deadline").content.decode()
+    assert "Get the discharge plan ready" in page
+
+
+def test_a_discharge_without_a_follow_up_within_seven_days_is_on_the_worklist(
+    cm_health: Any, client_health: Any
+) -> None:
+    left = timezone.localdate() - timedelta(days=2)
+    _discharge_plan(cm_health, client_health, discharged_on=left.isoformat())
+    item = next(i for i in build_worklist(cm_health) if i.kind == "discharge_deadline")
+    assert "book the follow-up within 7 days" in item.reason
+    assert timezone.localtime(item.due_at).date() == left + timedelta(days=7)
+
+
+def test_a_ready_or_distant_discharge_is_not_on_the_worklist(
+    cm_health: Any, client_health: Any
+) -> None:
+    far = timezone.localdate() + timedelta(days=40)
+    _discharge_plan(cm_health, client_health, anticipated_date=far.isoformat())
+    assert not [i for i in build_worklist(cm_health) if i.kind == "discharge_deadline"]
+
+
+def test_a_planned_exit_from_the_program_is_on_the_worklist(
+    cm_health: Any, client_health: Any
+) -> None:
+    enrollment = Enrollment.objects.get(client=client_health)
+    exit_day = timezone.localdate() + timedelta(days=5)
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        start_date=timezone.localdate() - timedelta(days=30), end_date=exit_day
+    )
+    item = next(i for i in build_worklist(cm_health) if i.kind == "enrollment_exit")
+    assert item.object_id == enrollment.pk
+    assert "in 5 days" in item.reason
+    assert item.action_url == f"/enrollments/{enrollment.pk}/transition/"
