@@ -61,3 +61,51 @@ def test_another_programs_case_manager_cannot_see_or_change_the_care_team(
     assert intruder.post(f"/care-team/{member.pk}/remove/").status_code == 404
     member.refresh_from_db()
     assert member.ended_at is None
+
+
+def test_the_summary_shows_the_plan_in_force_and_recent_scores_within_the_consent(
+    cm_health: Any, client_health: Any
+) -> None:
+    from casework.assessments.services import assessment_record
+    from casework.clients.models import Enrollment
+    from casework.plans import services as plans
+
+    enrollment = Enrollment.objects.get(client=client_health)
+    plan = plans.plan_open(actor=cm_health, enrollment=enrollment)
+    goal = plans.goal_save(actor=cm_health, plan=plan, data={"client_words": "Keep my apartment"})
+    plans.objective_add(actor=cm_health, goal=goal, text="Pay rent by the 5th")
+    assessment_record(
+        actor=cm_health,
+        client=client_health,
+        instrument_code="phq9",
+        answers={f"q{n}": 1 for n in range(1, 10)},
+    )
+    http = _http(cm_health)
+    page = http.get(f"/clients/{client_health.pk}/summary/").content.decode()
+    assert "Keep my apartment" in page
+    assert "Pay rent by the 5th" in page
+    assert "draft, not yet agreed" in page
+    assert "PHQ-9" in page
+    assert ">9<" in page  # the total score
+    # For an outside member whose consent releases general information only: the plan,
+    # but not the mental-health score.
+    http.post(
+        f"/clients/{client_health.pk}/care-team/",
+        {"role": "landlord", "name": "Logan Delos"},
+    )
+    member = CareTeamMember.objects.get(client=client_health)
+    consents.consent_record(
+        actor=cm_health,
+        client=client_health,
+        data={
+            "recipient_name": "Logan Delos",
+            "categories": ["general"],
+            "purpose": "Tenancy support",
+            "signature_method": "typed",
+            "signed_by_name": "Dolores Abernathy",
+        },
+    )
+    shared = http.get(f"/clients/{client_health.pk}/summary/?for={member.pk}").content.decode()
+    assert "Keep my apartment" in shared
+    assert "PHQ-9" not in shared
+    assert "No assessments that this consent releases" in shared

@@ -138,6 +138,58 @@ def _recipient(request: HttpRequest, client_id: int) -> tuple[Any, Any]:
     return member, check_may_share(member)
 
 
+SCORES_SHOWN = 10
+
+
+def continuity_plans(enrollments: Any, shared: set[str] | None) -> list[dict[str, Any]]:
+    """The service plan in force of each of these enrollments: its newest signed version
+    (else the newest draft, marked so), with goals, objectives and interventions. For an
+    outside recipient (``shared``: the categories their consent releases) only when the
+    consent releases general information, as plans carry no narrower category."""
+    from casework.plans.models import PlanVersion
+    from casework.plans.sections import TITLES
+
+    if shared is not None and "general" not in shared:
+        return []
+    rows = []
+    for enrollment in enrollments:
+        versions = PlanVersion.objects.filter(plan__enrollment_id=enrollment.pk).order_by("-number")
+        version = versions.filter(signed_at__isnull=False).first() or versions.first()
+        if version is None:
+            continue
+        goals = version.goals.prefetch_related("objectives", "interventions").order_by("id")
+        rows.append(
+            {
+                "program": enrollment.program,
+                "version": version,
+                "signed": version.signed_at is not None,
+                "goals": list(goals),
+                "sections": [TITLES.get(k, k) for k in sorted(version.sections or {})],
+            }
+        )
+    return rows
+
+
+def continuity_scores(client_id: int, shared: set[str] | None) -> list[Any]:
+    """The client's newest assessment scores; for an outside recipient only those whose
+    categories their consent releases."""
+    from casework.assessments.models import Assessment
+
+    rows = (
+        Assessment.objects.filter(client_id=client_id)
+        .select_related("instrument")
+        .order_by("-administered_on", "-id")
+    )
+    found = []
+    for assessment in rows[: SCORES_SHOWN * 5]:
+        if shared is not None and not set(assessment.categories or ["general"]) <= shared:
+            continue
+        found.append(assessment)
+        if len(found) == SCORES_SHOWN:
+            break
+    return found
+
+
 def _day(value: str | None, default: date) -> date:
     try:
         return date.fromisoformat(value) if value else default
@@ -148,7 +200,8 @@ def _day(value: str | None, default: date) -> date:
 @login_required
 @require_GET
 def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable summary: demographics, team, plan (once plans land), notes in a range."""
+    """A printable summary: demographics, team, plans in force, recent assessment scores,
+    and signed notes in a date range."""
     client = load_client(request.user, pk, audit=False)
     if not reads_whole_record(client):
         raise PermissionDenied("The continuity-of-care summary is for the client's own staff.")
@@ -173,6 +226,9 @@ def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
         team = Enrollment.objects.filter(client_id=client.pk).select_related(
             "program", "primary_case_manager"
         )
+    shared = set(consent.categories or []) if consent else None
+    plans = continuity_plans(team, shared)
+    scores = continuity_scores(client.pk, shared)
     record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -181,6 +237,8 @@ def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
         organization_id=client.organization_id,
         details={
             "note_ids": [n.pk for n in notes],
+            "plan_versions": [p["version"].pk for p in plans],
+            "assessment_ids": [a.pk for a in scores],
             "start": start,
             "end": end,
             "for_member": recipient.pk if recipient else None,
@@ -191,6 +249,8 @@ def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
         "client": client,
         "notes": notes,
         "team": team,
+        "plans": plans,
+        "scores": scores,
         "start": start,
         "end": end,
         "recipient": recipient,
