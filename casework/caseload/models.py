@@ -111,6 +111,15 @@ class ProgramCaseloadSettings(models.Model):
         blank=True,
         help_text='Extra load per open crisis by severity, e.g. {"3": 1.0, "4": 2.0}.',
     )
+    flag_weights = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Extra load per open risk flag by severity, e.g. {"high": 0.5}.',
+    )
+    weights_changed_at = models.DateTimeField(null=True, blank=True)
+    weights_changed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [

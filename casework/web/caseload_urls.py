@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("today/", worklist.worklist, name="worklist"),
     path("team/caseloads/", worklist.team_caseloads, name="team_caseloads"),
     path("team/reassign/", worklist.team_reassign, name="team_reassign"),
+    path("team/weights/", worklist.team_weights, name="team_weights"),
     path("clients/<int:pk>/caseload/", crisis.client_caseload_panel, name="client_caseload_panel"),
     path("clients/<int:pk>/crisis/new/", crisis.crisis_report_view, name="crisis_report"),
     path("crises/<int:pk>/resolve/", crisis.crisis_resolve_view, name="crisis_resolve"),

@@ -330,3 +330,27 @@ class DeclineForm(forms.Form):
     decline_reason = forms.CharField(
         label="Why you decline", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def _weight_input(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=12,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "10"}),
+    )
+
+
+class LoadWeightsForm(forms.Form):
+    """A program's load weights (checked by ``caseload.workload.load_weights_save``)."""
+
+    client_weight = _weight_input(
+        "Each client", "The load of one client of this program (1 = a typical client)."
+    )
+    crisis_1 = _weight_input("Each open low-severity crisis")
+    crisis_2 = _weight_input("Each open moderate-severity crisis")
+    crisis_3 = _weight_input("Each open high-severity crisis")
+    crisis_4 = _weight_input("Each open critical crisis")
+    flag_low = _weight_input("Each open low risk flag")
+    flag_moderate = _weight_input("Each open moderate risk flag")
+    flag_high = _weight_input("Each open high risk flag")

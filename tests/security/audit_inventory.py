@@ -149,6 +149,7 @@ WEB_NO_CLIENT_DATA = frozenset(
         "calendar_feed_ics",
         "crisis_resolve",
         "transfer_accept",
+        "team_weights",
         "transfer_decline",
         "transfer_withdraw",
         "directory_curation",
@@ -244,5 +245,6 @@ API_NO_CLIENT_DATA = frozenset(
         "/instruments/{code}",
         "/instruments/{code}/fhir",
         "/services",
+        "/programs/{program_id}/caseload-weights",
     }
 )

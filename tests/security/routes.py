@@ -191,6 +191,8 @@ SELF_SCOPED = SELF_SCOPED | frozenset(
         "calendar_feed",
         "billing_export",
         "transfer_list",
+        # The programs come from the caller's roles; another program in the query is ignored.
+        "team_weights",
     }
 )
 # The feed is read by calendar apps without a session: its secret URL is the key (a wrong

@@ -79,6 +79,7 @@ OWNERS = {
     "/duplicates/{candidate_id}/not-duplicate": "org_admin",
     "/merges/{merge_id}/undo": "org_admin",
     "/transfers/{transfer_id}/accept": "sup_health",
+    "/programs/{program_id}/caseload-weights": "sup_health",
     "/transfers/{transfer_id}/decline": "sup_health",
     "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
@@ -115,6 +116,11 @@ CASELOAD_BODIES: dict[tuple[str, str], Any] = {
         "reason": "Leave",
     },
     ("post", "/transfers/{transfer_id}/decline"): lambda w: {"reason": "Caseload is full."},
+    ("put", "/programs/{program_id}/caseload-weights"): lambda w: {
+        "client_weight": 1,
+        "crisis_weights": {"4": 2},
+        "flag_weights": {"high": 0.5},
+    },
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -384,3 +385,72 @@ def test_a_planned_exit_from_the_program_is_on_the_worklist(
     assert item.object_id == enrollment.pk
     assert "in 5 days" in item.reason
     assert item.action_url == f"/enrollments/{enrollment.pk}/transition/"
+
+
+def test_a_supervisor_edits_the_load_weights_validated_and_audited(
+    cm_health: Any, sup_health: Any, client_health: Any, programs: Any
+) -> None:
+    program = programs["healthcare"]
+    crisis_report(
+        actor=cm_health,
+        client=client_health,
+        program=program,
+        kind="medical",
+        severity=3,
+        what_happened="A fall.",
+    )
+    http = _http(sup_health)
+    page = http.get("/team/weights/")
+    assert page.status_code == 200
+    assert "standard weights" in page.content.decode()
+    form = {
+        "program": program.pk,
+        "client_weight": "1.5",
+        "crisis_1": "0",
+        "crisis_2": "0.5",
+        "crisis_3": "11",
+        "crisis_4": "2",
+        "flag_low": "0",
+        "flag_moderate": "0.25",
+        "flag_high": "0.5",
+    }
+    bad = http.post("/team/weights/", form)
+    assert bad.status_code == 422
+    body = bad.content.decode()
+    assert "Each open high-severity crisis: Enter a number from 0 to 10." in body
+    assert 'value="1.5"' in body  # what was typed stays
+    saved = http.post("/team/weights/", form | {"crisis_3": "3"})
+    assert saved.status_code == 302
+    loads = {w.user_id: w for w in workload.team_loads(frozenset({program.pk}))}
+    assert loads[cm_health.pk].weighted == Decimal("4.5")  # 1.5 per client + 3 for the crisis
+    row = AuditEvent.objects.get(target_type="caseload_weights", actor=sup_health)
+    assert row.changes["client_weight"] == ["1.00", "1.50"]
+    assert row.changes["severity_weights"][1]["3"] == "3.00"
+    # A case manager may not change them, on the page or through the API.
+    assert _http(cm_health).get("/team/weights/").status_code == 403
+    path = f"/api/v1/programs/{program.pk}/caseload-weights"
+    assert _http(cm_health).get(path).status_code == 404
+
+
+def test_the_api_reads_and_replaces_the_load_weights_naming_a_bad_entry(
+    sup_health: Any, programs: Any
+) -> None:
+    import json
+
+    program = programs["healthcare"]
+    http = _http(sup_health)
+    path = f"/api/v1/programs/{program.pk}/caseload-weights"
+    current = http.get(path).json()
+    assert current["client_weight"] == "1"
+    assert current["flag_weights"]["high"] == "0.5"
+    body = {"client_weight": 2, "crisis_weights": {"4": 12}, "flag_weights": {"high": 1}}
+    bad = http.put(path, json.dumps(body), content_type="application/json")
+    assert bad.status_code == 422
+    assert "crisis_weights" in bad.content.decode()
+    assert "Severity 4" in bad.content.decode()
+    body["crisis_weights"] = {"4": 3}
+    done = http.put(path, json.dumps(body), content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["crisis_weights"]["4"] == "3.00"
+    assert done.json()["flag_weights"]["high"] == "1.00"
+    assert done.json()["changed_by_id"] == sup_health.pk

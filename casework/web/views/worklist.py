@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program
@@ -17,12 +18,13 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.caseload import workload
 from casework.caseload.crisis import crisis_counts
-from casework.caseload.models import Transfer, TransferStatus
+from casework.caseload.models import ProgramCaseloadSettings, Transfer, TransferStatus
 from casework.caseload.worklist import KIND_LABELS, WorklistItem, build_worklist
 from casework.clients.models import Enrollment
 from casework.core import exceptions as domain
 from casework.scheduling.models import Task, TaskStatus
-from casework.web.forms_caseload import ReassignForm
+from casework.web.forms import add_service_errors
+from casework.web.forms_caseload import LoadWeightsForm, ReassignForm
 from casework.web.gates import signed_in_user
 
 
@@ -166,3 +168,41 @@ def _team_queryset(programs: frozenset[int]) -> Any:
     from casework.accounts.models import User
 
     return User.objects.filter(pk__in=[u.pk for u in workload.team_workers(programs)])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_weights(request: HttpRequest) -> HttpResponse:
+    """The load weights of the programs the caller supervises or administers."""
+    programs = list(workload.weights_editable_programs(request.user))
+    if not programs:
+        raise PermissionDenied("Load weights are set by the program's supervisors and admins.")
+    source = request.POST if request.method == "POST" else request.GET
+    wanted = _int(source.get("program"))
+    program = next((p for p in programs if p.pk == wanted), programs[0])
+    row = ProgramCaseloadSettings.objects.filter(program=program).first()
+    current = workload.load_weights(row)
+    initial = (
+        {"client_weight": current.client}
+        | {f"crisis_{k}": v for k, v in current.crisis.items()}
+        | {f"flag_{k}": v for k, v in current.flag.items()}
+    )
+    form = LoadWeightsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            workload.load_weights_save(
+                actor=signed_in_user(request),
+                program=program,
+                client_weight=data["client_weight"],
+                crisis={k: data[f"crisis_{k}"] for k in workload.DEFAULT_SEVERITY_WEIGHTS},
+                flag={k: data[f"flag_{k}"] for k in workload.DEFAULT_FLAG_WEIGHTS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Load weights of {program.name} saved.")
+            return redirect(f"{reverse('web:team_weights')}?program={program.pk}")
+    context = {"programs": programs, "program": program, "form": form, "settings_row": row}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "caseload/weights.html", context, status=status)
