@@ -70,6 +70,7 @@ class Discharge(_Section):
     hospital_assessment_id: int | None = None
     discharged_on: datetime.date | None = None
     readmitted_on: datetime.date | None = None
+    readmission_planned: bool = False
 
 
 class IpeService(_Section):
@@ -142,6 +143,8 @@ def validate_section(kind: str, data: Any) -> dict[str, Any]:
         ) from None
     if isinstance(parsed, Ipe):
         _check_extension(parsed)
+    if isinstance(parsed, Discharge):
+        _check_readmission(parsed)
     return json.loads(parsed.model_dump_json())
 
 
@@ -153,6 +156,21 @@ def _check_extension(ipe: Ipe) -> None:
     if not ipe.extension_reason or ipe.extension_agreed_on is None:
         raise ValidationError(
             {"extension_reason": "Record why, and the date the client agreed to the extension."}
+        )
+
+
+def _check_readmission(discharge: Discharge) -> None:
+    if discharge.readmitted_on is None:
+        if discharge.readmission_planned:
+            raise ValidationError(
+                {"readmitted_on": "Give the readmission date, or clear the planned box."}
+            )
+        return
+    if discharge.discharged_on is None:
+        raise ValidationError({"discharged_on": "Record the discharge date before a readmission."})
+    if discharge.readmitted_on < discharge.discharged_on:
+        raise ValidationError(
+            {"readmitted_on": "The readmission cannot be before the discharge date."}
         )
 
 
