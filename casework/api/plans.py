@@ -22,9 +22,9 @@ from casework.interop import fhir_care
 from casework.plans import services
 from casework.plans.models import Goal, PlanVersion, ServicePlan
 from casework.plans.permissions import access_goal, access_plan, readable_plans
-from casework.plans.queries import plan_reviews_due
+from casework.plans.queries import plan_ipe_clocks, plan_reviews_due
 from casework.plans.readmissions import readmission_report as build_readmission_report
-from casework.plans.sections import SECTIONS, ipe_clock
+from casework.plans.sections import SECTIONS
 
 router = Router(tags=["service plans"])
 Text2000 = Field("", max_length=2000)
@@ -124,15 +124,14 @@ def plan_out(plan: ServicePlan, version: PlanVersion | None = None) -> dict[str,
     version = version or plan.latest
     goals = version.goals.select_related("need").prefetch_related("objectives", "interventions")
     due = plan_reviews_due(client_ids=[plan.client_id])
-    ipe = version.sections.get("ipe")
-    signed = version.signed_on if version.signed_at else None
+    ipe = plan_ipe_clocks([plan.pk]).get(plan.pk)
     return {
         "id": plan.pk,
         "client_id": plan.client_id,
         "enrollment_id": plan.enrollment_id,
         "program": plan.enrollment.program.name,
         "review_overdue": any(d["plan_id"] == plan.pk and d["overdue"] for d in due),
-        "ipe_clock": ipe_clock(ipe, signed_on=signed, today=date.today()) if ipe else None,
+        "ipe_clock": ipe[1] if ipe else None,
         "version": {
             **{
                 f: getattr(version, f)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 
@@ -157,7 +158,7 @@ def test_readmission_report_chart_table_and_csv(visit):
     assert_accessible(visit, "readmission report")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the table (CSV)").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("Month of discharge,Index discharges")
     page.set_viewport_size({"width": 390, "height": 844})
     fits = "document.documentElement.scrollWidth <= window.innerWidth + 1"

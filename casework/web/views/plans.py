@@ -34,8 +34,8 @@ from casework.plans.models import (
     VersionStatus,
 )
 from casework.plans.permissions import access_goal, access_plan, readable_plans
-from casework.plans.queries import plan_reviews_due
-from casework.plans.sections import SECTIONS, TITLES, discharge_checks, ipe_clock
+from casework.plans.queries import plan_ipe_clocks, plan_reviews_due
+from casework.plans.sections import SECTIONS, TITLES, discharge_checks
 from casework.web.gates import load_client
 from casework.web.views.plan_sections import section_fields, section_from_post
 
@@ -100,8 +100,7 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
         goal.need_label = NEED_LABELS.get(goal.need.domain, "") if goal.need else ""  # type: ignore[attr-defined]  # for the template
     settings = services.plan_settings(plan.enrollment.program_id)
     due = plan_reviews_due(client_ids=[plan.client_id])
-    ipe = version.sections.get("ipe")
-    signed = version.signed_on if version.signed_at else None
+    ipe = plan_ipe_clocks([plan.pk]).get(plan.pk)
     latest = plan.latest
     return {
         "client": plan.client,
@@ -118,7 +117,7 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
         "is_supervisor": plan.enrollment.program_id
         in access_for(request.user).supervised_program_ids,
         "overdue": any(d["plan_id"] == plan.pk and d["overdue"] for d in due),
-        "ipe": ipe_clock(ipe, signed_on=signed, today=timezone.localdate()) if ipe else None,
+        "ipe": ipe[1] if ipe else None,
         "discharge_gaps": discharge_checks(version.sections["discharge"])
         if "discharge" in version.sections
         else [],
