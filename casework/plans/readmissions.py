@@ -259,6 +259,20 @@ def report_programs(actor: Any) -> dict[int, str]:
     return dict(programs.values_list("pk", "name"))
 
 
+def report_programs_or_refuse(actor: Any) -> dict[int, str]:
+    """``report_programs``, or PermissionDenied (audited) for a reader with none."""
+    allowed = report_programs(actor)
+    if not allowed:
+        record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            target_type="readmission_report",
+            details={"reason": "not a supervisor or organization admin"},
+        )
+        raise PermissionDenied("Supervisors and organization admins see the readmission report.")
+    return allowed
+
+
 @dataclass
 class Report:
     start: datetime.date
@@ -298,9 +312,7 @@ def readmission_report(
     """The 30-day readmission report of the actor's programs (or one of them), audited as a
     list (or an export) naming the clients counted. Supervisors and organization admins
     only; anyone else is refused."""
-    allowed = report_programs(actor)
-    if not allowed:
-        raise PermissionDenied("Supervisors and organization admins see the readmission report.")
+    allowed = report_programs_or_refuse(actor)
     if program_id is not None and program_id not in allowed:
         raise ValidationError({"program": "Choose one of the programs you report on."})
     if by not in GROUPINGS:

@@ -151,9 +151,12 @@ def test_api_groups_by_case_manager_and_refuses_bad_input(
 def test_only_supervisors_and_org_admins_see_the_report(
     discharges: dict[str, Any], who: str, request: pytest.FixtureRequest
 ) -> None:
-    http = _http(request.getfixturevalue(who))
+    user = request.getfixturevalue(who)
+    http = _http(user)
     assert http.get("/api/v1/reports/readmissions").status_code == 403
     assert http.get("/reports/readmissions/").status_code == 403
+    refused = AuditEvent.objects.filter(target_type="readmission_report", actor=user)
+    assert list(refused.values_list("action", flat=True)) == ["denied", "denied"]
 
 
 def test_supervisor_cannot_pick_another_program(

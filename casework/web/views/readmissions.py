@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from casework.clients.models import Client
-from casework.core.exceptions import PermissionDenied
 from casework.plans.readmissions import (
     DEFINITION,
     GROUP_LABELS,
@@ -20,7 +19,7 @@ from casework.plans.readmissions import (
     WINDOW_DAYS,
     readmission_report,
     report_csv,
-    report_programs,
+    report_programs_or_refuse,
 )
 from casework.web.forms import add_service_errors
 
@@ -46,9 +45,7 @@ class ReportForm(forms.Form):
 def readmission_report_page(request: HttpRequest) -> HttpResponse:
     """Supervisors and organization admins: readmissions within 30 days of the discharges
     recorded in their programs' discharge plans; ``?format=csv`` downloads the table."""
-    programs = report_programs(request.user)
-    if not programs:
-        raise PermissionDenied("Supervisors and organization admins see the readmission report.")
+    programs = report_programs_or_refuse(request.user)
     form = ReportForm(request.GET or None, programs=programs)
     context: dict[str, Any] = {
         "form": form,
