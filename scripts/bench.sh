@@ -5,8 +5,9 @@
 #   BENCH_ENGINES=sqlite    engines (default "sqlite postgres")
 #   BENCH_RUNS=5            runs per measurement, the median is reported (default 3)
 #   BENCH_SECONDS=20        length of each API load run (default 20)
-#   BENCH=queries           only one part: seed, queries, api, matching (default: seed,
-#                           queries and api; "all" adds the record-linkage benchmark)
+#   BENCH=queries           only one part: seed, queries, api, care, matching (default:
+#                           seed, queries, api and care; "all" adds the record-linkage one)
+#   BENCH_PER_CLIENT=3      assessments per client for the care benchmark (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -15,6 +16,7 @@ engines=${BENCH_ENGINES:-sqlite postgres}
 runs=${BENCH_RUNS:-3}
 seconds=${BENCH_SECONDS:-20}
 only=${BENCH:-}
+per_client=${BENCH_PER_CLIENT:-3}
 
 wants() { [ -z "$only" ] || [ "$only" = "$1" ] || [ "$only" = all ]; }
 
@@ -39,7 +41,7 @@ for engine in $engines; do
       exit 1
     fi
   fi
-  if wants seed || wants queries || wants api; then
+  if wants seed || wants queries || wants api || wants care; then
     echo "==> bench: seed $engine with $clients clients (skipped when already that size)"
     "$PY" benchmarks/seed.py --engine "$engine" --clients "$clients" --if-needed
   fi
@@ -51,6 +53,11 @@ for engine in $engines; do
     need_wrk
     echo "==> bench: API load on $engine ($runs runs of ${seconds}s)"
     "$PY" benchmarks/api_load.py --engine "$engine" --clients "$clients" --runs "$runs" --seconds "$seconds"
+  fi
+  if wants care; then
+    echo "==> bench: assessments and plans on $engine ($runs runs)"
+    "$PY" benchmarks/assessments.py --engine "$engine" --clients "$clients" \
+      --per-client "$per_client" --runs "$runs"
   fi
 done
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Body, Router, Schema
+from ninja import Body, Query, Router, Schema
 from pydantic import Field
 
 from casework.api.types import Id, InputSchema, Text200, Text300
@@ -22,8 +22,9 @@ from casework.interop import fhir_care
 from casework.plans import services
 from casework.plans.models import Goal, PlanVersion, ServicePlan
 from casework.plans.permissions import access_goal, access_plan, readable_plans
-from casework.plans.queries import plan_reviews_due
-from casework.plans.sections import SECTIONS, ipe_clock
+from casework.plans.queries import plan_ipe_clocks, plan_reviews_due
+from casework.plans.readmissions import readmission_report as build_readmission_report
+from casework.plans.sections import SECTIONS
 
 router = Router(tags=["service plans"])
 Text2000 = Field("", max_length=2000)
@@ -123,15 +124,14 @@ def plan_out(plan: ServicePlan, version: PlanVersion | None = None) -> dict[str,
     version = version or plan.latest
     goals = version.goals.select_related("need").prefetch_related("objectives", "interventions")
     due = plan_reviews_due(client_ids=[plan.client_id])
-    ipe = version.sections.get("ipe")
-    signed = version.signed_on if version.signed_at else None
+    ipe = plan_ipe_clocks([plan.pk]).get(plan.pk)
     return {
         "id": plan.pk,
         "client_id": plan.client_id,
         "enrollment_id": plan.enrollment_id,
         "program": plan.enrollment.program.name,
         "review_overdue": any(d["plan_id"] == plan.pk and d["overdue"] for d in due),
-        "ipe_clock": ipe_clock(ipe, signed_on=signed, today=date.today()) if ipe else None,
+        "ipe_clock": ipe[1] if ipe else None,
         "version": {
             **{
                 f: getattr(version, f)
@@ -309,3 +309,64 @@ def plan_review(request: HttpRequest, plan_id: Id, payload: ReviewIn) -> dict[st
     progress = {k: v.model_dump() for k, v in payload.progress.items()}
     services.plan_review(actor=request.user, plan=plan, progress=progress, note=payload.note)
     return plan_out(plan)
+
+
+# --- 30-day readmission report ----------------------------------------------------------------
+
+
+class ReadmissionFilters(InputSchema):
+    program: Id | None = None
+    start: date | None = None
+    end: date | None = None
+    by: Literal["program", "case_manager", "month", "quarter"] = "program"
+
+
+class ReadmissionRowOut(Schema):
+    key: str
+    label: str
+    index_discharges: int
+    window_open: int
+    counted: int
+    readmitted_30_days: int
+    planned_readmissions: int
+    rate_percent: float | None
+
+
+class SourceOut(Schema):
+    body: str
+    document: str
+    year: int
+    url: str
+
+
+class ReadmissionReportOut(Schema):
+    start: date
+    end: date
+    as_of: date
+    by: str
+    program_ids: list[int]
+    window_days: int
+    definition: str
+    sources: list[SourceOut]
+    rows: list[ReadmissionRowOut]
+    total: ReadmissionRowOut
+
+
+@router.get(
+    "/reports/readmissions",
+    response=ReadmissionReportOut,
+    operation_id="readmission_report",
+    tags=["reports"],
+)
+def readmission_report(request: HttpRequest, filters: Query[ReadmissionFilters]) -> dict[str, Any]:
+    """Readmissions within 30 days of the discharges recorded in discharge plans, per
+    program, case manager, month or quarter of discharge (supervisors and organization
+    admins; audited). ``definition`` and ``sources`` say how they are counted."""
+    report = build_readmission_report(
+        actor=request.user,
+        program_id=filters.program,
+        start=filters.start,
+        end=filters.end,
+        by=filters.by,
+    )
+    return report.as_dict()

@@ -8,6 +8,8 @@ versions stay: assessments point at the version they were scored with.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -59,6 +61,23 @@ def load_instruments() -> list[Instrument]:
     return created
 
 
+# Instrument rows never change (a new definition is a new row), so each process keeps the
+# rows it has read, with their parsed definitions, keyed by id and checked against the row's
+# creation stamp (an id reused after a rollback is read again). Callers must not change them.
+_ROWS: dict[int, Instrument] = {}
+
+
+def cached_instruments(keys: Iterable[tuple[int, datetime.datetime]]) -> dict[int, Instrument]:
+    """The rows with these (id, created_at) keys, read from the database only when this
+    process has not seen them yet."""
+    keys = list(keys)
+    stale = [pk for pk, stamp in keys if pk not in _ROWS or _ROWS[pk].created_at != stamp]
+    if stale:
+        for row in Instrument.objects.filter(pk__in=stale):
+            _ROWS[row.pk] = row
+    return {pk: _ROWS[pk] for pk, _ in keys if pk in _ROWS}
+
+
 def current_instruments(organization_id: int | None) -> dict[str, Instrument]:
     """The version in force of every active instrument, by code: the agency's own newest
     upload where it has one, else the newest published version. Loads the files if empty."""
@@ -66,17 +85,20 @@ def current_instruments(organization_id: int | None) -> dict[str, Instrument]:
         Instrument.objects.for_organization(organization_id)
         .filter(is_active=True)
         .order_by("code", "-version")
+        .values_list("pk", "code", "organization_id", "created_at")
     )
     if not rows and not Instrument.objects.exists():
         load_instruments()
         return current_instruments(organization_id)
-    found: dict[str, Instrument] = {}
+    found: dict[str, tuple[int, str, int | None, datetime.datetime]] = {}
     for row in rows:  # newest version of each code first
-        best = found.get(row.code)
+        best = found.get(row[1])
         # An agency's own version beats the published one whatever their numbers.
-        if best is None or (best.organization_id is None and row.organization_id is not None):
-            found[row.code] = row
-    return dict(sorted(found.items(), key=lambda kv: kv[1].short_name.lower()))
+        if best is None or (best[2] is None and row[2] is not None):
+            found[row[1]] = row
+    loaded = cached_instruments([(pk, stamp) for pk, _, _, stamp in found.values()])
+    chosen = {code: loaded[row[0]] for code, row in found.items() if row[0] in loaded}
+    return dict(sorted(chosen.items(), key=lambda kv: kv[1].short_name.lower()))
 
 
 def current_instrument(code: str, organization_id: int | None) -> Instrument | None:

@@ -74,12 +74,17 @@ class Instrument(TimeStampedModel):
 
     @property
     def definition(self) -> InstrumentSpec:
-        """The validated definition, parsed once per process for each distinct text."""
+        """The validated definition, parsed once per process for each distinct text (and
+        kept on the row, which never changes)."""
+        held = self.__dict__.get("_definition")
+        if held is not None:
+            return held
         key = json.dumps(self.spec, sort_keys=True)
         cached = _PARSED.get(key)
         if cached is None:
             cached = parse_definition(self.spec, filename=f"{self.code} v{self.version}")
             _PARSED[key] = cached
+        self.__dict__["_definition"] = cached
         return cached
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from casework.assessments.library import cached_instruments
 from casework.assessments.models import Assessment, Instrument, RiskFlag
 from casework.audit.models import AuditAction
 from casework.audit.services import record
@@ -40,12 +41,19 @@ def readable_assessments(user: Any, client: Client, *, code: str = "") -> list[A
     with the ids shown (and accounted for as a disclosure to a consent recipient)."""
     if getattr(client, "access_basis", None) not in READ_BASES:
         return []
-    rows = Assessment.objects.filter(client_id=client.pk).select_related(
-        "instrument", "administered_by"
+    rows = (
+        Assessment.objects.filter(client_id=client.pk)
+        .select_related("instrument", "administered_by")
+        .defer("instrument__spec")
     )
     if code:
         rows = rows.filter(instrument_code=code)
     found = [a for a in rows if may_read(client, a.categories)]
+    # The few instrument versions behind them come with their parsed definitions from the
+    # process's cache, not once per row with their whole definition text.
+    instruments = cached_instruments({(a.instrument_id, a.instrument.created_at) for a in found})
+    for assessment in found:
+        assessment.instrument = instruments[assessment.instrument_id]
     event = record(
         actor=user,
         action=AuditAction.VIEW,

@@ -157,7 +157,10 @@ def assessment_record(
         administered_on=on,
         administered_by=actor,
     )
-    assessment.full_clean()
+    # The related rows were loaded through the gates above: no need to look each up again.
+    assessment.full_clean(
+        exclude=["organization", "client", "enrollment", "instrument", "administered_by"]
+    )
     assessment.save()
     record(
         actor=actor,

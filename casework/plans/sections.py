@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -70,6 +71,7 @@ class Discharge(_Section):
     hospital_assessment_id: int | None = None
     discharged_on: datetime.date | None = None
     readmitted_on: datetime.date | None = None
+    readmission_planned: bool = False
 
 
 class IpeService(_Section):
@@ -142,6 +144,8 @@ def validate_section(kind: str, data: Any) -> dict[str, Any]:
         ) from None
     if isinstance(parsed, Ipe):
         _check_extension(parsed)
+    if isinstance(parsed, Discharge):
+        _check_readmission(parsed)
     return json.loads(parsed.model_dump_json())
 
 
@@ -153,6 +157,21 @@ def _check_extension(ipe: Ipe) -> None:
     if not ipe.extension_reason or ipe.extension_agreed_on is None:
         raise ValidationError(
             {"extension_reason": "Record why, and the date the client agreed to the extension."}
+        )
+
+
+def _check_readmission(discharge: Discharge) -> None:
+    if discharge.readmitted_on is None:
+        if discharge.readmission_planned:
+            raise ValidationError(
+                {"readmitted_on": "Give the readmission date, or clear the planned box."}
+            )
+        return
+    if discharge.discharged_on is None:
+        raise ValidationError({"discharged_on": "Record the discharge date before a readmission."})
+    if discharge.readmitted_on < discharge.discharged_on:
+        raise ValidationError(
+            {"readmitted_on": "The readmission cannot be before the discharge date."}
         )
 
 
@@ -183,6 +202,47 @@ def ipe_clock(
         "met": signed_on is not None and signed_on <= deadline,
         "annual_review_due": (signed_on + datetime.timedelta(days=365)) if signed_on else None,
     }
+
+
+def plan_ipe_clock(
+    versions: Iterable[tuple[dict[str, Any] | None, datetime.date | None]],
+    *,
+    today: datetime.date,
+) -> dict[str, Any] | None:
+    """The IPE clock of a whole plan, read from every version, oldest first: each as
+    (its IPE section or None, the date the client signed it or None).
+
+    The clock starts on the eligibility date recorded with the plan's first IPE and a new
+    version does not restart it (34 CFR 361.45(e) counts from the determination of
+    eligibility). An agreed extension carries over to later versions until a later version
+    records another one. The IPE is developed when the first version holding it is signed;
+    a later draft does not bring the alerts back. The annual review counts from the latest
+    signed version."""
+    first: dict[str, Any] | None = None
+    extension: dict[str, Any] | None = None
+    developed: datetime.date | None = None
+    latest_signed: datetime.date | None = None
+    for section, signed_on in versions:
+        if not section:
+            continue
+        first = first or section
+        if section.get("extension_to"):
+            extension = section
+        if signed_on is not None:
+            developed = developed or signed_on
+            latest_signed = signed_on
+    if first is None:
+        return None
+    merged = {"eligibility_date": first["eligibility_date"]}
+    if extension is not None:
+        merged["extension_to"] = extension["extension_to"]
+    clock = ipe_clock(merged, signed_on=developed, today=today)
+    clock["signed_on"] = developed
+    clock["extension_agreed_on"] = (extension or {}).get("extension_agreed_on")
+    clock["annual_review_due"] = (
+        latest_signed + datetime.timedelta(days=365) if latest_signed else None
+    )
+    return clock
 
 
 def discharge_checks(section: dict[str, Any]) -> list[str]:

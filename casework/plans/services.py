@@ -281,10 +281,38 @@ def section_save(
     """Save a practice-area section (discharge, ipe, safety, housing) on the draft."""
     version = editable_version(actor=actor, plan=plan)
     _check_draft(version)
-    version.sections = {**version.sections, kind: validate_section(kind, data)}
+    section = validate_section(kind, data)
+    if kind == "ipe":
+        _check_same_eligibility(plan, version, section)
+    version.sections = {**version.sections, kind: section}
     version.save(update_fields=["sections", "updated_at"])
     _audit(actor, plan, "section_saved", version=version.number, section=kind)
     return version
+
+
+def _check_same_eligibility(
+    plan: ServicePlan, version: PlanVersion, section: Mapping[str, Any]
+) -> None:
+    """A new version does not restart the IPE's 90-day clock: the eligibility date stays
+    the one recorded with the plan's first IPE (34 CFR 361.45(e))."""
+    first = (
+        plan.versions.filter(number__lt=version.number, sections__has_key="ipe")
+        .order_by("number")
+        .values_list("number", "sections__ipe")
+        .first()
+    )
+    if first is None or not isinstance(first[1], dict):
+        return
+    recorded = first[1].get("eligibility_date")
+    if recorded and recorded != section.get("eligibility_date"):
+        day = datetime.date.fromisoformat(recorded)
+        raise ValidationError(
+            {
+                "eligibility_date": f"Eligibility was determined on {day:%b %-d, %Y} "
+                f"(recorded in version {first[0]}); a new version of the plan does not "
+                "restart the 90-day clock. Record an agreed extension instead."
+            }
+        )
 
 
 # --- Approval and signature -------------------------------------------------------------------

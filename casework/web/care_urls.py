@@ -3,7 +3,7 @@ casework/web/urls.py under the `web` namespace."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import assessments, plans
+from casework.web.views import assessments, plans, readmissions
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("instruments/", assessments.instrument_library, name="instrument_library"),
@@ -33,4 +33,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/<int:pk>/sign/", plans.plan_sign, name="plan_sign"),
     path("plans/<int:pk>/review/", plans.plan_review, name="plan_review"),
     path("plans/<int:pk>/sections/<slug:kind>/", plans.plan_section, name="plan_section"),
+    path(
+        "reports/readmissions/",
+        readmissions.readmission_report_page,
+        name="readmission_report",
+    ),
 ]

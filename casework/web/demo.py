@@ -7,7 +7,8 @@ after the clients (``clients.demo``) and staff credentials (``workforce.demo``) 
   waitlisted (Housing Stability is at capacity) and "cannot tell" with reasons;
 - a few open enrollments per program have no case manager, for the supervisor's
   "Not assigned" list (through the assignment service, with a reason, audited);
-- each named case manager has supervised hours waiting for their supervisor's signature.
+- each named case manager has supervised hours waiting for their supervisor's signature;
+- the healthcare program has discharge plans, some readmitted, for the readmission report.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from casework.intake.services import (
     eligibility_for,
     eligibility_rules_save,
 )
+from casework.plans.demo import seed_discharges
 from casework.workforce.models import SupervisedHours
 from casework.workforce.services import supervised_hours_submit
 
@@ -82,7 +84,8 @@ def seed_everyday_use(organization: Organization) -> dict[str, int]:
         ruled = sum(_rules(actor, p) for p in programs)
         unassigned = sum(_unassign(actor, p) for p in programs)
         pending = sum(_hours_to_sign(p) for p in programs)
-    return {"rules": ruled, "unassigned": unassigned, "hours": pending}
+        discharges = sum(seed_discharges(p) for p in programs)
+    return {"rules": ruled, "unassigned": unassigned, "hours": pending, "discharges": discharges}
 
 
 def _rules(actor: User, program: Program) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,33 @@ def test_trend_chart_and_table_after_two_administrations(visit):
         page.wait_for_timeout(100)
     assert page.evaluate(fits)
     visit.shot("trend-chart-390")
+
+
+@pytest.mark.browser
+def test_readmission_report_chart_table_and_csv(visit):
+    """The supervisor's 30-day readmission report over the demo discharge plans: the chart
+    draws, its table carries the same groups, and the CSV link downloads the table."""
+    page = visit.page
+    visit.sign_in("sup.healthcare@example.org")
+    visit.goto("/reports/readmissions/?by=month", "readmissions")
+    chart = page.locator("#readmission-chart")
+    chart.wait_for(state="visible")
+    assert chart.evaluate("c => !!Chart.getChart(c)")
+    table = page.get_by_role("table", name=re.compile("Readmissions within 30 days by month"))
+    labels = chart.evaluate("c => Chart.getChart(c).data.labels")
+    assert table.locator("tbody tr").count() == len(labels) > 0
+    assert "Readmissions to review" in page.locator("main").inner_text()
+    visit.shot("readmission-report")
+    assert_accessible(visit, "readmission report")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the table (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("Month of discharge,Index discharges")
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    for _ in range(50):
+        if page.evaluate(fits):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(fits)
+    visit.shot("readmission-report-390")

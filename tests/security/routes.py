@@ -73,6 +73,9 @@ SELF_SCOPED = frozenset(
         "referral_list",
         "referral_metrics",
         "partner_inbox",
+        # Issue 13: the 30-day readmission report of the caller's supervised or
+        # administered programs (a program in the query is checked against them).
+        "readmission_report",
     }
 )
 

@@ -59,6 +59,9 @@ SELF_SCOPED = frozenset(
         "/instruments",
         # Intake search (issue 10): answers only from the clients the caller may see.
         "/intake/matches",
+        # Issue 13: the readmission report covers the caller's supervised or administered
+        # programs; a program named in the query is checked against them.
+        "/reports/readmissions",
     }
 )
 # Issue 13: instrument definitions are not client data: every signed-in user may read them

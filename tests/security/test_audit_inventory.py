@@ -45,6 +45,8 @@ VIEWERS = {
     "notifications": "cm_health",
     "billing_export": "org_admin",
     "team_caseloads": "sup_health",
+    "readmission_report": "sup_health",
+    "/reports/readmissions": "sup_health",
     "audit_export": "org_admin",
     "duplicate_queue": "org_admin",
     "/audit-events": "org_admin",

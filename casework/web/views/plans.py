@@ -35,7 +35,7 @@ from casework.plans.models import (
 )
 from casework.plans.permissions import access_goal, access_plan, readable_plans
 from casework.plans.queries import plan_reviews_due
-from casework.plans.sections import SECTIONS, TITLES, discharge_checks, ipe_clock
+from casework.plans.sections import SECTIONS, TITLES, discharge_checks, plan_ipe_clock
 from casework.web.gates import load_client
 from casework.web.views.plan_sections import section_fields, section_from_post
 
@@ -84,12 +84,23 @@ def plan_from_needs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(plan: ServicePlan, number: str | None) -> PlanVersion:
+    versions = _versions(plan)
     if not number:
-        return plan.latest
-    version = plan.versions.filter(number=int(number) if number.isdigit() else 0).first()
+        return versions[0]
+    version = next((v for v in versions if str(v.number) == number.strip()), None)
     if version is None:
         raise Http404("No such version.")
     return version
+
+
+def _versions(plan: ServicePlan) -> list[PlanVersion]:
+    """Every version of the plan, newest first, read once per request (the page, its
+    version list, the IPE clock and the review signal all come from it)."""
+    held: list[PlanVersion] | None = getattr(plan, "_all_versions", None)
+    if held is None:
+        held = list(plan.versions.order_by("-number"))
+        plan._all_versions = held  # type: ignore[attr-defined]  # per-request memo
+    return held
 
 
 def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion) -> dict[str, Any]:
@@ -99,16 +110,19 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
     for goal in goals:
         goal.need_label = NEED_LABELS.get(goal.need.domain, "") if goal.need else ""  # type: ignore[attr-defined]  # for the template
     settings = services.plan_settings(plan.enrollment.program_id)
-    due = plan_reviews_due(client_ids=[plan.client_id])
-    ipe = version.sections.get("ipe")
-    signed = version.signed_on if version.signed_at else None
-    latest = plan.latest
+    versions = _versions(plan)
+    latest = versions[0]
+    today = timezone.localdate()
+    ipe = plan_ipe_clock(
+        [(v.sections.get("ipe"), v.signed_on if v.signed_at else None) for v in reversed(versions)],
+        today=today,
+    )
     return {
         "client": plan.client,
         "plan": plan,
         "version": version,
         "is_latest": version.pk == latest.pk,
-        "versions": list(plan.versions.order_by("-number")),
+        "versions": versions,
         "needs": [(n, NEED_LABELS.get(n.domain, n.domain)) for n in version.needs.all()],
         "goals": goals,
         "editable": version.pk == latest.pk
@@ -117,8 +131,11 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
         "requires_approval": settings.requires_approval,
         "is_supervisor": plan.enrollment.program_id
         in access_for(request.user).supervised_program_ids,
-        "overdue": any(d["plan_id"] == plan.pk and d["overdue"] for d in due),
-        "ipe": ipe_clock(ipe, signed_on=signed, today=timezone.localdate()) if ipe else None,
+        # The same rule as ``plan_reviews_due``: the latest version, signed, past its date.
+        "overdue": latest.signed_at is not None
+        and latest.review_due is not None
+        and latest.review_due < today,
+        "ipe": ipe,
         "discharge_gaps": discharge_checks(version.sections["discharge"])
         if "discharge" in version.sections
         else [],
@@ -263,7 +280,7 @@ def plan_sign(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "The client's agreement is recorded; this version is now final."
             )
             return redirect("web:plan_detail", pk=plan.pk)
-    context = _plan_context(request, plan, plan.latest) | {
+    context = _plan_context(request, plan, _version(plan, None)) | {
         "problems": problems,
         "typed": request.POST,
         "methods": SignatureMethod.choices,
@@ -296,7 +313,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Review recorded; the next version is ready to agree.")
             return redirect("web:plan_detail", pk=plan.pk)
-    context = _plan_context(request, plan, plan.latest) | {
+    context = _plan_context(request, plan, _version(plan, None)) | {
         "problems": problems,
         "progress_choices": Progress.choices,
     }
