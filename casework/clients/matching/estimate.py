@@ -119,13 +119,21 @@ def _random_pairs(
 
 
 def _exact_rate(name: str, table: FeatureTable, split: int | None) -> float:
-    """The chance two random records agree exactly: sum over values of f_left * f_right."""
+    """The chance two random records agree exactly: sum over values of f_left * f_right.
+
+    In a dedupe run the two records are two different rows of one list: sum c(c - 1) over
+    n(n - 1), not sum (c / n)^2, which counts each row paired with itself and so adds 1/n
+    (at 5,000 records, more than the chance that two people share a birthday).
+    """
     codes = _CODES[name](table)
     left, right = _sides(table, split)
     size = int(codes.max(initial=0)) + 1
     a = np.bincount(codes[left.start : left.stop], minlength=size)[1:]
     b = np.bincount(codes[right.start : right.stop], minlength=size)[1:]
     na, nb = int(a.sum()), int(b.sum())
+    if split is None:  # distinct pairs only: a record agreeing with itself is no evidence
+        pairs = na * (na - 1)
+        return int((a * (a - 1)).sum()) / pairs if pairs else 0.0
     if not na or not nb:
         return 0.0
     return int((a * b).sum()) / (na * nb)
