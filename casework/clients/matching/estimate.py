@@ -327,6 +327,24 @@ def households_seen(table: FeatureTable) -> bool | None:
     return share * total / with_street >= HOUSEHOLD_PAIRS_PER_RECORD
 
 
+U_FROM_DATA = "u_from_data"
+
+
+def with_u_from_data(
+    model: Model, table: FeatureTable, split: int | None = None, *, seed: int = 0
+) -> Model:
+    """``model``'s m and prior, with u and the households check taken from ``table``.
+
+    For data with too few matches for EM to learn m from: u (how often each level occurs
+    between different people) needs no matches, only random pairs of the data at hand,
+    and what is common or rare there (a city everyone shares, a family name that is
+    everybody's) is a property of that data, not of the data the model was trained on.
+    """
+    u = estimate_u(model.comparisons, table, split, seed=seed)
+    info = {**model.info, U_FROM_DATA: True, HOUSEHOLDS: bool(households_seen(table))}
+    return Model(model.comparisons, model.m, u, model.prior, info)
+
+
 def _total_pairs(table: FeatureTable, split: int | None) -> int:
     if split is None:
         return len(table) * (len(table) - 1) // 2
