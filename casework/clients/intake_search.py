@@ -11,7 +11,9 @@ One query collects candidates from small blocks, each read from one index and ca
   with any date; and (with a date given, among clients whose stored date is blank or
   marked approximate; without one, among all) names sounding alike; the same family name
   with the same first initial, a nickname of the first name, or a placeholder first name;
-  a family or first name one edit away (insert, delete, substitute or swap two
+  the same first name with a placeholder family name, one cut to any single letter, or
+  one that starts with the same three letters (a typo past one edit: "Jackzobn" for
+  "Jackson"); a family or first name one edit away (insert, delete, substitute or swap two
   neighbours: the exact neighbours of the typed name are looked up in the name index, see
   decision 0055); one part of a double family name.
 
@@ -100,6 +102,7 @@ SAME_FIRST = "same first name"
 LAST_TYPO = "last name one letter off"
 FIRST_TYPO = "first name one letter off"
 NAME_PART = "part of a double last name"
+LAST_STARTS = "same first name, last name starts alike"
 SAME_LAST = "same last name"
 
 
@@ -255,8 +258,13 @@ def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
         )
     unknown = _in("given_name_key", placeholder_names("first"))
     branches.append(_branch(PLACEHOLDER, _eq("family_name_key", last), unknown))
-    no_last = _in("family_name_key", placeholder_names("last") | {last[0]})
+    # A stored family name cut to any one letter is as good as unknown (it is not compared):
+    # "Ruth H" on file for an arriving "Ruth Carlisle".
+    no_last = _in("family_name_key", placeholder_names("last") | {last[0], *LETTERS})
     branches.append(_branch(PLACEHOLDER_LAST, _eq("given_name_key", first), no_last))
+    if len(last) >= TYPO_MIN_LENGTH:
+        starts = _prefix("family_name_key", last[:TYPO_MIN_LENGTH])
+        branches.append(_branch(LAST_STARTS, _eq("given_name_key", first), starts))
     return branches + _typo_branches(first, last) + _part_branches(person)
 
 

@@ -190,3 +190,19 @@ def test_with_a_date_the_broad_name_branches_look_only_at_untrusted_stored_dates
     offered = {c.client: c for c in search(intake_health, "Phyllis", "Beckr", BORN)}
     assert "last name one letter off" in offered[blank].found_by
     assert dated not in offered  # its date is known and far from the one entered
+
+
+def test_a_stored_family_name_cut_to_another_initial_is_found_by_the_first_name(intake_health, add):
+    ruth = add("Ruth", "H", BORN)
+    found = search(intake_health, "Ruth", "Carlisle")
+    assert found[0].client == ruth
+    assert "same first name, last name not known" in found[0].found_by
+    assert 'stored last name "H" is an initial only, not compared' in found[0].reasons
+
+
+def test_a_family_name_two_letters_off_is_found_by_the_first_name_and_its_start(intake_health, add):
+    jerry = add("Jerry", "Jackson", BORN)
+    add("Jerry", "Okafor", BORN)
+    found = search(intake_health, "Jerry", "Jackzobn")
+    assert [c.client for c in found] == [jerry]
+    assert found[0].found_by == ["same first name, last name starts alike"]
