@@ -8,7 +8,8 @@ One query collects candidates from small blocks, each read from one index and ca
   keystroke away with a similar name; born the same year with both names sounding alike;
 - always, whether or not a date was given, so that a client whose stored date is blank,
   wrong or copied from a relative is still found: the same full name (straight or swapped)
-  with any date; and (with a date given, among clients whose stored date is blank or
+  and a family or first name one edit away with the other name (small blocks even for
+  common names), with any date; and (with a date given, among clients whose stored date is blank or
   marked approximate; without one, among all) names sounding alike; the same family name
   with the same first initial, a nickname of the first name, or a placeholder first name;
   the same first name with a placeholder family name, one cut to any single letter, or
@@ -104,6 +105,13 @@ FIRST_TYPO = "first name one letter off"
 NAME_PART = "part of a double last name"
 LAST_STARTS = "same first name, last name starts alike"
 SAME_LAST = "same last name"
+
+
+# Branches that look at every client whatever the stored date, also when a date is entered:
+# each is an exact name (or a typed name's one-edit neighbours) with the other name, so it
+# stays small for common names, and it finds a record whose date was replaced or mistyped
+# beyond one keystroke and whose name has a typo ("Lia Maymard" for "Lia Maynard").
+ANY_DATE = frozenset({SAME_NAME, LAST_TYPO, FIRST_TYPO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +325,7 @@ def branches_for(
         return branches
     unknown_date = ("(date_of_birth IS NULL OR dob_data_quality = %s)", [APPROXIMATE_DOB])
     branches = [
-        branch if branch[0] == SAME_NAME else _branch(branch[0], branch[1:], unknown_date)
+        branch if branch[0] in ANY_DATE else _branch(branch[0], branch[1:], unknown_date)
         for branch in branches
     ]
     return date_branches(person, dt.date(*person.dob_ymd), date) + branches

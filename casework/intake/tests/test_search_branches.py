@@ -185,10 +185,10 @@ def test_a_real_family_name_that_looks_like_a_survey_placeholder_is_compared(int
 def test_with_a_date_the_broad_name_branches_look_only_at_untrusted_stored_dates(
     intake_health, add
 ):
-    blank = add("Phyllis", "Becker", None)
-    dated = add("Phyllis", "Becker", datetime.date(1990, 6, 6))
-    offered = {c.client: c for c in search(intake_health, "Phyllis", "Beckr", BORN)}
-    assert "last name one letter off" in offered[blank].found_by
+    blank = add("Pam", "Becker", None)
+    dated = add("Pam", "Becker", datetime.date(1990, 6, 6))
+    offered = {c.client: c for c in search(intake_health, "Patricia", "Becker", BORN)}
+    assert "same last name and first initial" in offered[blank].found_by
     assert dated not in offered  # its date is known and far from the one entered
 
 
@@ -206,3 +206,13 @@ def test_a_family_name_two_letters_off_is_found_by_the_first_name_and_its_start(
     found = search(intake_health, "Jerry", "Jackzobn")
     assert [c.client for c in found] == [jerry]
     assert found[0].found_by == ["same first name, last name starts alike"]
+
+
+def test_a_typed_name_with_a_replaced_birth_date_is_found_by_the_typo(intake_health, add):
+    # The date entered is not the stored one, nor a keystroke from it; the family name has a
+    # typo. The one-edit branch looks at every client, not only those without a date.
+    lia = add("Lia", "Maynard", datetime.date(1925, 7, 17))
+    found = search(intake_health, "Lia", "Maymard", datetime.date(1995, 7, 4))
+    assert found[0].client == lia
+    assert "last name one letter off" in found[0].found_by
+    assert not found[0].possible_duplicate
