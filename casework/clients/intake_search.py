@@ -29,7 +29,9 @@ the pseudopeople package, 2023), without the ones that are common real family na
 "FNU", "Refused"). A candidate is never flagged "possible duplicate" when both
 dates of birth are known and disagree outright: the name alone then proves nothing (a
 relative, a namesake), nor when both names are compared and differ outright (a shared
-birthday is not one person, however small the caseload that sets the prior). Each
+birthday is not one person, however small the caseload that sets the prior), nor,
+unless both records carry a date of birth, when the names are not the same (a nickname, a
+typo or a shared part is what relatives and namesakes look like too). Each
 candidate carries the model's reasons, the notes above, and the branches that found it
 (``found_by``), so the worker sees why it was offered.
 
@@ -82,6 +84,8 @@ APPROXIMATE_DOB = 2
 DATES_DIFFER = DOB.levels.index("different")
 FIRST_DIFFERENT = FIRST_NAME.levels.index("different")
 LAST_DIFFERENT = LAST_NAME.levels.index("different")
+FIRST_SAME = {FIRST_NAME.levels.index("exact"), FIRST_NAME.levels.index("swapped")}
+LAST_SAME = {LAST_NAME.levels.index("exact"), LAST_NAME.levels.index("swapped")}
 LETTERS = string.ascii_lowercase
 # Shortest name whose one-edit neighbours are searched ("Li" has too many to mean much).
 TYPO_MIN_LENGTH = 3
@@ -421,8 +425,23 @@ def rank(
         if flagged and _names_differ(g, usable.comparisons):
             flagged = False
             reasons.append("not flagged: neither name matches")
+        if flagged and not (query.dob_ymd and stored.dob_ymd) and not _names_same(g, usable):
+            flagged = False
+            reasons.append("not flagged: without both dates of birth, the names must match")
         out.append(Candidate(client_id, score, tuple(reasons), flagged, tuple(found[client_id])))
     return out
+
+
+def _names_same(g: tuple[int | None, ...], model: Model) -> bool:
+    """Both names compared and the same (in either order).
+
+    Without a date of birth on both sides the names are all the evidence, and a nickname,
+    a one-letter difference or a shared part is what relatives and namesakes look like as
+    often as a typo does ("James" and "Jimmy Perez", "Michael" and "Michelle Blanton").
+    """
+    levels = dict(zip(model.comparisons, g, strict=True))
+    first, last = levels.get("first_name"), levels.get("last_name")
+    return first in FIRST_SAME and last in LAST_SAME
 
 
 def _names_differ(g: tuple[int | None, ...], comparisons: Sequence[str]) -> bool:

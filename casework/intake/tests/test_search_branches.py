@@ -216,3 +216,25 @@ def test_a_typed_name_with_a_replaced_birth_date_is_found_by_the_typo(intake_hea
     assert found[0].client == lia
     assert "last name one letter off" in found[0].found_by
     assert not found[0].possible_duplicate
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [(("Jimmy", "Perez"), ("James", "Perez")), (("Michelle", "Blanton"), ("Michael", "Blanton"))],
+)
+def test_without_a_birth_date_a_nickname_or_a_typo_is_offered_but_not_flagged(
+    intake_health, add, stored, typed
+):
+    client = add(*stored, BORN)
+    found = search(intake_health, *typed)
+    assert found[0].client == client
+    assert not found[0].possible_duplicate
+    assert "not flagged: without both dates of birth, the names must match" in found[0].reasons
+    # The same names with the birth date entered: the dates decide.
+    assert search(intake_health, *typed, BORN)[0].possible_duplicate
+
+
+def test_without_a_birth_date_the_same_name_is_still_flagged(intake_health, add):
+    add("Debra", "Jones", BORN)
+    assert search(intake_health, "Debra", "Jones")[0].possible_duplicate
+    assert search(intake_health, "Jones", "Debra")[0].possible_duplicate
