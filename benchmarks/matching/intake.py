@@ -159,6 +159,7 @@ def measure(scenario, org_id: int, clients: int, misses: list | None = None) -> 
     for key, pk in queryset.values_list("middle_name", "pk").iterator(chunk_size=20000):
         original.setdefault(key, set()).add(pk)
     wall, cpu, top5, alerts_new, returning, new = [], [], 0, 0, 0, 0
+    dated, dated_top5 = 0, 0  # returning people who arrive with a date of birth
     for warm in scenario.incoming[:20]:
         find_candidates(warm, clients=queryset, population=clients)
     for person in scenario.incoming:
@@ -177,10 +178,21 @@ def measure(scenario, org_id: int, clients: int, misses: list | None = None) -> 
             returning += 1
             hit = bool(original[truth] & {c.client_id for c in found[:5]})
             top5 += hit
+            if person.dob is not None:
+                dated += 1
+                dated_top5 += hit
             if not hit and misses is not None:
                 misses.append((person, sorted(original[truth]), found[:1]))
     return {
         "top5_hit_rate": round(top5 / returning, 4),
+        **(
+            {
+                "top5_hit_rate_arriving_with_dob": round(dated_top5 / dated, 4),
+                "returning_with_dob": dated,
+            }
+            if dated
+            else {}
+        ),
         "new_person_false_alert_rate": round(alerts_new / new, 4),
         "returning": returning,
         "new": new,
