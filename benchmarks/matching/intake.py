@@ -148,7 +148,8 @@ def measure(scenario, org_id: int, clients: int, misses: list | None = None) -> 
     """One pass over the arrivals: quality, and wall and CPU milliseconds per search.
 
     A returning person counts as found when any record of theirs on file is in the top 5.
-    ``misses``, when given, collects the people not found with the top answer.
+    ``misses``, when given, collects the people not found with the top answer, and the new
+    people falsely alerted (with no records on file).
     """
     from casework.clients.intake_search import find_candidates
     from casework.clients.models import Client
@@ -158,6 +159,7 @@ def measure(scenario, org_id: int, clients: int, misses: list | None = None) -> 
     for key, pk in queryset.values_list("middle_name", "pk").iterator(chunk_size=20000):
         original.setdefault(key, set()).add(pk)
     wall, cpu, top5, alerts_new, returning, new = [], [], 0, 0, 0, 0
+    dated, dated_top5 = 0, 0  # returning people who arrive with a date of birth
     for warm in scenario.incoming[:20]:
         find_candidates(warm, clients=queryset, population=clients)
     for person in scenario.incoming:
@@ -168,15 +170,29 @@ def measure(scenario, org_id: int, clients: int, misses: list | None = None) -> 
         truth = scenario.answer[person.id]
         if truth is None:
             new += 1
-            alerts_new += bool(found and found[0].possible_duplicate)
+            alerted = bool(found and found[0].possible_duplicate)
+            alerts_new += alerted
+            if alerted and misses is not None:
+                misses.append((person, [], found[:1]))
         else:
             returning += 1
             hit = bool(original[truth] & {c.client_id for c in found[:5]})
             top5 += hit
+            if person.dob is not None:
+                dated += 1
+                dated_top5 += hit
             if not hit and misses is not None:
                 misses.append((person, sorted(original[truth]), found[:1]))
     return {
         "top5_hit_rate": round(top5 / returning, 4),
+        **(
+            {
+                "top5_hit_rate_arriving_with_dob": round(dated_top5 / dated, 4),
+                "returning_with_dob": dated,
+            }
+            if dated
+            else {}
+        ),
         "new_person_false_alert_rate": round(alerts_new / new, 4),
         "returning": returning,
         "new": new,
@@ -210,7 +226,9 @@ def main() -> None:
     parser.add_argument("--base-seed", type=int, default=1, help="pseudopeople census noise.")
     parser.add_argument("--incoming-seed", type=int, default=2, help="pseudopeople noise.")
     parser.add_argument("--runs", type=int, default=3, help="Passes; each prints a line.")
-    parser.add_argument("--show-misses", type=int, default=0, help="Print this many misses.")
+    parser.add_argument(
+        "--show-misses", type=int, default=0, help="Print this many misses and false alerts."
+    )
     args = parser.parse_args()
     if args.source == "generator":
         configure(args.database, args.clients)
@@ -276,6 +294,18 @@ def show_misses(misses: list) -> None:
     from casework.clients.models import Client
 
     for person, truth, top in misses:
+        if not truth:  # a new person flagged as a possible duplicate
+            flagged = list(
+                Client.objects.filter(pk=top[0].client_id).values_list(
+                    "given_name", "family_name", "date_of_birth"
+                )
+            )
+            print(
+                f"  FALSE ALERT {person.first_name!r} {person.last_name!r} {person.dob}"
+                f" -> {flagged}; {top}",
+                file=sys.stderr,
+            )
+            continue
         stored = list(
             Client.objects.filter(pk__in=truth).values_list(
                 "given_name", "family_name", "date_of_birth"

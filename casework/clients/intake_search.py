@@ -8,10 +8,13 @@ One query collects candidates from small blocks, each read from one index and ca
   keystroke away with a similar name; born the same year with both names sounding alike;
 - always, whether or not a date was given, so that a client whose stored date is blank,
   wrong or copied from a relative is still found: the same full name (straight or swapped)
-  with any date; and (with a date given, among clients whose stored date is blank or
+  and a family or first name one edit away with the other name (small blocks even for
+  common names), with any date; and (with a date given, among clients whose stored date is blank or
   marked approximate; without one, among all) names sounding alike; the same family name
   with the same first initial, a nickname of the first name, or a placeholder first name;
-  a family or first name one edit away (insert, delete, substitute or swap two
+  the same first name with a placeholder family name, one cut to any single letter, or
+  one that starts with the same three letters (a typo past one edit: "Jackzobn" for
+  "Jackson"); a family or first name one edit away (insert, delete, substitute or swap two
   neighbours: the exact neighbours of the typed name are looked up in the name index, see
   decision 0055); one part of a double family name.
 
@@ -26,7 +29,9 @@ the pseudopeople package, 2023), without the ones that are common real family na
 "FNU", "Refused"). A candidate is never flagged "possible duplicate" when both
 dates of birth are known and disagree outright: the name alone then proves nothing (a
 relative, a namesake), nor when both names are compared and differ outright (a shared
-birthday is not one person, however small the caseload that sets the prior). Each
+birthday is not one person, however small the caseload that sets the prior), nor,
+unless both records carry a date of birth, when the names are not the same (a nickname, a
+typo or a shared part is what relatives and namesakes look like too). Each
 candidate carries the model's reasons, the notes above, and the branches that found it
 (``found_by``), so the worker sees why it was offered.
 
@@ -79,6 +84,8 @@ APPROXIMATE_DOB = 2
 DATES_DIFFER = DOB.levels.index("different")
 FIRST_DIFFERENT = FIRST_NAME.levels.index("different")
 LAST_DIFFERENT = LAST_NAME.levels.index("different")
+FIRST_SAME = {FIRST_NAME.levels.index("exact"), FIRST_NAME.levels.index("swapped")}
+LAST_SAME = {LAST_NAME.levels.index("exact"), LAST_NAME.levels.index("swapped")}
 LETTERS = string.ascii_lowercase
 # Shortest name whose one-edit neighbours are searched ("Li" has too many to mean much).
 TYPO_MIN_LENGTH = 3
@@ -100,7 +107,15 @@ SAME_FIRST = "same first name"
 LAST_TYPO = "last name one letter off"
 FIRST_TYPO = "first name one letter off"
 NAME_PART = "part of a double last name"
+LAST_STARTS = "same first name, last name starts alike"
 SAME_LAST = "same last name"
+
+
+# Branches that look at every client whatever the stored date, also when a date is entered:
+# each is an exact name (or a typed name's one-edit neighbours) with the other name, so it
+# stays small for common names, and it finds a record whose date was replaced or mistyped
+# beyond one keystroke and whose name has a typo ("Lia Maymard" for "Lia Maynard").
+ANY_DATE = frozenset({SAME_NAME, LAST_TYPO, FIRST_TYPO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,8 +270,13 @@ def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
         )
     unknown = _in("given_name_key", placeholder_names("first"))
     branches.append(_branch(PLACEHOLDER, _eq("family_name_key", last), unknown))
-    no_last = _in("family_name_key", placeholder_names("last") | {last[0]})
+    # A stored family name cut to any one letter is as good as unknown (it is not compared):
+    # "Ruth H" on file for an arriving "Ruth Carlisle".
+    no_last = _in("family_name_key", placeholder_names("last") | {last[0], *LETTERS})
     branches.append(_branch(PLACEHOLDER_LAST, _eq("given_name_key", first), no_last))
+    if len(last) >= TYPO_MIN_LENGTH:
+        starts = _prefix("family_name_key", last[:TYPO_MIN_LENGTH])
+        branches.append(_branch(LAST_STARTS, _eq("given_name_key", first), starts))
     return branches + _typo_branches(first, last) + _part_branches(person)
 
 
@@ -309,7 +329,7 @@ def branches_for(
         return branches
     unknown_date = ("(date_of_birth IS NULL OR dob_data_quality = %s)", [APPROXIMATE_DOB])
     branches = [
-        branch if branch[0] == SAME_NAME else _branch(branch[0], branch[1:], unknown_date)
+        branch if branch[0] in ANY_DATE else _branch(branch[0], branch[1:], unknown_date)
         for branch in branches
     ]
     return date_branches(person, dt.date(*person.dob_ymd), date) + branches
@@ -405,8 +425,23 @@ def rank(
         if flagged and _names_differ(g, usable.comparisons):
             flagged = False
             reasons.append("not flagged: neither name matches")
+        if flagged and not (query.dob_ymd and stored.dob_ymd) and not _names_same(g, usable):
+            flagged = False
+            reasons.append("not flagged: without both dates of birth, the names must match")
         out.append(Candidate(client_id, score, tuple(reasons), flagged, tuple(found[client_id])))
     return out
+
+
+def _names_same(g: tuple[int | None, ...], model: Model) -> bool:
+    """Both names compared and the same (in either order).
+
+    Without a date of birth on both sides the names are all the evidence, and a nickname,
+    a one-letter difference or a shared part is what relatives and namesakes look like as
+    often as a typo does ("James" and "Jimmy Perez", "Michael" and "Michelle Blanton").
+    """
+    levels = dict(zip(model.comparisons, g, strict=True))
+    first, last = levels.get("first_name"), levels.get("last_name")
+    return first in FIRST_SAME and last in LAST_SAME
 
 
 def _names_differ(g: tuple[int | None, ...], comparisons: Sequence[str]) -> bool:

@@ -123,6 +123,20 @@ def _street_place(table: FeatureTable) -> Keys:
     return _rows(table, (table.street > 0) & (place > 0), key)
 
 
+def _street_two_of_three(table: FeatureTable) -> Keys:
+    # Any two of the house number, the street name and the postcode: one key per two, so
+    # that a typo in any one part (FEBRL: "90 salsoal st", a postcode one digit off, a
+    # number dropped) still leaves a key in common. The whole street with its postcode or
+    # city is the rule above.
+    number, name = table.street_parts
+    pairs = ((number, name), (name, table.postcode), (number, table.postcode))
+    parts = []
+    for tag, (a, b) in enumerate(pairs):
+        key = (a * (int(b.max(initial=0)) + 1) + b) * len(pairs) + tag
+        parts.append(_rows(table, (a > 0) & (b > 0), key))
+    return _concatenated(*parts)
+
+
 def _names_exact(table: FeatureTable) -> Keys:
     # Both names spelled the same, whatever the birthday says: FEBRL-style sources replace
     # a duplicate's date of birth outright. In the same order only: "Ryan Lee" and "Lee
@@ -152,6 +166,7 @@ RULES: dict[str, BlockingKey] = {
     "phone": _phone,
     "ssn": _ssn,
     "street+postcode_or_city": _street_place,
+    "two_of_street_number+street_name+postcode": _street_two_of_three,
     "first_and_last_name": _names_exact,
 }
 
@@ -181,6 +196,7 @@ PREDICTION_RULES = (
     "phone",
     "ssn",
     "street+postcode_or_city",
+    "two_of_street_number+street_name+postcode",
     "first_and_last_name",
 )
 
@@ -193,7 +209,11 @@ MAX_BLOCK = 2_000
 # has them), whose residents are not one family; a full name shared by more is a common
 # name, whose namesakes an unrelated birthday cannot tell apart anyway.
 SMALL_BLOCK = 20
-RULE_MAX_BLOCK = {"street+postcode_or_city": SMALL_BLOCK, "first_and_last_name": SMALL_BLOCK}
+RULE_MAX_BLOCK = {
+    "street+postcode_or_city": SMALL_BLOCK,
+    "two_of_street_number+street_name+postcode": SMALL_BLOCK,
+    "first_and_last_name": SMALL_BLOCK,
+}
 
 Pairs = tuple[Codes, Codes]
 

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from casework.clients.matching import pipeline
 from casework.clients.matching.cleaning import Problem, UnusableValueError, summary, write_report
 from casework.clients.matching.csvio import InputError, read_file, write_pairs
+from casework.clients.matching.estimate import U_FROM_DATA
 from casework.clients.matching.model import Model
 from casework.clients.matching.pipeline import DEFAULT_THRESHOLD, ScoredPair
 from casework.clients.matching.table import FeatureTable
@@ -109,6 +110,13 @@ def model_source(model: Model | None) -> str:
     """How the parameters were obtained, in words (for output and audit details)."""
     if model is None:
         return "no model (fewer than two records)"
+    if model.info.get("estimated") is False and model.info.get(U_FROM_DATA):
+        return (
+            "the shipped default model's agreement rates among matches, with the rates "
+            f"among non-matches estimated on these {model.info.get('records', 0):,} records "
+            f"(one list has fewer than {pipeline.MIN_TRAINING_RECORDS:,} records: too few "
+            "matches to estimate the rest)"
+        )
     if model.info.get("estimated") is False:
         return "the shipped default model (too few records to estimate one)"
     if "sessions" in model.info:

@@ -119,13 +119,21 @@ def _random_pairs(
 
 
 def _exact_rate(name: str, table: FeatureTable, split: int | None) -> float:
-    """The chance two random records agree exactly: sum over values of f_left * f_right."""
+    """The chance two random records agree exactly: sum over values of f_left * f_right.
+
+    In a dedupe run the two records are two different rows of one list: sum c(c - 1) over
+    n(n - 1), not sum (c / n)^2, which counts each row paired with itself and so adds 1/n
+    (at 5,000 records, more than the chance that two people share a birthday).
+    """
     codes = _CODES[name](table)
     left, right = _sides(table, split)
     size = int(codes.max(initial=0)) + 1
     a = np.bincount(codes[left.start : left.stop], minlength=size)[1:]
     b = np.bincount(codes[right.start : right.stop], minlength=size)[1:]
     na, nb = int(a.sum()), int(b.sum())
+    if split is None:  # distinct pairs only: a record agreeing with itself is no evidence
+        pairs = na * (na - 1)
+        return int((a * (a - 1)).sum()) / pairs if pairs else 0.0
     if not na or not nb:
         return 0.0
     return int((a * b).sum()) / (na * nb)
@@ -317,6 +325,24 @@ def households_seen(table: FeatureTable) -> bool | None:
     share = int(family.sum()) / max(len(i), 1)
     total = blocking.block_pairs(table, "street+postcode_or_city")
     return share * total / with_street >= HOUSEHOLD_PAIRS_PER_RECORD
+
+
+U_FROM_DATA = "u_from_data"
+
+
+def with_u_from_data(
+    model: Model, table: FeatureTable, split: int | None = None, *, seed: int = 0
+) -> Model:
+    """``model``'s m and prior, with u and the households check taken from ``table``.
+
+    For data with too few matches for EM to learn m from: u (how often each level occurs
+    between different people) needs no matches, only random pairs of the data at hand,
+    and what is common or rare there (a city everyone shares, a family name that is
+    everybody's) is a property of that data, not of the data the model was trained on.
+    """
+    u = estimate_u(model.comparisons, table, split, seed=seed)
+    info = {**model.info, U_FROM_DATA: True, HOUSEHOLDS: bool(households_seen(table))}
+    return Model(model.comparisons, model.m, u, model.prior, info)
 
 
 def _total_pairs(table: FeatureTable, split: int | None) -> int:

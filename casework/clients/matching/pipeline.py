@@ -86,7 +86,20 @@ def fit(records: Records, *, split: int | None = None, seed: int = 0) -> Model:
     fallback = default_model()
     if fallback is not None and len(table) < MIN_TRAINING_RECORDS:
         return rescaled(fallback.restricted(names), len(table))
+    if fallback is not None and split is not None and min_side(table, split) < MIN_TRAINING_RECORDS:
+        model = rescaled(fallback.restricted(names), len(table))
+        return estimate.with_u_from_data(model, table, split, seed=seed)
     return estimate.train(names, table, split, fallback=fallback, seed=seed)
+
+
+def min_side(table: FeatureTable, split: int) -> int:
+    """The shorter list of a link run: a bound on how many matches EM could learn from.
+
+    Linking 10,000 census records with 88 survey records, EM's blocks hold ten thousand
+    pairs within the census (relatives, namesakes) for every possible link, and it learned
+    that a household is one person (m(first name differs) 0.35, m(birthday differs) 0.24).
+    """
+    return min(split, len(table) - split)
 
 
 def rescaled(model: Model, records: int) -> Model:

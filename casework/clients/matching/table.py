@@ -224,6 +224,25 @@ class FeatureTable:
         return self.streets.array()
 
     @cached_property
+    def street_parts(self) -> tuple[Codes, Codes]:
+        """Per row: codes of the street's house number and of its name, 0 where missing.
+
+        The number is the street value's first word when it holds a digit ("12", "12a");
+        the name is the rest with its spaces dropped, so that "bayly pl" and "bay ly pl"
+        agree. A street without a number ("tubb pl") has a name only.
+        """
+        numbers, names = Vocabulary(), Vocabulary()
+        number_of, name_of = [], []
+        for value in self.streets.values:
+            head, _, rest = value.partition(" ")
+            numbered = bool(rest) and any(ch.isdigit() for ch in head)
+            number_of.append(head if numbered else "")
+            name_of.append((rest if numbered else value).replace(" ", ""))
+        number = numbers.encode(number_of)[self.street]
+        name = names.encode(name_of)[self.street]
+        return number, name
+
+    @cached_property
     def dob_digits(self) -> NDArray[np.int8]:
         """The eight digits of YYYYMMDD per row (meaningful for years 1000 to 9999)."""
         year, month, day = self.ymd.T

@@ -95,3 +95,45 @@ def test_a_session_with_two_comparisons_to_learn_still_runs(
     model = estimate.train((*NAMES_AND_DOB, "phone"), table, fallback=None)
     sessions = list(model.info["sessions"])  # type: ignore[call-overload]  # JSON dict
     assert sessions == ["dob", "first_and_last_name_sound"]
+
+
+def test_exact_agreement_rate_of_a_list_counts_distinct_pairs_only() -> None:
+    # Five records, every birthday different but two: one agreeing pair of the 10. Pairing
+    # each row with itself as well gave (2 * 2 + 3) / 25 = 0.28, almost three times as
+    # often, and at 5,000 records 1/5,000 more than chance: a birthday in common was then
+    # worth 2.4 bits less than it is (FEBRL 2).
+    days = [dt.date(1980, 1, 1), dt.date(1980, 1, 1), *(dt.date(1981, 1, d) for d in (2, 3, 4))]
+    table = FeatureTable.from_people([Person(id=f"r{k}", dob=d) for k, d in enumerate(days)])
+    assert estimate._exact_rate("dob", table, None) == pytest.approx(2 / 20)
+    # Between two lists every pair is a pair of two records: both sides' shares multiply.
+    assert estimate._exact_rate("dob", table, 2) == 0.0
+    assert estimate._exact_rate("dob", table, 1) == pytest.approx(1 / 4)
+
+
+def test_exact_agreement_rate_without_a_pair_to_count_is_zero() -> None:
+    table = FeatureTable.from_people([Person(id="only", dob=dt.date(1980, 1, 1))])
+    assert estimate._exact_rate("dob", table, None) == 0.0
+
+
+def test_a_link_to_a_short_list_keeps_the_shipped_m_and_estimates_u_on_the_data() -> None:
+    from casework.clients.matching.cli import model_source
+    from casework.clients.matching.synth import generate
+
+    people = generate(2100, seed=4).people
+    table = FeatureTable.from_people(people)
+    default = pipeline.default_model()
+    assert default is not None
+    short = pipeline.fit(table, split=2040)  # 60 records on the right: at most 60 links
+    shipped = default.restricted(short.comparisons)
+    assert short.m == shipped.m
+    assert short.u != shipped.u
+    assert short.u == estimate.estimate_u(short.comparisons, table, 2040)
+    assert short.info[estimate.U_FROM_DATA] is True
+    assert short.info["households"] is True  # the generator's households, seen in the data
+    assert short.info["estimated"] is False  # no EM on these records
+    assert "estimated on these 2,100 records" in model_source(short)
+    # Both lists long enough: EM on the data at hand, as before.
+    both = pipeline.fit(table, split=1050)
+    assert "estimated" not in both.info
+    assert estimate.U_FROM_DATA not in both.info
+    assert model_source(both) == "estimated by EM on these 2,100 records"

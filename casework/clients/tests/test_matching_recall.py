@@ -40,7 +40,9 @@ def test_rare_coincidence_rules_skip_big_blocks(rule, size):
     i, j = blocking.link_pairs(table, size // 2, (rule,))
     found = set(zip(i.tolist(), j.tolist(), strict=True))
     assert found == {(a, b) for a, b in expected if a < size // 2 <= b}
-    assert blocking.block_pairs(table, rule) == len(expected)
+    # block_pairs counts a pair once per key it shares: the same address shares three.
+    keys = 3 if rule == "two_of_street_number+street_name+postcode" else 1
+    assert blocking.block_pairs(table, rule) == keys * len(expected)
 
 
 def test_duplicates_with_a_replaced_birthday_or_an_unknown_one_are_compared():
@@ -63,6 +65,44 @@ def test_duplicates_with_a_replaced_birthday_or_an_unknown_one_are_compared():
         (0, 1),
         (2, 3),
     }
+
+
+def _at(key: str, first: str, last: str, number: str, street: str, postcode: str) -> Person:
+    return Person(
+        id=key,
+        first_name=first,
+        last_name=last,
+        street_number=number,
+        address_1=street,
+        postcode=postcode,
+    )
+
+
+def test_an_address_with_one_part_mistyped_still_meets_its_duplicate():
+    # FEBRL-style duplicates: a new first name, a family-name typo and no usable birth
+    # date, so only the address is left, and one of its three parts is off.
+    people = [
+        _at("a1", "Robert", "Ales", "90", "Salsoal St", "2761"),
+        _at("a2", "Bob", "Alves", "90", "Salsola St", "2761"),  # street name
+        _at("b1", "Lucy", "Webl", "10", "Tenison Woods Circuit", "2979"),
+        _at("b2", "Lu", "Webb", "10", "Tenison Woods Circuit", "3244"),  # postcode
+        _at("c1", "Kiara", "Everett", "", "Eddy Crescent", "2017"),
+        _at("c2", "Ki", "Everet", "8", "Eddy  Crescent", "2017"),  # number dropped
+        _at("d1", "Molly", "Baillie", "49", "Bibby Pl", "2245"),
+        _at("d2", "Mo", "Bailloie", "49", "Bib by Pl", "2270"),  # split word, postcode
+        # Only one part in common: not compared.
+        _at("e1", "Ann", "Lee", "7", "Oak Rd", "2000"),
+        _at("e2", "Zoe", "Kim", "7", "Elm Rd", "3000"),
+    ]
+    table = FeatureTable.from_people(people)
+    expected = {(0, 1), (2, 3), (4, 5), (6, 7)}
+    assert _pairs(table, blocking.PREDICTION_RULES) == expected
+    without = tuple(r for r in blocking.PREDICTION_RULES if not r.startswith("two_of_street"))
+    assert _pairs(table, without) == set()
+    # Linking the first records of each person to the second ones finds the same four.
+    linked = FeatureTable.from_people([*people[::2], *people[1::2]])
+    i, j = blocking.link_pairs(linked, 5)
+    assert set(zip(i.tolist(), j.tolist(), strict=True)) == {(0, 5), (1, 6), (2, 7), (3, 8)}
 
 
 def _namesakes(first: str, last: str, copies: int, start: int) -> list[Person]:

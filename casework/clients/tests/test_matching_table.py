@@ -153,6 +153,14 @@ def _scalar_keys(record: Features) -> dict[str, set[str]]:
         keys["first_and_last_name_sound+missing_dob"].add(names)
     if record.street and (record.postcode or record.city):
         keys["street+postcode_or_city"].add(f"{record.street}|{record.postcode or record.city}")
+    head, _, rest = record.street.partition(" ")
+    numbered = bool(rest) and any(ch.isdigit() for ch in head)
+    number = head if numbered else ""
+    street_name = (rest if numbered else record.street).replace(" ", "")
+    parts = {"number": number, "name": street_name, "postcode": record.postcode}
+    for a, b in (("number", "name"), ("name", "postcode"), ("number", "postcode")):
+        if parts[a] and parts[b]:
+            keys["two_of_street_number+street_name+postcode"].add(f"{a}|{parts[a]}|{parts[b]}")
     if record.phone:
         keys["phone"].add(record.phone[-7:])
     if record.ssn:

@@ -185,8 +185,56 @@ def test_a_real_family_name_that_looks_like_a_survey_placeholder_is_compared(int
 def test_with_a_date_the_broad_name_branches_look_only_at_untrusted_stored_dates(
     intake_health, add
 ):
-    blank = add("Phyllis", "Becker", None)
-    dated = add("Phyllis", "Becker", datetime.date(1990, 6, 6))
-    offered = {c.client: c for c in search(intake_health, "Phyllis", "Beckr", BORN)}
-    assert "last name one letter off" in offered[blank].found_by
+    blank = add("Pam", "Becker", None)
+    dated = add("Pam", "Becker", datetime.date(1990, 6, 6))
+    offered = {c.client: c for c in search(intake_health, "Patricia", "Becker", BORN)}
+    assert "same last name and first initial" in offered[blank].found_by
     assert dated not in offered  # its date is known and far from the one entered
+
+
+def test_a_stored_family_name_cut_to_another_initial_is_found_by_the_first_name(intake_health, add):
+    ruth = add("Ruth", "H", BORN)
+    found = search(intake_health, "Ruth", "Carlisle")
+    assert found[0].client == ruth
+    assert "same first name, last name not known" in found[0].found_by
+    assert 'stored last name "H" is an initial only, not compared' in found[0].reasons
+
+
+def test_a_family_name_two_letters_off_is_found_by_the_first_name_and_its_start(intake_health, add):
+    jerry = add("Jerry", "Jackson", BORN)
+    add("Jerry", "Okafor", BORN)
+    found = search(intake_health, "Jerry", "Jackzobn")
+    assert [c.client for c in found] == [jerry]
+    assert found[0].found_by == ["same first name, last name starts alike"]
+
+
+def test_a_typed_name_with_a_replaced_birth_date_is_found_by_the_typo(intake_health, add):
+    # The date entered is not the stored one, nor a keystroke from it; the family name has a
+    # typo. The one-edit branch looks at every client, not only those without a date.
+    lia = add("Lia", "Maynard", datetime.date(1925, 7, 17))
+    found = search(intake_health, "Lia", "Maymard", datetime.date(1995, 7, 4))
+    assert found[0].client == lia
+    assert "last name one letter off" in found[0].found_by
+    assert not found[0].possible_duplicate
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [(("Jimmy", "Perez"), ("James", "Perez")), (("Michelle", "Blanton"), ("Michael", "Blanton"))],
+)
+def test_without_a_birth_date_a_nickname_or_a_typo_is_offered_but_not_flagged(
+    intake_health, add, stored, typed
+):
+    client = add(*stored, BORN)
+    found = search(intake_health, *typed)
+    assert found[0].client == client
+    assert not found[0].possible_duplicate
+    assert "not flagged: without both dates of birth, the names must match" in found[0].reasons
+    # The same names with the birth date entered: the dates decide.
+    assert search(intake_health, *typed, BORN)[0].possible_duplicate
+
+
+def test_without_a_birth_date_the_same_name_is_still_flagged(intake_health, add):
+    add("Debra", "Jones", BORN)
+    assert search(intake_health, "Debra", "Jones")[0].possible_duplicate
+    assert search(intake_health, "Jones", "Debra")[0].possible_duplicate
