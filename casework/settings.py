@@ -131,6 +131,7 @@ MIDDLEWARE = [
     # API calls with a bearer token take CASEWORK_TOKEN_MIDDLEWARE below instead.
     "casework.api.middleware.TokenRequestMiddleware",
     "casework.core.middleware.RequestContextMiddleware",
+    "casework.core.middleware.BodyLimitMiddleware",  # 413 with Connection: close
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +156,7 @@ MIDDLEWARE = [
 # needs stays. A middleware that must see token calls too belongs in both lists.
 CASEWORK_TOKEN_MIDDLEWARE = [
     "casework.core.middleware.RequestContextMiddleware",
+    "casework.core.middleware.BodyLimitMiddleware",  # 413 with Connection: close
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
