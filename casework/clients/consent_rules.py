@@ -9,7 +9,14 @@ matches a consent, plus the federal Part 2 floor, which no edit can lower.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from casework.audit.models import AuditAction
+from casework.audit.services import diff, record, snapshot
 from casework.clients.models import Consent, ConsentCategory, ConsentElementSet, ExpiryEvent
 
 # Default wording, filled in when staff leave the field empty.
@@ -72,6 +79,17 @@ ELEMENT_CHECKS: dict[str, tuple[Callable[[Consent], bool], str, str]] = {
         "A TPO consent to a covered entity or business associate carries the HIPAA "
         "redisclosure statement.",
     ),
+}
+# How each element reads on the admin's form.
+ELEMENT_LABELS: dict[str, str] = {
+    "information_description": "A specific description of the information",
+    "recipient": "Who receives it",
+    "purpose": "The purpose",
+    "expiry": "An expiry date or event",
+    "expiry_date": "An expiry date (an event alone is not enough)",
+    "revocation_right": "The client was told of the right to revoke",
+    "revocation_instructions": "How to revoke",
+    "hipaa_redisclosure": "The HIPAA redisclosure statement (TPO consents to covered entities)",
 }
 # 42 CFR 2.31(a), enforced whatever the data says.
 PART2_FLOOR = (
@@ -136,3 +154,55 @@ def fill_defaults(consent: Consent) -> None:
         consent.expiry_trigger = ExpiryEvent.OTHER  # free text: an event Casework cannot see
     if consent.expiry_trigger and consent.expiry_trigger != ExpiryEvent.OTHER:
         consent.expiry_event = consent.expiry_event or ExpiryEvent(consent.expiry_trigger).label
+
+
+def element_sets_for_organization(organization_id: int) -> list[ConsentElementSet]:
+    """Every set an organization's admin sees: its own, and the shared ones it has not replaced."""
+    own = list(ConsentElementSet.objects.filter(organization_id=organization_id))
+    replaced = {row.key for row in own}
+    shared = ConsentElementSet.objects.filter(organization__isnull=True).exclude(key__in=replaced)
+    return sorted([*own, *shared], key=lambda row: (row.category, row.key))
+
+
+def element_set_for_organization(organization_id: int, key: str) -> ConsentElementSet | None:
+    """The organization's own set with ``key``, or else the shared one; ``None`` if neither."""
+    rows = ConsentElementSet.objects.filter(key=key).filter(
+        Q(organization_id=organization_id) | Q(organization__isnull=True)
+    )
+    return min(rows, key=lambda row: row.organization_id is None, default=None)
+
+
+_EDITABLE = ("name", "category", "state", "elements", "source", "is_active")
+
+
+@transaction.atomic
+def consent_element_set_save(
+    *, actor: Any, organization: Any, key: str, data: dict[str, Any]
+) -> ConsentElementSet:
+    """Save an organization's own element set under ``key`` (it replaces a shared one).
+
+    Unknown element names are refused: each name must have a check. The federal Part 2
+    floor still applies to every substance-use consent, whatever a set says.
+    """
+    unknown = sorted(set(data.get("elements") or []) - set(ELEMENT_CHECKS))
+    if unknown:
+        raise ValidationError({"elements": f"Unknown elements: {', '.join(unknown)}."})
+    row = ConsentElementSet.objects.filter(organization=organization, key=key).first()
+    before = snapshot(row, _EDITABLE) if row else {}
+    row = row or ConsentElementSet(organization=organization, key=key)
+    for name in _EDITABLE:
+        if name in data:
+            setattr(row, name, data[name])
+    row.elements = sorted(set(row.elements or []))
+    row.full_clean()
+    row.save()
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        target_type="consent_element_set",
+        target_id=row.pk,
+        organization_id=organization.pk,
+        changes=diff(before, snapshot(row, _EDITABLE)),
+        details={"key": key},
+    )
+    return row

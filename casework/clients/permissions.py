@@ -86,6 +86,34 @@ def access_basis(
     return "consent", frozenset(categories | {ConsentCategory.GENERAL})
 
 
+def list_disclosures_record(
+    *, actor: Any, clients: Iterable[Client], what: str, audit_event: Any = None
+) -> int:
+    """Account for each client a list or search showed ``actor`` through a consent or an
+    emergency access (a name shown outside the client's programs is a disclosure of its
+    identity). Returns how many were written; staff without such access cost no query."""
+    access = access_for(actor)
+    if access.is_empty or not (has_consents_to(access) or has_break_glass(access)):
+        return 0
+    written = 0
+    for client in clients:
+        if client.organization_id in access.org_wide_org_ids:
+            continue
+        basis, _categories = access_basis(actor, client)
+        if basis not in DISCLOSED_BASES:
+            continue
+        client.access_basis = basis
+        disclosure_record(
+            actor=actor,
+            client=client,
+            what=what,
+            audit_event=audit_event,
+            categories=[ConsentCategory.GENERAL],
+        )
+        written += 1
+    return written
+
+
 def in_care_team(user: Any, client: Client) -> bool:
     """Primary case managers of the client's open enrollments and those programs' supervisors."""
     access = access_for(user)

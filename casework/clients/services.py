@@ -19,7 +19,7 @@ from casework.clients.assignment import (
 )
 from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
 from casework.clients.models.client import SEARCH_KEY_FIELDS
-from casework.clients.permissions import check_can_take_in
+from casework.clients.permissions import check_can_take_in, list_disclosures_record
 from casework.clients.record_services import record_sync_contact_fields
 from casework.core.concurrency import save_versioned
 from casework.core.exceptions import PermissionDenied
@@ -237,15 +237,24 @@ def _stamp_status(enrollment: Enrollment, old_status: str) -> None:
 
 
 def client_list_record(*, actor: Any, clients: Iterable[Client], query: Mapping[str, Any]) -> None:
-    """Audit a list or search page: which clients were shown, for which query."""
+    """Audit a list or search page: which clients were shown, for which query; a client
+    shown through a consent or emergency access is also accounted as a disclosure."""
+    clients = list(clients)
     shown = [c.pk for c in clients]
     org_ids = {c.organization_id for c in clients}
-    record(
+    searched = any(query.values())
+    event = record(
         actor=actor,
-        action=AuditAction.SEARCH if any(query.values()) else AuditAction.LIST,
+        action=AuditAction.SEARCH if searched else AuditAction.LIST,
         target_type="client_list",
         organization_id=org_ids.pop() if len(org_ids) == 1 else None,
         details={"client_ids": shown, "query": {k: v for k, v in query.items() if v}},
+    )
+    list_disclosures_record(
+        actor=actor,
+        clients=clients,
+        what="client search" if searched else "client list",
+        audit_event=event,
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
 from casework.core import context
@@ -79,3 +81,82 @@ class SecurityHeadersMiddleware:
             response.setdefault("Cache-Control", "no-store")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+_TOO_LARGE_PAGE = (
+    "<!doctype html><html lang='en'><title>Too large</title><h1>Too large</h1>"
+    "<p>What you sent is larger than this site accepts. Go back and send a smaller file, "
+    "or split it into parts.</p>"
+)
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """413 in the caller's language (problem+json for the API), closing the connection."""
+    if request.path.startswith("/api/"):
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Content Too Large",
+                "status": 413,
+                "detail": "The request body is too large.",
+                "errors": [
+                    {
+                        "field": "body",
+                        "message": f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes "
+                        "are accepted.",
+                    }
+                ],
+                "instance": request.path,
+            }
+        )
+        response = HttpResponse(body, status=413, content_type="application/problem+json")
+    else:
+        response = HttpResponse(_TOO_LARGE_PAGE, status=413)
+    response["Connection"] = "close"
+    return response
+
+
+class BodyLimitMiddleware:
+    """Refuse an oversized request body with 413 before any view reads it.
+
+    The declared ``Content-Length`` is checked first, so a large body is never read; a body
+    that exceeds Django's limit as it is parsed (form fields, JSON) is refused the same way.
+    Every 413 says ``Connection: close``: the rest of the body may still be in flight, and a
+    server that kept the connection would read it as the next request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = self._refuse(request)
+        if refused is not None:
+            return refused
+        response = self.get_response(request)
+        if response.status_code == 413:
+            response["Connection"] = "close"
+        return response
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        content_type = request.content_type or ""
+        limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        # Files in a multipart body are limited by their own forms (``upload_limit``), not by
+        # Django's field limit; the headroom covers the other fields and the part headers.
+        ceiling = limit * 2 + 65536 if content_type == "multipart/form-data" else limit
+        if length > ceiling:
+            return too_large(request)
+        try:
+            if content_type in _FORM_TYPES:
+                request.POST  # noqa: B018 - parsed here so its limit answers 413
+            else:
+                request.body  # noqa: B018
+        except RequestDataTooBig:
+            return too_large(request)
+        return None

@@ -6,12 +6,15 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from casework.accounts.auth_audit import record_auth_event
 from casework.accounts.models import Program, Role
+from casework.accounts.throttle import sign_in_wait
 from casework.audit.models import AuditAction
 from casework.clients.models import Client, Sex
 from casework.core import places
@@ -73,6 +76,26 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "The email or password is not right. Check both and try again.",
         "inactive": "This account is turned off. Ask your administrator.",
     }
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse, without checking the password, while the account must wait (guessing from
+        many addresses is slowed per account); the address's own lockout is axes's answer."""
+        username = self.cleaned_data.get("username")
+        if username and self.request is not None:
+            wait = sign_in_wait(username)
+            if wait and not AxesProxyHandler.is_locked(self.request, {"username": username}):
+                self.throttled = wait
+                record_auth_event(
+                    action=AuditAction.LOCKED_OUT,
+                    identifier=username,
+                    details={"reason": "slowed", "wait_seconds": wait},
+                )
+                raise forms.ValidationError(
+                    f"Too many failed sign-ins for this account. Wait {wait} seconds and try "
+                    "again, or reset your password.",
+                    code="throttled",
+                )
+        return super().clean()
 
 
 class OneTimeCodeForm(forms.Form):

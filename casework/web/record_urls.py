@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:pk>/consents/", consent.consent_list, name="consent_list"),
     path("clients/<int:pk>/consents/new/", consent.consent_create, name="consent_create"),
     path("consents/<int:consent_id>/revoke/", consent.consent_revoke, name="consent_revoke"),
+    path("consents/<int:consent_id>/event/", consent.consent_event, name="consent_event"),
     path(
         "consents/<int:consent_id>/signed-form/",
         consent.consent_form_download,

@@ -7,6 +7,7 @@ from casework.web.views import (
     audit,
     auth,
     clients,
+    consent_elements,
     dashboard,
     notifications,
     tokens,
@@ -55,6 +56,12 @@ urlpatterns = [
     path("account/two-factor/setup/", twofactor.setup, name="two_factor_setup"),
     path("account/two-factor/disable/", twofactor.disable, name="two_factor_disable"),
     path("settings/security/", twofactor.security_settings, name="security_settings"),
+    path("settings/consent-elements/", consent_elements.consent_elements, name="consent_elements"),
+    path(
+        "settings/consent-elements/<slug:key>/",
+        consent_elements.consent_element_edit,
+        name="consent_element_edit",
+    ),
     path("notifications/", notifications.notifications, name="notifications"),
     path(
         "notifications/<int:pk>/read/",

@@ -40,6 +40,8 @@ SELF_SCOPED = frozenset(
         "two_factor_setup",
         "two_factor_disable",
         "security_settings",
+        # Issue 9: the caller's own organization's consent element sets (admins only).
+        "consent_elements",
         "notifications",
         "notifications_read_all",
         "my_credentials",
@@ -81,7 +83,9 @@ SELF_SCOPED = frozenset(
 
 # Credential rules: platform administrators edit the published ones, org admins their
 # own agency's override (the scope comes from the caller, never from the URL).
-GLOBAL_ADMIN = frozenset({"workforce_rule_edit"})
+# Consent element sets (issue 9) follow the same rule: the key names a set, the organization
+# is the caller's own (``casework/web/tests/test_consent_forms.py``).
+GLOBAL_ADMIN = frozenset({"workforce_rule_edit", "consent_element_edit"})
 
 # The shared resource directory (issue 14): one directory for every agency, no client data.
 # Agency staff read it, curators (org admins) edit it; partners get 404
@@ -255,6 +259,7 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("disclosure_list", _client, ("get",)),
     ObjectRoute("disclosure_print", _client, ("get",)),
     ObjectRoute("consent_revoke", lambda w: {"consent_id": w.consent.pk}, ("post",)),
+    ObjectRoute("consent_event", lambda w: {"consent_id": w.consent.pk}),
     ObjectRoute("consent_form_download", lambda w: {"consent_id": w.consent.pk}, ("get",)),
     ObjectRoute("token_revoke", lambda w: {"pk": w.token.pk}, ("post",)),
     ObjectRoute("notification_read", lambda w: {"pk": w.notification.pk}, ("post",)),

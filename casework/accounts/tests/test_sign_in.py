@@ -1,7 +1,10 @@
 """Signing in and out over HTTP: every attempt is audited (ASVS 16.3.1); lockout after failures."""
 
+from datetime import timedelta
+
 from django.conf import settings
 
+from casework.accounts.auth_audit import record_auth_event
 from casework.audit.models import AuditAction, AuditEvent
 from casework.conftest import PASSWORD
 
@@ -125,3 +128,68 @@ def test_the_limit_follows_the_setting(client, cm_health, settings):
     for _ in range(2):
         sign_in(client, cm_health.email, WRONG)
     assert sign_in(client, cm_health.email).status_code == 429
+
+
+# --- Lockout per account and address; guessing slowed per account (decision 0060) -------------
+
+
+def sign_in_from(client, email, address, password=PASSWORD):
+    return client.post("/login/", {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_failures_from_one_address_do_not_lock_the_worker_out_elsewhere(client, cm_health):
+    """An anonymous caller cannot lock a worker out with five requests."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_from(client, cm_health.email, "203.0.113.9", WRONG)
+    assert sign_in_from(client, cm_health.email, "203.0.113.9").status_code == 429
+    # From the worker's own office, once the short delay has passed, the password works.
+    later = timezone.now() + timedelta(seconds=10)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert sign_in_from(client, cm_health.email, "198.51.100.7").status_code == 302
+
+
+def test_guessing_from_many_addresses_is_slowed_with_a_growing_delay(client, cm_health):
+    from casework.accounts.throttle import sign_in_wait
+
+    limit = settings.AXES_FAILURE_LIMIT
+    for n in range(limit):
+        sign_in_from(client, cm_health.email, f"203.0.113.{n + 1}", WRONG)
+    assert 0 < sign_in_wait(cm_health.email) <= 2
+    refused = sign_in_from(client, cm_health.email, "203.0.113.200")
+    assert refused.status_code == 429
+    assert "Wait" in refused.content.decode()
+    assert int(refused["Retry-After"]) <= 2
+    assert signed_in_as(client) is None
+    slowed = AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).latest("id")
+    assert slowed.details["reason"] == "slowed"
+    # Each further failure doubles the wait (failures recorded as the sign-in signal does).
+    waits = []
+    for _ in range(4):
+        record_auth_event(action=AuditAction.LOGIN_FAILED, identifier=cm_health.email)
+        waits.append(sign_in_wait(cm_health.email))
+    assert waits == [4, 8, 16, 32]
+    for _ in range(10):
+        record_auth_event(action=AuditAction.LOGIN_FAILED, identifier=cm_health.email)
+    assert sign_in_wait(cm_health.email) == 300
+
+
+def test_a_successful_sign_in_starts_the_count_again(client, cm_health):
+    from casework.accounts.throttle import sign_in_wait
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        record_auth_event(action=AuditAction.LOGIN_FAILED, identifier=cm_health.email)
+    assert sign_in_from(client, cm_health.email, "198.51.100.7").status_code == 302
+    record_auth_event(action=AuditAction.LOGIN_FAILED, identifier=cm_health.email)
+    assert sign_in_wait(cm_health.email) == 0
+
+
+def test_unknown_accounts_are_slowed_alike(client, db):
+    from casework.accounts.throttle import sign_in_wait
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in_from(client, "nobody@example.org", f"203.0.113.{n + 1}", WRONG)
+    assert sign_in_wait("Nobody@Example.org ") > 0

@@ -124,3 +124,32 @@ def test_the_consent_page_shows_a_consent_ended_by_its_event(lakeside_cm, client
     page = text(signed_in(HttpClient(), cm_health).get(f"/clients/{client_health.pk}/consents/"))
     assert "ended" in page
     assert "the enrollment it named closed" in page
+
+
+# --- Names shown in lists and searches ---------------------------------------------------------
+
+
+def test_a_recipients_search_accounts_for_each_name_it_shows(consented, lakeside_cm, client_health):
+    from casework.audit.models import Disclosure
+
+    page = signed_in(HttpClient(), lakeside_cm).get("/clients/?q=aber")
+    assert "Abernathy" in text(page)
+    row = Disclosure.objects.get(client_id=client_health.pk)
+    assert row.what == "client search"
+    assert row.basis == "consent"
+    assert row.categories == ["general"]
+    assert row.consent_ids == [consented.pk]
+    assert row.recipient == lakeside_cm
+    assert row.audit_event.target_type == "client_list"
+    body = api_client(lakeside_cm).get("/api/v1/clients").json()
+    assert [c["id"] for c in body["results"]] == [client_health.pk]
+    listed = Disclosure.objects.filter(client_id=client_health.pk, what="client list")
+    assert listed.get().channel == "api"
+
+
+def test_staff_lists_and_searches_account_no_disclosure(consented, cm_health, client_health):
+    from casework.audit.models import Disclosure
+
+    assert "Abernathy" in text(signed_in(HttpClient(), cm_health).get("/clients/?q=aber"))
+    api_client(cm_health).get("/api/v1/clients")
+    assert not Disclosure.objects.exists()

@@ -196,3 +196,36 @@ def test_unknown_page_is_a_styled_404_without_details(client, cm_health):
     assert "Page not found" in body
     assert "Traceback" not in body
     assert "usa-header" in body
+
+
+# --- Password-reset rate limits (issue 9) -------------------------------------------------------
+
+
+def test_password_reset_sends_at_most_three_emails_an_hour_per_account(client, cm_health):
+    from casework.accounts.throttle import RESET_PER_ACCOUNT
+
+    for n in range(RESET_PER_ACCOUNT + 2):
+        response = client.post(
+            reverse("web:password_reset"), {"email": cm_health.email}, REMOTE_ADDR=f"10.0.0.{n}"
+        )
+        assert response.status_code == 302  # the same answer either way
+    assert len(mail.outbox) == RESET_PER_ACCOUNT
+    refused = AuditEvent.objects.filter(action="password_reset", details__event="refused (account)")
+    assert refused.count() == 2
+
+
+def test_password_reset_requests_are_limited_per_address(client, cm_health, db):
+    from casework.accounts.throttle import RESET_PER_ADDRESS
+
+    for n in range(RESET_PER_ADDRESS):
+        client.post(reverse("web:password_reset"), {"email": f"someone{n}@example.org"})
+    response = client.post(reverse("web:password_reset"), {"email": cm_health.email})
+    assert response.status_code == 429
+    assert "Too many password resets" in response.content.decode()
+    assert 'value="' + cm_health.email + '"' in response.content.decode()
+    assert mail.outbox == []
+    other = client.post(
+        reverse("web:password_reset"), {"email": cm_health.email}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert other.status_code == 302
+    assert len(mail.outbox) == 1

@@ -14,7 +14,9 @@ from django.urls import reverse_lazy
 
 from casework.accounts import services as accounts
 from casework.accounts.auth_audit import record_auth_event
+from casework.accounts.throttle import RESET_WINDOW, password_reset_refusal
 from casework.audit.models import AuditAction
+from casework.core.middleware import client_ip
 from casework.web.forms import SignInForm
 
 
@@ -22,6 +24,13 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "web/auth/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if getattr(form, "throttled", 0):
+            response.status_code = 429
+            response["Retry-After"] = str(form.throttled)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -69,10 +78,21 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         email = form.cleaned_data["email"]
+        refused = password_reset_refusal(email, client_ip(self.request))
         # Recorded for every request, whether or not the address has an account.
         record_auth_event(
-            action=AuditAction.PASSWORD_RESET, identifier=email, details={"event": "requested"}
+            action=AuditAction.PASSWORD_RESET,
+            identifier=email,
+            details={"event": f"refused ({refused})" if refused else "requested"},
         )
+        if refused == "address":
+            context = self.get_context_data(form=form, too_many=True)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(int(RESET_WINDOW.total_seconds()))
+            return response
+        if refused == "account":
+            # The same answer as a sent email: whether an account exists stays unsaid.
+            return HttpResponseRedirect(str(self.success_url))
         return super().form_valid(form)
 
 

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.clients import consent as consents
-from casework.clients.models import Client, Consent
+from casework.clients import consent_events
+from casework.clients.models import Client, Consent, ExpiryEvent
 from casework.clients.permissions import access_consent, can_write_client, require_whole_record
 from casework.core import exceptions as domain
 from casework.web.forms import add_service_errors
+from casework.web.forms_consent import EventOutcomeForm
 from casework.web.forms_record import (
     ConsentForm,
     EmergencyAccessForm,
@@ -53,7 +55,7 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
     require_whole_record(client)
     rows = [
-        {"consent": c, "status": _status(c)}
+        {"consent": c, "status": _status(c), "awaits_event": awaits_event_outcome(c)}
         for c in client.consents.select_related(
             "recipient_organization", "recipient_program"
         ).order_by("-effective_date", "-id")
@@ -116,6 +118,46 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     consents.consent_revoke(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])
     messages.success(request, "Revoked. Access it gave has ended.")
     return redirect("web:consent_list", pk=client.pk)
+
+
+def awaits_event_outcome(consent: Consent) -> bool:
+    """In force and waiting on an event Casework cannot see: staff record whether it happened."""
+    return consent.expiry_trigger == ExpiryEvent.OTHER and consent.in_force_on()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_event(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """Record whether the event that ends a consent has happened (or review it later)."""
+    client, consent = _load_consent(request.user, consent_id, write=True)
+    form = EventOutcomeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                consent_events.consent_event_outcome(
+                    actor=request.user,
+                    consent=consent,
+                    happened=form.cleaned_data["happened"],
+                    next_review_date=form.cleaned_data["next_review_date"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                ended = form.cleaned_data["happened"]
+                messages.success(
+                    request, "The consent has ended." if ended else "Saved the next review date."
+                )
+                return redirect("web:consent_list", pk=client.pk)
+    context = {
+        "client": client,
+        "consent": consent,
+        "form": form,
+        "open": awaits_event_outcome(consent),
+    }
+    return render(request, "record/consent_event.html", context, status=status)
 
 
 @login_required
