@@ -104,6 +104,7 @@ WEB_NO_CLIENT_DATA = frozenset(
         "two_factor_disable",
         "security_settings",
         "notifications_read_all",
+        "notification_preferences",
         "my_credentials",
         "workforce_entry_add",
         "workforce_supervision",
@@ -217,6 +218,7 @@ API_AUDITED_READS = frozenset(
 API_NO_CLIENT_DATA = frozenset(
     {
         "/me",
+        "/notifications/preferences",
         "/programs",
         "/pathway",
         "/programs/{program_id}/eligibility",
