@@ -52,44 +52,17 @@ Text300 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
-class QuestionIO(Schema):
-    key: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = Field(
-        description="Stable id of the question: lower-case letters, digits and _."
-    )
-    text: Text300
-    required_answer: bool = Field(description="The answer a person must give to be eligible.")
-
-
-class RulesIO(Schema):
-    min_age: int | None = Field(None, description="Minimum age in years at the screening date.")
-    max_age: int | None = Field(None, description="Maximum age in years (inclusive).")
-    states: list[Code20] = Field(default_factory=list, description="Allowed two-letter states.")
-    counties: list[Text100] = Field(default_factory=list)
-    postal_codes: list[Code20] = Field(default_factory=list, description="Five-digit ZIP codes.")
-    max_income_percent: int | None = Field(
-        None, description="Household income limit as % of the federal poverty guideline."
-    )
-    disability_types: list[int] = Field(
-        default_factory=list,
-        description="HMIS 1.3 codes; a person needs one of these or one diagnosis code.",
-    )
-    diagnosis_codes: list[Code20] = Field(default_factory=list)
-    veteran_required: bool = False
-    questions: list[QuestionIO] = Field(default_factory=list)
-    guideline_year: int | None = Field(
-        None, description="Pin a guideline year; empty uses the latest up to the screening date."
-    )
-
-
 class EligibilityIn(InputSchema):
-    rules: RulesIO
+    rules: eligibility.Rules = Field(
+        description="The program's rules; the same definition validates the admin form."
+    )
     capacity: int | None = Field(None, description="Places; empty means no limit.")
 
 
 class EligibilityOut(Schema):
     program_id: int
     version: int
-    rules: RulesIO
+    rules: eligibility.Rules
     capacity: int | None
     updated_at: datetime | None
 

@@ -14,6 +14,7 @@ from casework.api import (
     enrollments,
     intake,
     me,
+    notifications,
     programs,
     record,
     referrals,
@@ -49,3 +50,4 @@ api.add_router("", directory.router)
 api.add_router("", referrals.router)
 api.add_router("", caseload.router)
 api.add_router("", disclosure.router)
+api.add_router("", notifications.router)

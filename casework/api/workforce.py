@@ -18,8 +18,6 @@ from pydantic import Field
 
 from casework.accounts.models import User
 from casework.api.types import DOCUMENT_DOWNLOAD, Id, InputSchema
-from casework.audit.models import AuditAction
-from casework.audit.services import record
 from casework.workforce import pathway, queries, services
 from casework.workforce.models import ExamKind, ExamResult, HoursKind
 from casework.workforce.permissions import (
@@ -128,14 +126,7 @@ def _me(request: HttpRequest) -> User:
 
 
 def _read_staff(request: HttpRequest, staff_id: int) -> Any:
-    staff = access_staff(request.user, staff_id)
-    record(
-        actor=request.user,
-        action=AuditAction.VIEW,
-        target_type="workforce.staff_record",
-        target_id=staff.pk,
-    )
-    return staff
+    return access_staff(request.user, staff_id)  # the gate records the read
 
 
 @router.get("/workforce/staff", summary="Staff whose records the caller may read")

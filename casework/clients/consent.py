@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.accounts.access import access_for
-from casework.accounts.models import EMERGENCY_ACCESS_MAX_MINUTES, Membership, Role
+from casework.accounts.models import EMERGENCY_ACCESS_MAX_MINUTES, Membership, Organization, Role
 from casework.audit.models import AuditAction
 from casework.audit.services import diff, record, snapshot
 from casework.clients.consent_rules import element_errors, fill_defaults
@@ -246,6 +246,27 @@ def _program_supervisors(client: Client) -> list[Any]:
         .select_related("user")
     )
     return list({m.user_id: m.user for m in memberships}.values())
+
+
+def emergency_access_length(org_ids: frozenset[int]) -> str:
+    """How long emergency access lasts in these organizations, in words ("1 hour",
+    "90 minutes", "60 to 120 minutes" when they differ); the same cap as ``break_glass_open``."""
+    minutes = sorted(
+        {
+            min(m, EMERGENCY_ACCESS_MAX_MINUTES)
+            for m in Organization.objects.filter(pk__in=org_ids).values_list(
+                "emergency_access_minutes", flat=True
+            )
+        }
+    )
+    if not minutes:
+        return ""
+    if len(minutes) > 1:
+        return f"{minutes[0]} to {minutes[-1]} minutes"
+    if minutes[0] % 60 == 0:
+        hours = minutes[0] // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes[0]} minutes"
 
 
 def emergency_staff_org_ids(actor: Any) -> frozenset[int]:

@@ -14,11 +14,15 @@ a stored screening can be re-explained from its stored rules and answers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 # HMIS 1.3 DisabilityType (DOMAIN.md §3).
 DISABILITY_TYPES: dict[int, str] = {
@@ -99,228 +103,272 @@ def _money(amount: Decimal | int) -> str:
     return f"${value:,.2f}"
 
 
-@dataclass(frozen=True)
-class Question:
+# --- Rules: one pydantic definition, used by the data loader, the API and the web form ------
+
+
+def _fail(message: str) -> PydanticCustomError:
+    return PydanticCustomError("rules", message)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail("Enter text.")
+    if "\x00" in value:
+        raise _fail("Text may not contain NUL characters.")
+    return value
+
+
+def _whole(low: int, high: int) -> Callable[[Any], int | None]:
+    """Empty is "no such rule"; digits in a string count (form and file input)."""
+
+    def parse(value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise _fail("Enter a whole number.")
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise _fail("Enter a whole number.") from None
+        if not low <= number <= high:
+            raise _fail(f"Enter a number from {low} to {high}.")
+        return number
+
+    return parse
+
+
+def _yes_no_value(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail("Choose yes (true) or no (false).")
+    return value
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    """A list of text (or one comma-separated text), trimmed, without blanks or repeats."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _fail("Give a list of text values.")
+    return tuple(dict.fromkeys(_text(v).strip() for v in value if v.strip()))
+
+
+def _states(value: Any) -> tuple[str, ...]:
+    states = tuple(s.upper() for s in _text_list(value))
+    bad = [s for s in states if s not in US_STATES]
+    if bad:
+        raise _fail(f"Unknown state codes: {', '.join(bad)}. Use e.g. NY, NJ.")
+    return states
+
+
+def _counties(value: Any) -> tuple[str, ...]:
+    counties = _text_list(value)
+    if any(len(c) > 60 for c in counties):
+        raise _fail("County names are at most 60 characters.")
+    return counties
+
+
+def _postal_codes(value: Any) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(normalize_postal(p) for p in _text_list(value)))
+    bad = [p for p in codes if not _POSTAL.match(p)]
+    if bad:
+        raise _fail(f"Use five-digit ZIP codes; not valid: {', '.join(bad)}.")
+    return codes
+
+
+def _disability_types(value: Any) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        raise _fail("Give a list of HMIS 1.3 disability type codes.")
+    types: set[int] = set()
+    for item in value:
+        try:
+            code = int(item)
+        except (TypeError, ValueError):
+            code = -1
+        if code not in DISABILITY_TYPES or isinstance(item, bool):
+            raise _fail(f"Unknown disability type {item!r}; use HMIS 1.3 codes 5-10.")
+        types.add(code)
+    return tuple(sorted(types))
+
+
+def _diagnosis_codes(value: Any) -> tuple[str, ...]:
+    codes = tuple(c.upper() for c in _text_list(value))
+    if any(not _CODE.match(c) for c in codes):
+        raise _fail("Diagnosis codes are letters, digits, dots or dashes, e.g. F32.9.")
+    return codes
+
+
+def _one_line(limit: int, message: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = " ".join(_text(value if value is not None else "").split())
+        if not text or len(text) > limit:
+            raise _fail(message)
+        return text
+
+    return parse
+
+
+def _question_key(value: Any) -> str:
+    key = _text(value if value is not None else "").strip()
+    if not _QUESTION_KEY.match(key):
+        raise _fail("Use lower-case letters, digits and _ (at most 40).")
+    return key
+
+
+def _territory(value: Any) -> str:
+    state = _text(value if value is not None else "").strip().upper()
+    if state not in TERRITORIES:
+        raise _fail(f"Use one of {', '.join(TERRITORIES)} (HHS covers the rest).")
+    return state
+
+
+def _required(parse: Callable[[Any], int | None]) -> Callable[[Any], int]:
+    def strict(value: Any) -> int:
+        number = parse(value)
+        if number is None:
+            raise _fail("Enter a whole number.")
+        return number
+
+    return strict
+
+
+class _RuleModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Question(_RuleModel):
     """A program's own yes/no question and the answer a person must give to be eligible."""
 
-    key: str
-    text: str
-    required_answer: bool
+    key: Annotated[str, BeforeValidator(_question_key)] = Field(
+        default="", description="Stable id of the question: lower-case letters, digits and _."
+    )
+    text: Annotated[
+        str, BeforeValidator(_one_line(300, "Write the question (at most 300 characters)."))
+    ] = ""
+    required_answer: Annotated[bool, BeforeValidator(_yes_no_value)] = Field(
+        default=None,  # type: ignore[assignment]  # validated: a missing answer is an error
+        description="The answer a person must give to be eligible.",
+    )
+
+    def __init__(self, *args: Any, **data: Any) -> None:
+        data |= dict(zip(("key", "text", "required_answer"), args, strict=False))
+        super().__init__(**data)
 
 
-@dataclass(frozen=True)
-class LocalGuideline:
+Money = Annotated[int, BeforeValidator(_required(_whole(1, 10_000_000)))]
+
+
+class LocalGuideline(_RuleModel):
     """A program's own income table for a territory without an HHS guideline."""
 
-    state: str
-    year: int
-    first_person: int
-    per_additional_person: int
-    source: str
+    state: Annotated[str, BeforeValidator(_territory)] = ""
+    year: Annotated[int, BeforeValidator(_required(_whole(1980, 10_000_000)))] = 0
+    first_person: Money = 0
+    per_additional_person: Annotated[int, BeforeValidator(_required(_whole(0, 10_000_000)))] = 0
+    source: Annotated[
+        str,
+        BeforeValidator(_one_line(300, "Say where the table comes from (at most 300 characters).")),
+    ] = ""
 
 
-@dataclass(frozen=True)
-class Rules:
-    """One version of a program's eligibility rules. Empty/None means "no such rule"."""
+class Rules(_RuleModel):
+    """One version of a program's eligibility rules. Empty/None means "no such rule".
 
-    min_age: int | None = None
-    max_age: int | None = None
-    states: tuple[str, ...] = ()
-    counties: tuple[str, ...] = ()
-    postal_codes: tuple[str, ...] = ()
-    max_income_percent: int | None = None
-    disability_types: tuple[int, ...] = ()
-    diagnosis_codes: tuple[str, ...] = ()
-    veteran_required: bool = False
-    questions: tuple[Question, ...] = ()
-    guideline_year: int | None = None
-    territory_guidelines: tuple[LocalGuideline, ...] = ()
+    The one definition of the rules: the model field validator, the API's request and answer,
+    the admin form (through the service) and the demo loader all validate with it.
+    """
+
+    min_age: Annotated[int | None, BeforeValidator(_whole(0, MAX_AGE))] = Field(
+        default=None, description="Minimum age in years at the screening date."
+    )
+    max_age: Annotated[int | None, BeforeValidator(_whole(0, MAX_AGE))] = Field(
+        default=None, description="Maximum age in years (inclusive)."
+    )
+    states: Annotated[tuple[str, ...], BeforeValidator(_states)] = Field(
+        default=(), description="Allowed two-letter states."
+    )
+    counties: Annotated[tuple[str, ...], BeforeValidator(_counties)] = ()
+    postal_codes: Annotated[tuple[str, ...], BeforeValidator(_postal_codes)] = Field(
+        default=(), description="Five-digit ZIP codes."
+    )
+    max_income_percent: Annotated[int | None, BeforeValidator(_whole(1, 1000))] = Field(
+        default=None, description="Household income limit as % of the federal poverty guideline."
+    )
+    disability_types: Annotated[tuple[int, ...], BeforeValidator(_disability_types)] = Field(
+        default=(), description="HMIS 1.3 codes; a person needs one of these or one diagnosis code."
+    )
+    diagnosis_codes: Annotated[tuple[str, ...], BeforeValidator(_diagnosis_codes)] = ()
+    veteran_required: Annotated[bool, BeforeValidator(_yes_no_value)] = False
+    questions: tuple[Question, ...] = Field(default=(), max_length=30)
+    guideline_year: Annotated[int | None, BeforeValidator(_whole(1980, 2100))] = Field(
+        default=None,
+        description="Pin a guideline year; empty uses the latest up to the screening date.",
+    )
+    territory_guidelines: tuple[LocalGuideline, ...] = Field(
+        default=(),
+        description="The program's own income tables for territories HHS does not cover.",
+    )
+
+    @field_validator("questions", "territory_guidelines", mode="before")
+    @classmethod
+    def _a_list(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if not isinstance(value, list | tuple):
+            raise _fail("Give a list.")
+        return value
+
+    @field_validator("questions")
+    @classmethod
+    def _keys_once(cls, questions: tuple[Question, ...]) -> tuple[Question, ...]:
+        keys = [q.key for q in questions]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise _fail(f"The key {twice[0]!r} is used twice.")
+        return questions
+
+    @field_validator("max_age")
+    @classmethod
+    def _ages_in_order(cls, max_age: int | None, info: ValidationInfo) -> int | None:
+        min_age = info.data.get("min_age")
+        if min_age is not None and max_age is not None and max_age < min_age:
+            raise _fail("The maximum age must be at least the minimum age.")
+        return max_age
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for name in ("states", "counties", "postal_codes", "disability_types", "diagnosis_codes"):
-            data[name] = list(data[name])
-        data["questions"] = [asdict(q) for q in self.questions]
-        data["territory_guidelines"] = [asdict(t) for t in self.territory_guidelines]
-        return data
+        return self.model_dump(mode="json")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Rules:
         """Parse and validate; raises :class:`RulesError` naming every bad field."""
-        return _parse_rules(dict(data or {}))
+        try:
+            return cls.model_validate(dict(data or {}))
+        except PydanticValidationError as error:
+            raise RulesError(rules_errors(error)) from None
 
     @property
     def is_empty(self) -> bool:
         return self == Rules()
 
 
-def _int_or_none(
-    data: Mapping[str, Any], name: str, errors: dict[str, str], *, low: int, high: int
-) -> int | None:
-    value = data.get(name)
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        errors[name] = "Enter a whole number."
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors[name] = "Enter a whole number."
-        return None
-    if not low <= number <= high:
-        errors[name] = f"Enter a number from {low} to {high}."
-        return None
-    return number
+_PLAIN = {
+    "extra_forbidden": "Unknown rule.",
+    "model_type": "Give the fields of this entry as a mapping.",
+    "too_long": "Too many entries (at most 30).",
+}
 
 
-def _str_list(data: Mapping[str, Any], name: str, errors: dict[str, str]) -> list[str]:
-    value = data.get(name) or []
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        errors[name] = "Give a list of text values."
-        return []
-    seen: list[str] = []
-    for item in (v.strip() for v in value):
-        if item and item not in seen:
-            seen.append(item)
-    return seen
-
-
-def _parse_residence(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    states = [s.upper() for s in _str_list(data, "states", errors)]
-    bad_states = [s for s in states if s not in US_STATES]
-    if bad_states:
-        errors["states"] = f"Unknown state codes: {', '.join(bad_states)}. Use e.g. NY, NJ."
-    counties = _str_list(data, "counties", errors)
-    if any(len(c) > 60 for c in counties):
-        errors["counties"] = "County names are at most 60 characters."
-    postal = [normalize_postal(p) for p in _str_list(data, "postal_codes", errors)]
-    bad_postal = [p for p in postal if not _POSTAL.match(p)]
-    if bad_postal:
-        errors["postal_codes"] = f"Use five-digit ZIP codes; not valid: {', '.join(bad_postal)}."
-    return {
-        "states": tuple(states),
-        "counties": tuple(counties),
-        "postal_codes": tuple(dict.fromkeys(postal)),
-    }
-
-
-def _parse_conditions(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    raw = data.get("disability_types") or []
-    types: list[int] = []
-    if not isinstance(raw, list | tuple):
-        errors["disability_types"] = "Give a list of HMIS 1.3 disability type codes."
-    else:
-        for item in raw:
-            try:
-                code = int(item)
-            except (TypeError, ValueError):
-                code = -1
-            if code not in DISABILITY_TYPES or isinstance(item, bool):
-                errors["disability_types"] = (
-                    f"Unknown disability type {item!r}; use HMIS 1.3 codes 5-10."
-                )
-            elif code not in types:
-                types.append(code)
-    codes = [c.upper() for c in _str_list(data, "diagnosis_codes", errors)]
-    if any(not _CODE.match(c) for c in codes):
-        errors["diagnosis_codes"] = (
-            "Diagnosis codes are letters, digits, dots or dashes, e.g. F32.9."
-        )
-    return {"disability_types": tuple(sorted(types)), "diagnosis_codes": tuple(codes)}
-
-
-def _parse_questions(data: Mapping[str, Any], errors: dict[str, str]) -> tuple[Question, ...]:
-    raw = data.get("questions") or []
-    if not isinstance(raw, list | tuple):
-        errors["questions"] = "Give a list of questions."
-        return ()
-    questions: list[Question] = []
-    for index, item in enumerate(raw):
-        where = f"questions.{index}"
-        if not isinstance(item, Mapping):
-            errors[where] = "Each question needs key, text and required_answer."
-            continue
-        key = str(item.get("key") or "").strip()
-        text = " ".join(str(item.get("text") or "").split())
-        answer = item.get("required_answer")
-        if not _QUESTION_KEY.match(key):
-            errors[f"{where}.key"] = "Use lower-case letters, digits and _ (at most 40)."
-        elif any(q.key == key for q in questions):
-            errors[f"{where}.key"] = f"The key {key!r} is used twice."
-        if not text or len(text) > 300:
-            errors[f"{where}.text"] = "Write the question (at most 300 characters)."
-        if not isinstance(answer, bool):
-            errors[f"{where}.required_answer"] = "Choose yes (true) or no (false)."
-        questions.append(Question(key=key, text=text, required_answer=bool(answer)))
-    if len(questions) > 30:
-        errors["questions"] = "At most 30 questions."
-    return tuple(questions)
-
-
-def _parse_territory_guidelines(
-    data: Mapping[str, Any], errors: dict[str, str]
-) -> tuple[LocalGuideline, ...]:
-    """A program's tables for territories HHS does not cover: state, year, amounts, source."""
-    raw = data.get("territory_guidelines") or []
-    if not isinstance(raw, list | tuple):
-        errors["territory_guidelines"] = "Give a list of territory tables."
-        return ()
-    tables: list[LocalGuideline] = []
-    for index, item in enumerate(raw):
-        where = f"territory_guidelines.{index}"
-        if not isinstance(item, Mapping):
-            errors[where] = (
-                "Each table needs state, year, first_person, per_additional_person, source."
-            )
-            continue
-        state = str(item.get("state") or "").strip().upper()
-        if state not in TERRITORIES:
-            errors[f"{where}.state"] = f"Use one of {', '.join(TERRITORIES)} (HHS covers the rest)."
-        numbers = {}
-        for key, low in (("year", 1980), ("first_person", 1), ("per_additional_person", 0)):
-            number = _int_or_none(item, key, errors, low=low, high=10_000_000)
-            if number is None:
-                errors.setdefault(key, "Enter a whole number.")
-                errors[f"{where}.{key}"] = errors.pop(key)
-            numbers[key] = number or 0
-        source = " ".join(str(item.get("source") or "").split())
-        if not source or len(source) > 300:
-            errors[f"{where}.source"] = "Say where the table comes from (at most 300 characters)."
-        tables.append(LocalGuideline(state=state, source=source, **numbers))
-    return tuple(tables)
-
-
-def _parse_rules(data: dict[str, Any]) -> Rules:
-    errors: dict[str, str] = {}
-    known = set(Rules.__dataclass_fields__)
-    for name in sorted(set(data) - known):
-        errors[name] = "Unknown rule."
-    min_age = _int_or_none(data, "min_age", errors, low=0, high=MAX_AGE)
-    max_age = _int_or_none(data, "max_age", errors, low=0, high=MAX_AGE)
-    if min_age is not None and max_age is not None and max_age < min_age:
-        errors["max_age"] = "The maximum age must be at least the minimum age."
-    percent = _int_or_none(data, "max_income_percent", errors, low=1, high=1000)
-    year = _int_or_none(data, "guideline_year", errors, low=1980, high=2100)
-    veteran = data.get("veteran_required", False)
-    if not isinstance(veteran, bool):
-        errors["veteran_required"] = "Choose yes (true) or no (false)."
-    rules = Rules(
-        min_age=min_age,
-        max_age=max_age,
-        max_income_percent=percent,
-        veteran_required=bool(veteran),
-        guideline_year=year,
-        questions=_parse_questions(data, errors),
-        territory_guidelines=_parse_territory_guidelines(data, errors),
-        **_parse_residence(data, errors),
-        **_parse_conditions(data, errors),
-    )
-    if errors:
-        raise RulesError(errors)
-    return rules
+def rules_errors(error: PydanticValidationError) -> dict[str, str]:
+    """``{"questions.2.text": "Write the question ..."}`` from pydantic's errors."""
+    found: dict[str, str] = {}
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "rules"
+        message = _PLAIN.get(item["type"], item["msg"])
+        found.setdefault(where, message.removeprefix("Value error, "))
+    return found
 
 
 # --- Poverty guidelines ------------------------------------------------------------------

@@ -52,3 +52,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one kind of notification: in the app only, or also by email.
+
+    No row means the default, in the app and by email; a sweep or service that sends
+    in-app only (``email=False``) is never turned into an email by a preference.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=50)
+    email = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'email' if self.email else 'in-app only'}"

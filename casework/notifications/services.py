@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casework.notifications.models import Notification
+from casework.notifications.preferences import wants_email
 
 
 def notify(
@@ -24,7 +25,8 @@ def notify(
     email: bool = True,
     dedupe_key: str = "",
 ) -> list[Notification]:
-    """Create one notification per active recipient and queue its email.
+    """Create one notification per active recipient and queue its email, unless the
+    recipient chose in-app only for this ``kind`` (or the caller passed ``email=False``).
 
     With ``dedupe_key``, a recipient who already has that key gets nothing new, so callers
     that run repeatedly (daily sweeps) notify each person once.
@@ -52,7 +54,7 @@ def notify(
         except IntegrityError:  # a concurrent sweep created it first
             continue
         created.append(note)
-        if email and user.email:
+        if email and user.email and wants_email(user, kind):
             transaction.on_commit(partial(_enqueue_email, note.pk))
     return created
 

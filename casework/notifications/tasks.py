@@ -26,3 +26,11 @@ def send_notification_email(notification_id: int) -> None:
     Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
+
+
+@task()
+def notifications_sweep_task() -> dict[str, int]:
+    """Every daily sweep (cron: ``casework notifications sweep``, or enqueued once a day)."""
+    from casework.notifications.sweeps import run_sweeps
+
+    return run_sweeps()

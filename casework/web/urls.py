@@ -69,6 +69,11 @@ urlpatterns = [
         name="notification_read",
     ),
     path(
+        "notifications/preferences/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
         "notifications/read-all/",
         notifications.notifications_read_all,
         name="notifications_read_all",

@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Membership, Program, User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
 from casework.core.exceptions import NotFound
 
 
@@ -26,8 +28,13 @@ def staff_visible_to(actor: Any) -> QuerySet[User]:
     ).distinct()
 
 
-def access_staff(actor: Any, user_id: object) -> User:
-    """The staff member ``user_id`` if ``actor`` may read their record, else NotFound."""
+def access_staff(actor: Any, user_id: object, *, audit: bool = True) -> User:
+    """The staff member ``user_id`` if ``actor`` may read their record, else NotFound.
+
+    The read is recorded here (a view of the staff record), so the page and the API that
+    show it write no audit rows themselves; ``audit=False`` for a caller that records a
+    more specific event.
+    """
     try:
         pk = int(str(user_id))
     except ValueError:
@@ -35,6 +42,13 @@ def access_staff(actor: Any, user_id: object) -> User:
     staff = staff_visible_to(actor).filter(pk=pk).first()
     if staff is None:
         raise NotFound("No such staff member.")
+    if audit:
+        record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            target_type="workforce.staff_record",
+            target_id=staff.pk,
+        )
     return staff
 
 

@@ -14,21 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from casework.workforce.models import RuleSet
+from casework.workforce.rule_schema import validate_file_rule, validate_params
+
+__all__ = ["current_rule", "current_rules", "file_rules", "load_rules", "validate_params"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-REQUIREMENT_TYPES = frozenset(
-    {"licence", "certification", "degree", "experience", "hours", "external", "exam", "one_of"}
-)
 
 
 @cache
 def file_rules() -> tuple[dict[str, Any], ...]:
-    """Every rule in the data files, as plain dicts (parsed once per process)."""
+    """Every rule in the data files, as plain dicts (parsed and validated once per process)."""
     creds = yaml.safe_load((DATA_DIR / "credentials.yaml").read_text())
     pathway = yaml.safe_load((DATA_DIR / "pathway.yaml").read_text())
     rules = [*creds["rules"], *pathway["pathways"]]
@@ -36,7 +35,10 @@ def file_rules() -> tuple[dict[str, Any], ...]:
         rule["kind"] = "pathway"
     figures = dict(pathway["figures"], kind="figures")
     routes = dict(pathway["entry_routes"], kind="entry_routes")
-    return (*rules, figures, routes)
+    every = (*rules, figures, routes)
+    for rule in every:  # the same schema as the rule editor: a bad file fails loudly
+        validate_file_rule(rule)
+    return every
 
 
 def load_rules() -> list[RuleSet]:
@@ -93,45 +95,3 @@ def current_rules(
 
 def current_rule(code: str, organization_id: int | None = None) -> RuleSet | None:
     return current_rules(organization_id=organization_id).get(code)
-
-
-def validate_params(kind: str, params: Any) -> None:
-    """Refuse an edit the engine could not evaluate, naming what is wrong."""
-    if not isinstance(params, dict):
-        raise ValidationError({"params": "The parameters must be a mapping."})
-    if kind in {"certification", "licence"}:
-        reqs = params.get("requirements")
-        if not isinstance(reqs, list) or not reqs:
-            raise ValidationError({"params": "A credential rule needs a list of requirements."})
-        for req in reqs:
-            _validate_requirement(req)
-    renewal = params.get("renewal")
-    if renewal is not None:
-        for key in ("cycle_years", "ce_hours"):
-            if not isinstance(renewal.get(key), int) or renewal[key] < 0:
-                raise ValidationError({"params": f"renewal.{key} must be a whole number >= 0."})
-        if not isinstance(renewal.get("categories", {}), dict):
-            raise ValidationError({"params": "renewal.categories must be a mapping."})
-    if kind == "pathway" and not isinstance(params.get("steps"), list):
-        raise ValidationError({"params": "A pathway needs a list of steps."})
-    if kind == "figures" and not isinstance(params.get("figures"), list):
-        raise ValidationError({"params": "The figures must be a list."})
-    if kind == "entry_routes" and not isinstance(params.get("routes"), list):
-        raise ValidationError({"params": "The entry routes must be a list."})
-
-
-def _validate_requirement(req: Any) -> None:
-    if not isinstance(req, dict) or req.get("type") not in REQUIREMENT_TYPES:
-        raise ValidationError(
-            {
-                "params": f"Unknown requirement {req!r}; "
-                f"types: {', '.join(sorted(REQUIREMENT_TYPES))}."
-            }
-        )
-    if req["type"] == "one_of":
-        for option in req.get("options") or []:
-            for sub in option.get("all") or []:
-                _validate_requirement(sub)
-    for key in ("months", "hours"):
-        if key in req and (not isinstance(req[key], int | float) or req[key] <= 0):
-            raise ValidationError({"params": f"{key} must be a positive number in {req!r}."})

@@ -524,3 +524,15 @@ def _alert(credential: Licence | Certification, day: date) -> int:
             ),
         )
     return len(sent)
+
+
+def compliance_export(*, actor: Any, today: date) -> list[dict[str, str]]:
+    """The compliance rows of the actor's scope for the CSV download, recorded as an export."""
+    rows = queries.compliance_rows(actor, today=today)
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target_type="workforce.compliance",
+        details={"rows": len(rows)},
+    )
+    return rows

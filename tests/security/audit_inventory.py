@@ -110,6 +110,7 @@ WEB_NO_CLIENT_DATA = frozenset(
         "consent_elements",
         "consent_element_edit",
         "notifications_read_all",
+        "notification_preferences",
         "my_credentials",
         "workforce_entry_add",
         "workforce_supervision",
@@ -233,6 +234,7 @@ API_AUDITED_READS = frozenset(
 API_NO_CLIENT_DATA = frozenset(
     {
         "/me",
+        "/notifications/preferences",
         "/programs",
         "/pathway",
         "/programs/{program_id}/eligibility",

@@ -44,6 +44,8 @@ SELF_SCOPED = frozenset(
         "consent_elements",
         "notifications",
         "notifications_read_all",
+        # Issue 10: the caller's own notification settings.
+        "notification_preferences",
         "my_credentials",
         "workforce_entry_add",
         "workforce_supervision",

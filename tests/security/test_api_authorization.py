@@ -37,6 +37,7 @@ PART_ROWS: dict[str, dict[str, Any]] = {
 SELF_SCOPED = frozenset(
     {
         "/me",
+        "/notifications/preferences",
         "/programs",
         "/clients",
         "/enrollments",

@@ -210,5 +210,10 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 until = timezone.localtime(grant.expires_at)
                 messages.error(request, f"Emergency access until {until:%H:%M}.")
                 return redirect("web:client_detail", pk=grant.client_id)
-    context = {"form": form, "search": search, "results": results}
+    context = {
+        "form": form,
+        "search": search,
+        "results": results,
+        "access_length": consents.emergency_access_length(_staff_org_ids(request.user)),
+    }
     return render(request, "record/emergency_access.html", context, status=status)

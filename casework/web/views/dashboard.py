@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from casework.accounts.access import access_for
+from casework.caseload.waiting import waiting_for
 from casework.clients import services as clients
 from casework.clients.assignment import CASE_MANAGER_ROLES
 from casework.clients.models import Enrollment
@@ -55,6 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page": page,
         "caseloads": _caseloads(access.supervised_program_ids),
         "is_supervisor": bool(access.supervised_program_ids),
+        "waiting": waiting_for(request.user, today=timezone.localdate()),
         "works_in_programs": bool(access.program_ids),
         "can_audit": bool(access.org_wide_org_ids),
         "can_create": bool(programs_for_new_client(request.user)),

@@ -22,8 +22,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Membership, Program, User
-from casework.audit.models import AuditAction
-from casework.audit.services import record
 from casework.clients.services import client_list_record
 from casework.core.csvsafe import safe_mapping
 from casework.web.forms import add_service_errors, error_text
@@ -204,12 +202,6 @@ def certificate_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET"])
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = permissions.access_staff(_me(request), pk)
-    record(
-        actor=_me(request),
-        action=AuditAction.VIEW,
-        target_type="workforce.staff_record",
-        target_id=staff.pk,
-    )
     context = _record_context(staff, _me(request))
     context["is_own"] = staff.pk == _me(request).pk
     return render(request, "workforce/staff_detail.html", context)
@@ -295,13 +287,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def compliance_csv(request: HttpRequest) -> HttpResponse:
     _require_oversight(request)
-    rows = queries.compliance_rows(_me(request), today=timezone.localdate())
-    record(
-        actor=_me(request),
-        action=AuditAction.EXPORT,
-        target_type="workforce.compliance",
-        details={"rows": len(rows)},
-    )
+    rows = services.compliance_export(actor=_me(request), today=timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="credential-compliance.csv"'
     columns = ["staff", "email", "program", "finding", "detail", "affected_clients"]
