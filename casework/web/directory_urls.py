@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import directory, partner, referrals
+from casework.web.views import directory, directory_edit, partner, referrals
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/", directory.service_search, name="service_search"),
@@ -11,6 +11,28 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/services/<str:pk>/verify/", directory.service_verify, name="service_verify"),
     path("directory/resource-list/", directory.resource_list, name="resource_list"),
     path("directory/curation/", directory.directory_curation, name="directory_curation"),
+    path("directory/organizations/", directory_edit.organization_list, name="organization_list"),
+    path(
+        "directory/organizations/new/",
+        directory_edit.organization_create,
+        name="organization_create",
+    ),
+    path(
+        "directory/organizations/<str:pk>/",
+        directory_edit.organization_edit,
+        name="organization_edit",
+    ),
+    path(
+        "directory/organizations/<str:pk>/partner/",
+        directory_edit.organization_partner,
+        name="organization_partner",
+    ),
+    path(
+        "directory/organizations/<str:pk>/locations/new/",
+        directory_edit.location_create,
+        name="location_create",
+    ),
+    path("directory/locations/<str:pk>/", directory_edit.location_edit, name="location_edit"),
     path("directory/import/", directory.hsds_upload, name="hsds_upload"),
     path(
         "directory/import/<str:token>/",

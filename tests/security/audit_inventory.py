@@ -161,6 +161,12 @@ WEB_NO_CLIENT_DATA = frozenset(
         "service_edit",
         "service_search",
         "service_verify",
+        "organization_list",
+        "organization_create",
+        "organization_edit",
+        "organization_partner",
+        "location_create",
+        "location_edit",
         "task_complete",
         "task_create",
         "goal_add",
@@ -234,5 +240,7 @@ API_NO_CLIENT_DATA = frozenset(
         "/instruments/{code}",
         "/instruments/{code}/fhir",
         "/services",
+        "/directory/organizations",
+        "/directory/organizations/{organization_id}",
     }
 )

@@ -83,7 +83,21 @@ GLOBAL_ADMIN = frozenset({"workforce_rule_edit"})
 # The shared resource directory (issue 14): one directory for every agency, no client data.
 # Agency staff read it, curators (org admins) edit it; partners get 404
 # (``casework/web/tests/test_directory_pages.py`` holds these rules).
-SHARED_DIRECTORY = frozenset({"service_detail", "service_edit", "service_verify"})
+SHARED_DIRECTORY = frozenset(
+    {
+        "service_detail",
+        "service_edit",
+        "service_verify",
+        # Curating organizations and locations, and the partner link (curators only; the
+        # rules are in casework/resources/tests/test_editing.py).
+        "organization_list",
+        "organization_create",
+        "organization_edit",
+        "organization_partner",
+        "location_create",
+        "location_edit",
+    }
+)
 
 
 @dataclass(frozen=True)
