@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from casework.web.views import directory, directory_edit, partner, referrals
+from casework.web.views import directory, directory_edit, partner, referral_clocks, referrals
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("directory/", directory.service_search, name="service_search"),
@@ -42,6 +42,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clients/<int:pk>/referrals/new/", referrals.referral_create, name="referral_create"),
     path("referrals/", referrals.referral_list, name="referral_list"),
     path("referrals/outcomes/", referrals.referral_metrics, name="referral_metrics"),
+    path("referrals/response-times/", referral_clocks.response_clocks, name="response_clocks"),
+    path(
+        "referrals/response-times/<int:program_id>/",
+        referral_clocks.response_clock_edit,
+        name="response_clock_edit",
+    ),
     path("referrals/<int:pk>/", referrals.referral_detail, name="referral_detail"),
     path("referrals/<int:pk>/status/", referrals.referral_transition, name="referral_transition"),
     path("referrals/<int:pk>/messages/", referrals.referral_message, name="referral_message"),

@@ -161,6 +161,8 @@ WEB_NO_CLIENT_DATA = frozenset(
         "service_edit",
         "service_search",
         "service_verify",
+        "response_clocks",
+        "response_clock_edit",
         "organization_list",
         "organization_create",
         "organization_edit",
@@ -242,5 +244,6 @@ API_NO_CLIENT_DATA = frozenset(
         "/services",
         "/directory/organizations",
         "/directory/organizations/{organization_id}",
+        "/programs/{program_id}/referral-clock",
     }
 )

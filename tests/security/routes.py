@@ -73,6 +73,8 @@ SELF_SCOPED = frozenset(
         "referral_list",
         "referral_metrics",
         "partner_inbox",
+        # The programs whose referral response time the caller administers.
+        "response_clocks",
     }
 )
 
@@ -273,6 +275,9 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("intake_override", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_finish", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_rules", lambda w: {"program_id": w.program.pk}, owner="org_admin"),
+    ObjectRoute(
+        "response_clock_edit", lambda w: {"program_id": w.program.pk}, owner="org_admin"
+    ),
     ObjectRoute(
         "import_status", lambda w: {"token": w.import_token}, ("get",), owner="intake_health"
     ),

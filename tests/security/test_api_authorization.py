@@ -85,6 +85,7 @@ BODY_ID = {
 }
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
+    "/programs/{program_id}/referral-clock": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
     "/enrollments/{enrollment_id}/case-manager": "sup_health",
     "/duplicates/{candidate_id}/merge": "org_admin",
@@ -208,6 +209,7 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         },
         ("post", "/referrals/{referral_id}/transition"): {"to": "cancelled", "reason": "Moved"},
         ("post", "/referrals/{referral_id}/messages"): {"body": "Any news?"},
+        ("put", "/programs/{program_id}/referral-clock"): {"business_days": 4},
         ("post", "/programs/{program_id}/screenings"): {
             "client_id": world.client.pk,
             "answers": {"state": "NY"},

@@ -21,7 +21,7 @@ from casework.clients.models import Enrollment
 from casework.core import exceptions as domain
 from casework.core.exceptions import StaleVersion
 from casework.referrals import services
-from casework.referrals.clocks import overdue_for
+from casework.referrals.clocks import clock_programs, overdue_for
 from casework.referrals.lifecycle import next_statuses
 from casework.referrals.models import Referral, Side, Status
 from casework.referrals.permissions import access_referral, referred_by_staff
@@ -114,6 +114,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "overdue": overdue_for(user),
         "open": mine.filter(status__in=[s for s in Status.values if s in _OPEN])[:100],
         "closed": mine.exclude(status__in=list(_OPEN))[:50],
+        "sets_clocks": bool(clock_programs(user)),
         "here": "referral_list",
     }
     return render(request, "directory/referral_list.html", context)
