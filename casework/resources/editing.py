@@ -10,7 +10,7 @@ and ``address_type``. New records get a UUID id, as HSDS requires.
 
 Curators only (:func:`casework.resources.curation.check_curator`). Each save writes an audit
 row with the changed fields, and one HSDS ``metadata`` row per changed field (HSDS's own
-provenance trail, exported with the directory).
+provenance trail, exported with the directory; it names the curator by user number only).
 """
 
 from __future__ import annotations
@@ -115,7 +115,9 @@ def _provenance(kind: str, pk: str, changes: Mapping[str, list[Any]], actor: Any
             field_name=name,
             previous_value=_text(old),
             replacement_value=_text(new),
-            updated_by=getattr(actor, "email", "") or "Casework",
+            # Exported with the directory: the user's number, not their name (the audit
+            # trail says who it was).
+            updated_by=f"Casework user {getattr(actor, 'pk', '')}".strip(),
         )
         for name, (old, new) in changes.items()
     )

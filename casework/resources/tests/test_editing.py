@@ -55,6 +55,7 @@ def test_a_curator_adds_and_edits_an_organization_on_the_web(org_admin) -> None:
     assert (provenance.previous_value, provenance.replacement_value) == (
         "help@eastside.example.org", "new@x.example",
     )  # fmt: skip
+    assert provenance.updated_by == f"Casework user {org_admin.pk}"  # no name in the export
     listed = http.get("/directory/organizations/?q=eastside")
     assert b"Eastside Tenants Union" in listed.content
 
