@@ -25,9 +25,26 @@ from casework.plans.permissions import access_goal, access_plan, readable_plans
 from casework.plans.queries import plan_ipe_clocks, plan_reviews_due
 from casework.plans.readmissions import readmission_report as build_readmission_report
 from casework.plans.sections import SECTIONS
+from casework.referrals.models import Referral
+from casework.referrals.queries import intervention_referrals, referrals_by_intervention
 
 router = Router(tags=["service plans"])
 Text2000 = Field("", max_length=2000)
+
+
+class InterventionReferralOut(Schema):
+    """A referral that carries out the intervention, with its outcome once closed."""
+
+    id: int
+    status: str
+    status_label: str
+    recipient: str
+    service_delivered: bool | None
+    enrolled: bool | None
+    outcome: str
+    outcome_note: str
+    status_reason: str
+    closed_at: datetime | None
 
 
 class InterventionOut(Schema):
@@ -38,6 +55,9 @@ class InterventionOut(Schema):
     responsible: str
     responsible_name: str
     start_date: date | None
+    referrals: list[InterventionReferralOut] = Field(
+        description="Referrals sent for it (newest first) that the caller sees, with outcomes."
+    )
 
 
 class GoalOut(Schema):
@@ -89,7 +109,7 @@ class PlanOut(Schema):
     version: VersionOut
 
 
-def _goal(goal: Goal) -> dict[str, Any]:
+def _goal(goal: Goal, referrals: dict[str, list[Referral]]) -> dict[str, Any]:
     return {
         "id": goal.pk,
         "key": str(goal.key),
@@ -114,15 +134,24 @@ def _goal(goal: Goal) -> dict[str, Any]:
                 "responsible": i.responsible,
                 "responsible_name": i.responsible_name,
                 "start_date": i.start_date,
+                "referrals": [intervention_referrals(r) for r in referrals.get(str(i.key), [])],
             }
             for i in goal.interventions.all()
         ],
     }
 
 
-def plan_out(plan: ServicePlan, version: PlanVersion | None = None) -> dict[str, Any]:
+def plan_out(
+    plan: ServicePlan, version: PlanVersion | None = None, *, user: Any = None
+) -> dict[str, Any]:
+    """The plan as the API answers it; with ``user``, each intervention carries the referrals
+    the user sees for it (status and outcome)."""
     version = version or plan.latest
-    goals = version.goals.select_related("need").prefetch_related("objectives", "interventions")
+    goals = list(
+        version.goals.select_related("need").prefetch_related("objectives", "interventions")
+    )
+    keys = [i.key for g in goals for i in g.interventions.all()]
+    referrals = referrals_by_intervention(user, keys) if user is not None and keys else {}
     due = plan_reviews_due(client_ids=[plan.client_id])
     ipe = plan_ipe_clocks([plan.pk]).get(plan.pk)
     return {
@@ -148,7 +177,7 @@ def plan_out(plan: ServicePlan, version: PlanVersion | None = None) -> dict[str,
                 }
                 for n in version.needs.all()
             ],
-            "goals": [_goal(g) for g in goals],
+            "goals": [_goal(g, referrals) for g in goals],
         },
     }
 
@@ -156,7 +185,7 @@ def plan_out(plan: ServicePlan, version: PlanVersion | None = None) -> dict[str,
 @router.get("/clients/{client_id}/plans", response=list[PlanOut], operation_id="plan_list")
 def plan_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
     client = access_client(request.user, client_id, audit=False)
-    return [plan_out(p) for p in readable_plans(request.user, client)]
+    return [plan_out(p, user=request.user) for p in readable_plans(request.user, client)]
 
 
 class FromNeedsIn(InputSchema):
@@ -175,7 +204,7 @@ def plan_from_needs(request: HttpRequest, client_id: Id, payload: FromNeedsIn) -
     if any(a.client_id != client.pk for a in found):
         raise NotFound("assessment")
     plan = services.plan_from_needs(actor=request.user, client=client, assessments=found)
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, operation_id="plan_get")
@@ -185,7 +214,7 @@ def plan_get(request: HttpRequest, plan_id: Id, version: int | None = None) -> d
     chosen = plan.versions.filter(number=version).first() if version else plan.latest
     if chosen is None:
         raise NotFound("plan version")
-    return plan_out(plan, chosen)
+    return plan_out(plan, chosen, user=request.user)
 
 
 @router.get("/plans/{plan_id}/fhir", operation_id="plan_fhir")
@@ -209,7 +238,7 @@ class GoalIn(InputSchema):
 def plan_goal_add(request: HttpRequest, plan_id: Id, payload: GoalIn) -> dict[str, Any]:
     plan = access_plan(request.user, plan_id, write=True)
     services.goal_save(actor=request.user, plan=plan, data=payload.model_dump())
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 class InterventionIn(InputSchema):
@@ -232,7 +261,7 @@ def plan_intervention_add(
     if goal.version.plan_id != plan_id:
         raise NotFound("goal")
     services.intervention_add(actor=request.user, goal=goal, data=payload.model_dump())
-    return plan_out(goal.version.plan)
+    return plan_out(goal.version.plan, user=request.user)
 
 
 @router.put("/plans/{plan_id}/sections/{kind}", response=PlanOut, operation_id="plan_section_put")
@@ -244,7 +273,7 @@ def plan_section_put(
         raise NotFound("plan section")
     plan = access_plan(request.user, plan_id, write=True)
     services.section_save(actor=request.user, plan=plan, kind=kind, data=payload)
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 @router.post("/plans/{plan_id}/submit", response=PlanOut, operation_id="plan_submit")
@@ -252,7 +281,7 @@ def plan_submit(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     """Send the draft to the program's supervisors for approval."""
     plan = access_plan(request.user, plan_id, write=True)
     services.plan_submit(actor=request.user, plan=plan)
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 class DecisionIn(InputSchema):
@@ -267,7 +296,7 @@ def plan_decision(request: HttpRequest, plan_id: Id, payload: DecisionIn) -> dic
     services.plan_decide(
         actor=request.user, plan=plan, approve=payload.approve, comment=payload.comment
     )
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 class SignIn(InputSchema):
@@ -284,7 +313,7 @@ def plan_sign(request: HttpRequest, plan_id: Id, payload: SignIn) -> dict[str, A
     the version is frozen from then on."""
     plan = access_plan(request.user, plan_id, write=True)
     services.plan_sign(actor=request.user, plan=plan, **payload.model_dump())
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 class GoalProgressIn(InputSchema):
@@ -308,7 +337,7 @@ def plan_review(request: HttpRequest, plan_id: Id, payload: ReviewIn) -> dict[st
     plan = access_plan(request.user, plan_id, write=True)
     progress = {k: v.model_dump() for k, v in payload.progress.items()}
     services.plan_review(actor=request.user, plan=plan, progress=progress, note=payload.note)
-    return plan_out(plan)
+    return plan_out(plan, user=request.user)
 
 
 # --- 30-day readmission report ----------------------------------------------------------------

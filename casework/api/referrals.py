@@ -25,7 +25,8 @@ from casework.clients.models import ConsentCategory
 from casework.clients.permissions import access_client
 from casework.core.exceptions import NotFound
 from casework.interop.fhir_referrals import referral_bundle, task_update
-from casework.referrals.models import Referral, Side, Status, Urgency
+from casework.referrals import clocks
+from casework.referrals.models import Referral, ResponseClock, Side, Status, Urgency
 from casework.referrals.permissions import access_referral, visible_to
 from casework.referrals.services import (
     Outcome,
@@ -279,3 +280,54 @@ def referral_fhir_task(
     referral = access_referral(request.user, referral_id, write=True)
     referral = task_update(actor=request.user, referral=referral, payload=payload)
     return referral_bundle(referral)
+
+
+class ResponseClockOut(Schema):
+    program_id: int
+    program: str
+    business_days: int = Field(description="Business days to answer before escalating.")
+    is_default: bool = Field(description="True when the program uses the agency default.")
+    can_change: bool
+
+
+class ResponseClockIn(InputSchema):
+    business_days: int = Field(
+        ge=clocks.MIN_RESPONSE_DAYS,
+        le=clocks.MAX_RESPONSE_DAYS,
+        description="Business days (weekends and public holidays skipped).",
+    )
+
+
+def _clock_out(user: Any, program: Program) -> dict[str, Any]:
+    own = ResponseClock.objects.filter(program=program).first()
+    return {
+        "program_id": program.pk,
+        "program": program.name,
+        "business_days": clocks.response_days(program.pk),
+        "is_default": own is None,
+        "can_change": clocks.can_set_clock(user, program),
+    }
+
+
+@router.get(
+    "/programs/{program_id}/referral-clock",
+    response=ResponseClockOut,
+    summary="How long the program's referrals wait for an answer before escalating",
+)
+def referral_clock_get(request: HttpRequest, program_id: Id) -> dict[str, Any]:
+    return _clock_out(request.user, clocks.visible_program(request.user, program_id))
+
+
+@router.put(
+    "/programs/{program_id}/referral-clock",
+    response=ResponseClockOut,
+    summary="Set the program's referral response time (administrators)",
+)
+def referral_clock_put(
+    request: HttpRequest, program_id: Id, payload: ResponseClockIn
+) -> dict[str, Any]:
+    program = clocks.program_for_clock(request.user, program_id)
+    clocks.response_clock_set(
+        actor=request.user, program=program, business_days=payload.business_days
+    )
+    return _clock_out(request.user, program)

@@ -30,6 +30,7 @@ from casework.audit.services import record
 from casework.interop.hsds_read import Dataset, Row, read
 from casework.interop.hsds_schema import DATA_DIR, Problem, schema_problems, tables
 from casework.resources import models as directory
+from casework.resources.maintenance import refresh_statistics
 
 MODELS: dict[str, type[models.Model]] = {
     "organization": directory.Organization,
@@ -183,6 +184,7 @@ def import_path(path: Path, *, actor: Any = None, progress: Progress | None = No
             target_id=path.name,
             details={"rows": counts},
         )
+    refresh_statistics()  # the search's plans depend on them (PostgreSQL)
     return Result(counts=counts, warnings=warnings)
 
 

@@ -13,13 +13,17 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.accounts.models import Membership, Role, User
+from casework.accounts.access import access_for
+from casework.accounts.models import Membership, Program, Role, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.core.exceptions import NotFound, PermissionDenied
 from casework.notifications.services import notify
 from casework.referrals.models import Referral, ReferralQuerySet, ResponseClock, Status
 from casework.referrals.permissions import referred_by_staff
@@ -39,6 +43,94 @@ def add_business_days(start: datetime.date, days: int) -> datetime.date:
         if is_business_day(day):
             counted += 1
     return day
+
+
+# Respond within 2, at most 14, business days: the answer times seen in the field (the lower
+# bound is the code's own: a clock of 0 days would escalate every referral at once).
+MIN_RESPONSE_DAYS, MAX_RESPONSE_DAYS = 1, 14
+
+
+def visible_program(user: Any, program_id: object) -> Program:
+    """A program the user works in or whose organization they see whole; else NotFound."""
+    try:
+        pk = int(str(program_id))
+    except ValueError:
+        raise NotFound("program") from None
+    access = access_for(user)
+    program = Program.objects.select_related("organization").filter(pk=pk).first()
+    if program is None or not (
+        program.pk in access.program_ids or program.organization_id in access.org_wide_org_ids
+    ):
+        raise NotFound("program")
+    return program
+
+
+def can_set_clock(user: Any, program: Program) -> bool:
+    """Org admins of the program's organization and the program's own admins."""
+    access = access_for(user)
+    return program.organization_id in access.admin_org_ids or access.has_program_role(
+        program.pk, Role.PROGRAM_ADMIN
+    )
+
+
+def clock_programs(user: Any) -> list[Program]:
+    """Active programs whose response clock the user may set, by organization and name."""
+    access = access_for(user)
+    administered = [p for p, roles in access.program_roles.items() if Role.PROGRAM_ADMIN in roles]
+    programs = Program.objects.filter(
+        Q(pk__in=administered) | Q(organization_id__in=access.admin_org_ids), is_active=True
+    )
+    return list(programs.select_related("organization").order_by("organization__name", "name"))
+
+
+def program_for_clock(user: Any, program_id: object) -> Program:
+    """A program whose clock the user may set: NotFound when they do not see it, else
+    PermissionDenied unless they administer it."""
+    program = visible_program(user, program_id)
+    if not can_set_clock(user, program):
+        record(
+            actor=user,
+            action=AuditAction.DENIED,
+            target_type="program",
+            target_id=program.pk,
+            organization_id=program.organization_id,
+            details={"reason": "referral response clock not allowed"},
+        )
+        raise PermissionDenied(
+            f"Only administrators set how long {program.name}'s referrals may wait."
+        )
+    return program
+
+
+def response_clock_set(*, actor: Any, program: Program, business_days: Any) -> ResponseClock:
+    """Set how many business days the program's referrals wait for an answer before the
+    escalation sweep tells the referring worker (and, after as many again, supervisors)."""
+    program = program_for_clock(actor, program.pk)
+    try:
+        days = int(str(business_days).strip())
+    except ValueError:
+        raise ValidationError({"business_days": "Enter a whole number of business days."}) from None
+    if not MIN_RESPONSE_DAYS <= days <= MAX_RESPONSE_DAYS:
+        raise ValidationError(
+            {
+                "business_days": f"Enter between {MIN_RESPONSE_DAYS} and {MAX_RESPONSE_DAYS} "
+                "business days."
+            }
+        )
+    before = response_days(program.pk)
+    with transaction.atomic():
+        clock, _created = ResponseClock.objects.update_or_create(
+            program=program, defaults={"business_days": days}
+        )
+        record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target_type="referral_response_clock",
+            target_id=program.pk,
+            organization_id=program.organization_id,
+            changes={"business_days": [before, days]} if before != days else {},
+        )
+    return clock
 
 
 def response_days(program_id: int) -> int:

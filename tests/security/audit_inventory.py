@@ -172,6 +172,14 @@ WEB_NO_CLIENT_DATA = frozenset(
         "service_edit",
         "service_search",
         "service_verify",
+        "response_clocks",
+        "response_clock_edit",
+        "organization_list",
+        "organization_create",
+        "organization_edit",
+        "organization_partner",
+        "location_create",
+        "location_edit",
         "task_complete",
         "task_create",
         "goal_add",
@@ -253,5 +261,8 @@ API_NO_CLIENT_DATA = frozenset(
         "/instruments/{code}/fhir",
         "/services",
         "/programs/{program_id}/caseload-weights",
+        "/directory/organizations",
+        "/directory/organizations/{organization_id}",
+        "/programs/{program_id}/referral-clock",
     }
 )

@@ -80,6 +80,8 @@ SELF_SCOPED = frozenset(
         # Issue 13: the 30-day readmission report of the caller's supervised or
         # administered programs (a program in the query is checked against them).
         "readmission_report",
+        # The programs whose referral response time the caller administers.
+        "response_clocks",
     }
 )
 
@@ -92,7 +94,21 @@ GLOBAL_ADMIN = frozenset({"workforce_rule_edit", "consent_element_edit"})
 # The shared resource directory (issue 14): one directory for every agency, no client data.
 # Agency staff read it, curators (org admins) edit it; partners get 404
 # (``casework/web/tests/test_directory_pages.py`` holds these rules).
-SHARED_DIRECTORY = frozenset({"service_detail", "service_edit", "service_verify"})
+SHARED_DIRECTORY = frozenset(
+    {
+        "service_detail",
+        "service_edit",
+        "service_verify",
+        # Curating organizations and locations, and the partner link (curators only; the
+        # rules are in casework/resources/tests/test_editing.py).
+        "organization_list",
+        "organization_create",
+        "organization_edit",
+        "organization_partner",
+        "location_create",
+        "location_edit",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -287,6 +303,9 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("intake_override", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_finish", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_rules", lambda w: {"program_id": w.program.pk}, owner="org_admin"),
+    ObjectRoute(
+        "response_clock_edit", lambda w: {"program_id": w.program.pk}, owner="org_admin"
+    ),
     ObjectRoute(
         "import_status", lambda w: {"token": w.import_token}, ("get",), owner="intake_health"
     ),

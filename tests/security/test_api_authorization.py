@@ -68,6 +68,18 @@ SELF_SCOPED = frozenset(
 # Issue 13: instrument definitions are not client data: every signed-in user may read them
 # (anonymous callers get 401, checked below).
 DEFINITIONS = frozenset({"/instruments/{code}", "/instruments/{code}/fhir"})
+# Issue 14: curating the shared resource directory (no client data). Any agency's org admin
+# curates it; everyone else gets 404 (casework/resources/tests/test_editing.py); anonymous
+# callers get 401 (below).
+DIRECTORY_CURATION = frozenset(
+    {
+        "/directory/organizations",
+        "/directory/organizations/{organization_id}",
+        "/directory/organizations/{organization_id}/partner",
+        "/directory/organizations/{organization_id}/locations",
+        "/directory/locations/{location_id}",
+    }
+)
 # Operations that name the object in the body, and who owns each.
 BODY_ID = {
     ("post", "/emergency-access"),
@@ -77,6 +89,7 @@ BODY_ID = {
 }
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
+    "/programs/{program_id}/referral-clock": "org_admin",
     "/workforce/supervised-hours/{entry_id}/sign": "sup_health",
     "/enrollments/{enrollment_id}/case-manager": "sup_health",
     "/duplicates/{candidate_id}/merge": "org_admin",
@@ -166,6 +179,9 @@ def _fill(path: str, world: World) -> str:
         **world.extra.get("care", {}),
         **caseload_ids(world),
         "kind": "safety",
+        # Directory curation (issue 14): ids of the shared directory, no client data.
+        "organization_id": "00000000-0000-4000-8000-00000000a001",
+        "location_id": "00000000-0000-4000-8000-00000000a002",
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -219,6 +235,7 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         },
         ("post", "/referrals/{referral_id}/transition"): {"to": "cancelled", "reason": "Moved"},
         ("post", "/referrals/{referral_id}/messages"): {"body": "Any news?"},
+        ("put", "/programs/{program_id}/referral-clock"): {"business_days": 4},
         ("post", "/programs/{program_id}/screenings"): {
             "client_id": world.client.pk,
             "answers": {"state": "NY"},
@@ -292,13 +309,24 @@ def test_every_operation_is_classified() -> None:
         (m, p)
         for m, p in operations()
         if "{" not in p
-        and p not in SELF_SCOPED | CASELOAD_SELF_SCOPED
+        and p not in SELF_SCOPED | CASELOAD_SELF_SCOPED | DIRECTORY_CURATION
         and (m, p) not in BODY_ID | CASELOAD_BODY_ID
     ]
     assert unknown == [], f"classify these operations in {__name__}: {unknown}"
 
 
-OBJECT_OPERATIONS = [(m, p) for m, p in operations() if "{" in p and p not in DEFINITIONS]
+OBJECT_OPERATIONS = [
+    (m, p)
+    for m, p in operations()
+    if "{" in p and p not in DEFINITIONS and p not in DIRECTORY_CURATION
+]
+
+
+def test_directory_curation_needs_sign_in() -> None:
+    for method, path in operations():
+        if path in DIRECTORY_CURATION:
+            url = path.replace("{organization_id}", "x").replace("{location_id}", "x")
+            assert Api(None).call(method, url, {} if method != "get" else None).status_code == 401
 
 
 def test_instrument_definitions_need_sign_in(partner: User) -> None:

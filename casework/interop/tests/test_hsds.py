@@ -155,3 +155,19 @@ def test_the_command_refuses_a_broken_package_and_names_the_error(tmp_path: Path
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("hsds", "import", str(folder), stderr=err)
     assert "services.csv, row 2, field name" in err.getvalue()
+
+
+def test_an_import_refreshes_the_planner_statistics_on_postgresql() -> None:
+    """Right after a bulk load PostgreSQL's statistics say the tables are empty, and the
+    search's plans are slow until autovacuum runs; the import analyzes them at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert import_path(CSV_DIR).ok
+    analyzed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert len(analyzed) == 1
+        assert '"resources_service"' in analyzed[0]
+    else:
+        assert analyzed == []

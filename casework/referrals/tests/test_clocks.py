@@ -72,3 +72,63 @@ def test_the_background_task_runs_the_sweep(referral) -> None:
 @pytest.mark.usefixtures("referral")
 def test_the_partner_s_waiting_list_is_its_unanswered_inbox(partner) -> None:
     assert referrals_waiting_on(partner).count() == 1
+
+
+def _web(user):
+    from django.test import Client as HttpClient
+
+    http = HttpClient()
+    http.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return http
+
+
+def test_an_admin_sets_the_days_on_the_web_and_the_sweep_uses_them(
+    referral, programs, org_admin, cm_health
+) -> None:
+    from casework.audit.models import AuditEvent
+
+    program = programs["healthcare"]
+    http = _web(org_admin)
+    listing = http.get("/referrals/response-times/")
+    assert listing.status_code == 200
+    assert program.name in listing.content.decode()
+    url = f"/referrals/response-times/{program.pk}/"
+    for typed, message in (("0", "Enter between 1 and 14 business days."),
+                           ("15", "Enter between 1 and 14 business days."),
+                           ("two", "Enter a whole number of business days.")):  # fmt: skip
+        page = http.post(url, {"business_days": typed})
+        assert page.status_code == 422
+        text = page.content.decode()
+        assert f"Business days to answer: {message}" in text
+        assert f'value="{typed}"' in text
+    assert not ResponseClock.objects.exists()
+    assert http.post(url, {"business_days": "1"}).status_code == 302
+    assert ResponseClock.objects.get(program=program).business_days == 1
+    event = AuditEvent.objects.get(target_type="referral_response_clock")
+    assert event.changes == {"business_days": [3, 1]}
+    _sent_on(referral, datetime.date(2026, 12, 7))  # Monday
+    assert referrals_escalate(today=datetime.date(2026, 12, 9)) == 1  # after 1 day, not 3
+    # A case manager reads referrals but does not set the clock.
+    assert _web(cm_health).get(url).status_code == 403
+    assert _web(cm_health).post(url, {"business_days": "9"}).status_code == 403
+    assert _web(cm_health).get("/referrals/response-times/").status_code == 403
+
+
+def test_the_api_reads_and_sets_the_days(programs, org_admin, cm_health) -> None:
+    from casework.api.tests.helpers import Api, token_for
+
+    program = programs["healthcare"]
+    path = f"programs/{program.pk}/referral-clock"
+    admin = Api(token_for(org_admin))
+    assert admin.get(path).json() == {"program_id": program.pk, "program": program.name,
+                                      "business_days": 3, "is_default": True,
+                                      "can_change": True}  # fmt: skip
+    bad = admin._call("put", path, {"business_days": 30})
+    assert bad.status_code == 422
+    assert "business_days" in bad.content.decode()
+    done = admin._call("put", path, {"business_days": 5})
+    assert done.json()["business_days"] == 5
+    assert done.json()["is_default"] is False
+    worker = Api(token_for(cm_health))
+    assert worker.get(path).json()["can_change"] is False
+    assert worker._call("put", path, {"business_days": 2}).status_code == 403

@@ -39,7 +39,13 @@ def test_completion_rate_and_medians(referral, partner) -> None:
 def test_the_outcomes_page_shows_a_chart_and_its_table(referral, sup_health, cm_health) -> None:
     page = _as(sup_health).get("/referrals/outcomes/")
     assert page.status_code == 200
-    assert b"referral-chart-data" in page.content
+    assert b'data-bar-chart="referral-chart-data"' in page.content
+    assert b"web/bar-chart.js" in page.content  # the shared chart script
+    chart = page.context["chart"]
+    assert [d["label"] for d in chart["datasets"]] == [
+        "Completion rate (%)", "Median hours to accept", "Median hours to complete",
+    ]  # fmt: skip
+    assert len(chart["datasets"][0]["data"]) == len(chart["labels"]) == 1
     assert b"Weekly grocery pantry" in page.content
     assert _as(cm_health).get("/referrals/outcomes/").status_code == 403
 

@@ -59,3 +59,35 @@ def test_an_intervention_of_another_client_is_refused(
             actor=cm_health, client=client_health, program=programs["healthcare"],
             service=food_service, reason="Food", intervention_key=uuid.uuid4(),
         )  # fmt: skip
+
+
+def test_the_plan_page_and_api_show_the_intervention_s_referral_outcome(
+    intervention, cm_health, client_health, programs, food_service, partner_consent, partner
+) -> None:
+    from casework.api.tests.helpers import Api, token_for
+
+    referral = referral_create(
+        actor=cm_health, client=client_health, program=programs["healthcare"],
+        service=food_service, reason="Food", intervention_key=intervention.key,
+    )  # fmt: skip
+    referral.sides = frozenset({Side.RECEIVER})
+    referral_transition(actor=partner, referral=referral, to="accepted")
+    referral_transition(
+        actor=partner, referral=referral, to="completed",
+        outcome=Outcome(True, False, "Picked up groceries; not enrolled in delivery"),
+    )  # fmt: skip
+    plan = intervention.goal.version.plan
+    http = HttpClient()
+    http.force_login(cm_health, backend="django.contrib.auth.backends.ModelBackend")
+    page = http.get(f"/plans/{plan.pk}/").content.decode()
+    assert f'href="/referrals/{referral.pk}/">Referral to Weekly grocery pantry' in page
+    assert "Service delivered; not enrolled." in page
+    assert "Picked up groceries; not enrolled in delivery" in page
+    assert f"intervention={intervention.key}" in page  # find services for it
+    body = Api(token_for(cm_health)).get(f"plans/{plan.pk}").json()
+    (goal,) = body["version"]["goals"]
+    (linked,) = goal["interventions"][0]["referrals"]
+    assert linked["id"] == referral.pk
+    assert linked["status"] == "completed"
+    assert (linked["service_delivered"], linked["enrolled"]) == (True, False)
+    assert linked["outcome"] == "Service delivered; not enrolled."

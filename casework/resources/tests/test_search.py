@@ -76,3 +76,21 @@ def test_nearer_and_open_rank_first(directory) -> None:
 def test_unknown_zip_codes_give_no_point() -> None:
     assert zip_point("00000") is None
     assert zip_point("abc") is None
+
+
+def test_a_radius_search_reads_the_category_only_for_services_in_the_box(directory) -> None:
+    """PostgreSQL planned the category as a subquery into a nested loop over every service of
+    the category (223 ms p95 at 20,000 services); the box's services come first now."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        hits = search(Query(category="housing-instability", near=zip_point("12207"), radius_km=5))
+    assert {h.service.name for h in hits} == {
+        "Emergency rent assistance",
+        "Youth housing navigator",
+    }
+    attribute_reads = [q["sql"] for q in queries if "resources_attribute" in q["sql"]]
+    assert len(attribute_reads) == 1
+    assert '"link_id" IN (' in attribute_reads[0]
+    assert "SELECT" not in attribute_reads[0].split("FROM", 1)[1]  # no subquery

@@ -36,6 +36,7 @@ from casework.plans.models import (
 from casework.plans.permissions import access_goal, access_plan, readable_plans
 from casework.plans.queries import plan_reviews_due
 from casework.plans.sections import SECTIONS, TITLES, discharge_checks, plan_ipe_clock
+from casework.referrals.queries import intervention_referrals, referrals_by_intervention
 from casework.web.gates import load_client
 from casework.web.views.plan_sections import section_fields, section_from_post
 
@@ -109,6 +110,7 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
     )
     for goal in goals:
         goal.need_label = NEED_LABELS.get(goal.need.domain, "") if goal.need else ""  # type: ignore[attr-defined]  # for the template
+    _attach_referrals(request.user, goals)
     settings = services.plan_settings(plan.enrollment.program_id)
     versions = _versions(plan)
     latest = versions[0]
@@ -144,6 +146,16 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
         "priorities": Priority.choices,
         "responsibles": Responsible.choices,
     }
+
+
+def _attach_referrals(user: Any, goals: list[Any]) -> None:
+    """Each intervention's referrals (status and outcome) as the user sees them, for the page."""
+    interventions = [i for goal in goals for i in goal.interventions.all()]
+    found = referrals_by_intervention(user, [i.key for i in interventions]) if interventions else {}
+    for intervention in interventions:
+        intervention.referrals = [  # for the template
+            intervention_referrals(r) for r in found.get(str(intervention.key), [])
+        ]
 
 
 @login_required

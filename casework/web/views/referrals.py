@@ -21,7 +21,7 @@ from casework.clients.models import Enrollment
 from casework.core import exceptions as domain
 from casework.core.exceptions import StaleVersion
 from casework.referrals import services
-from casework.referrals.clocks import overdue_for
+from casework.referrals.clocks import clock_programs, overdue_for
 from casework.referrals.lifecycle import next_statuses
 from casework.referrals.models import Referral, Side, Status
 from casework.referrals.permissions import access_referral, referred_by_staff
@@ -114,6 +114,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "overdue": overdue_for(user),
         "open": mine.filter(status__in=[s for s in Status.values if s in _OPEN])[:100],
         "closed": mine.exclude(status__in=list(_OPEN))[:50],
+        "sets_clocks": bool(clock_programs(user)),
         "here": "referral_list",
     }
     return render(request, "directory/referral_list.html", context)
@@ -235,12 +236,22 @@ def referral_metrics(request: HttpRequest) -> HttpResponse:
     referrals = Referral.objects.filter(scope)
     by = "organization" if request.GET.get("by") == "organization" else "service"
     rows = outcome_table(referrals, by=by)
-    chart = {
-        "labels": [r.label for r in rows[:15]],
-        "completion": [r.completion_rate for r in rows[:15]],
-        "accept": [r.median_hours_to_accept for r in rows[:15]],
-        "complete": [r.median_hours_to_complete for r in rows[:15]],
-    }
+    shown = rows[:15]
+    chart = {  # drawn by web/bar-chart.js; the table below has the same figures
+        "labels": [r.label for r in shown],
+        "datasets": [
+            {"label": "Completion rate (%)", "color": "#19681b", "axis": "rate",
+             "data": [r.completion_rate for r in shown]},
+            {"label": "Median hours to accept", "color": "#2e6276", "axis": "hours",
+             "data": [r.median_hours_to_accept for r in shown]},
+            {"label": "Median hours to complete", "color": "#6f4e1e", "axis": "hours",
+             "data": [r.median_hours_to_complete for r in shown]},
+        ],
+        "axes": {
+            "rate": {"position": "left", "min": 0, "max": 100, "title": "%"},
+            "hours": {"position": "right", "min": 0, "grid": False, "title": "hours"},
+        },
+    }  # fmt: skip
     context = {"rows": rows, "by": by, "chart": chart, "here": "referral_metrics"}
     return render(request, "directory/referral_metrics.html", context)
 
