@@ -171,6 +171,7 @@ WEB_NO_CLIENT_DATA = frozenset(
         "workforce_development",
         "workforce_development_staff",
         "workforce_exam_prep",
+        "workforce_framework",
         "workforce_goal_complete",
         "workforce_review",
         "workforce_team",

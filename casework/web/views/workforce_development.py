@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.core.exceptions import PermissionDenied, StaleVersion
 from casework.web.forms import add_service_errors
 from casework.workforce.development import forms as dev_forms
 from casework.workforce.development import permissions, queries, services
 from casework.workforce.development.models import CompetencyReview, ReviewStatus
-from casework.workforce.permissions import primary_organization_id
+from casework.workforce.permissions import primary_organization_id, rule_scope
 
 
 def _me(request: HttpRequest) -> User:
@@ -264,3 +265,63 @@ def exam_prep(request: HttpRequest) -> HttpResponse:
     context = {"exams": exams.values(), "current": exam, "form": form}
     context["readiness"] = queries.readiness(me, exam)
     return render(request, "workforce/exam_prep.html", context)
+
+
+def _place_framework_errors(formset: Any, error: ValidationError) -> None:
+    """Put the service's ``skills.N.field`` errors on the form of that skill."""
+    if not hasattr(error, "error_dict"):
+        formset.forms[0].add_error(None, error.messages)
+        return
+    for key, texts in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] != "skills" or len(parts) < 2 or not parts[1].isdigit():
+            formset.forms[0].add_error(None, texts)
+            continue
+        form = formset.forms[formset.form_index(int(parts[1]))]
+        field = parts[2] if len(parts) > 2 and parts[2] in form.fields else None
+        form.add_error(field, texts)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_edit(request: HttpRequest) -> HttpResponse:
+    """Org admins edit their agency's competency framework (platform administrators the
+    published one). Saving makes a new version; reviews keep the version they were made in."""
+    scope, can_edit = rule_scope(_me(request))
+    if not can_edit:
+        raise PermissionDenied("Only an administrator edits the competency framework.")
+    current = services.framework_current(scope.pk if scope else None)
+    formset = dev_forms.skill_formset(request.POST or None, current.skills)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            saved = services.framework_edit(
+                actor=_me(request),
+                organization=scope,
+                skills=formset.skills(),
+                based_on=_int_or_none(request.POST.get("based_on")),
+            )
+        except ValidationError as error:
+            _place_framework_errors(formset, error)
+        except StaleVersion as stale:
+            formset.forms[0].add_error(
+                None,
+                f"Someone saved version {stale.current_version} while you were editing. "
+                "Reload the page to edit the newest version.",
+            )
+        else:
+            messages.success(request, f"Saved version {saved.version} of the framework.")
+            return redirect("web:workforce_framework")
+    context = {
+        "current": current,
+        "formset": formset,
+        "scope": scope,
+        "versions": services.framework_versions(scope),
+    }
+    return render(request, "workforce/framework.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1 if value else None

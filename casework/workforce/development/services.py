@@ -23,7 +23,7 @@ from django.utils import timezone
 from casework.accounts.models import Organization, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.core.exceptions import PermissionDenied
+from casework.core.exceptions import PermissionDenied, StaleVersion
 from casework.notifications.services import notify
 from casework.workforce.development import permissions
 from casework.workforce.development.models import (
@@ -115,18 +115,31 @@ def validate_skills(skills: Any) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def framework_edit(
-    *, actor: Any, organization: Organization | None, skills: Any, name: str = ""
+    *,
+    actor: Any,
+    organization: Organization | None,
+    skills: Any,
+    name: str = "",
+    based_on: int | None = None,
 ) -> CompetencyFramework:
     """Save a new version (an agency's own when ``organization`` is given: org admins; the
-    published one otherwise: platform administrators). Past reviews keep their version."""
+    published one otherwise: platform administrators). Past reviews keep their version.
+
+    ``based_on`` is the version the editor started from: if someone saved a newer one in the
+    meantime, ``StaleVersion`` refuses the edit instead of silently overwriting theirs.
+    """
     from casework.workforce.permissions import can_edit_rules
 
     if not can_edit_rules(actor, organization):
         raise PermissionDenied("You cannot edit this competency framework.")
     current = framework_current(organization.pk if organization else None)
+    if based_on is not None and based_on != current.version:
+        raise StaleVersion(current.version)
     skills = validate_skills(skills)
     for skill in skills:
-        skill.setdefault("origin", "founding" if current.skill(skill["code"]) else "agency")
+        # Where a skill came from is the framework's to say, never the editor's.
+        before = current.skill(skill["code"])
+        skill["origin"] = before.get("origin", "founding") if before else "agency"
     last = CompetencyFramework.objects.filter(organization=organization).aggregate(v=Max("version"))
     framework = CompetencyFramework(
         organization=organization,
@@ -140,6 +153,32 @@ def framework_edit(
     framework.save()
     _audit(actor, AuditAction.CREATE, framework, details={"version": framework.version})
     return framework
+
+
+def framework_versions(organization: Organization | None) -> list[dict[str, Any]]:
+    """The versions an agency has had (its own, then the published ones), newest first,
+    each with how many reviews were made against it."""
+    from django.db.models import Count, Q
+
+    scope = Q(organization__isnull=True)
+    if organization is not None:
+        scope |= Q(organization=organization)
+    rows = list(CompetencyFramework.objects.filter(scope).select_related("created_by"))
+    used = dict(
+        CompetencyReview.objects.filter(framework__in=rows)
+        .values("framework_id")
+        .annotate(n=Count("pk"))
+        .values_list("framework_id", "n")
+    )
+    return [
+        {
+            "framework": row,
+            "own": row.organization_id is not None,
+            "reviews": used.get(row.pk, 0),
+            "skills": len(row.skills),
+        }
+        for row in sorted(rows, key=lambda r: (r.organization_id is None, -r.version))
+    ]
 
 
 # --- reviews ------------------------------------------------------------------------------
