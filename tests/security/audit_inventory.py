@@ -43,6 +43,9 @@ WEB_AUDITED_READS = frozenset(
         "enrollment_transition",
         # care features (assessments, plans, notes, referrals, scheduling, caseload)
         "appointment_detail",
+        # A competency review shows the notes and tasks linked as evidence, each read
+        # through its own gate (audited there; a hidden client is not named).
+        "workforce_review",
         "appointment_create",
         "assessment_detail",
         "assessment_list",
@@ -173,7 +176,6 @@ WEB_NO_CLIENT_DATA = frozenset(
         "workforce_exam_prep",
         "workforce_framework",
         "workforce_goal_complete",
-        "workforce_review",
         "workforce_team",
     }
 )

@@ -206,3 +206,28 @@ def skill_formset(data: Any, skills: list[dict[str, Any]]) -> SkillFormSetBase:
     from typing import cast
 
     return cast(SkillFormSetBase, SkillFormSet(data, initial=skill_initial(skills), prefix="skill"))
+
+
+class EvidenceForm(forms.Form):
+    """Link one of the staff member's notes or tasks to a skill of a review."""
+
+    skill_code = forms.ChoiceField(label="Skill")
+    record = forms.ChoiceField(label="Record of the staff member's work")
+    comment = forms.CharField(
+        max_length=500,
+        required=False,
+        label="What it shows",
+        help_text="Describe the work, not the client: everyone who reads the review sees it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        skills: list[dict[str, Any]],
+        records: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill_code"].choices = [(s["code"], s["name"]) for s in skills]  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["record"].choices = [("", "Choose a record"), *records]  # type: ignore[attr-defined]  # ChoiceField

@@ -31,8 +31,10 @@ from casework.workforce.development.models import (
     CompetencyRating,
     CompetencyReview,
     DevelopmentGoal,
+    EvidenceSource,
     GoalStatus,
     Level,
+    ReviewEvidence,
     ReviewStatus,
     StudyEntry,
 )
@@ -310,6 +312,86 @@ def review_sign(*, actor: Any, review: CompetencyReview) -> CompetencyReview:
         dedupe_key=f"review-signed:{fresh.pk}:{actor.pk}",
     )
     return fresh
+
+
+# --- evidence linked to a review ------------------------------------------------------------
+
+
+def _check_evidence_access(actor: Any, review: CompetencyReview) -> None:
+    if actor.pk == review.staff_id:
+        return
+    if actor.pk == review.supervisor_id and permissions.supervises(actor, review.staff):
+        return
+    raise PermissionDenied("Only the staff member and the reviewing supervisor add evidence.")
+
+
+def _parse_choice(choice: str) -> tuple[str, int]:
+    source, _sep, pk = str(choice).partition(":")
+    if source not in EvidenceSource.values or not pk.isdigit():
+        raise ValidationError({"record": "Choose one of the records listed."})
+    return source, int(pk)
+
+
+@transaction.atomic
+def review_evidence_link(
+    *, actor: Any, review: CompetencyReview, skill_code: str, record: str, comment: str = ""
+) -> ReviewEvidence:
+    """Link one of the staff member's own notes or tasks (``source:id``) to a skill of the
+    review. The actor must be able to read the record through its gate; a locked review
+    takes no more evidence."""
+    from casework.core.exceptions import NotFound
+    from casework.workforce.development import evidence
+
+    fresh = CompetencyReview.objects.select_for_update().get(pk=review.pk)
+    _check_evidence_access(actor, fresh)
+    if fresh.is_locked:
+        raise ValidationError("The review is signed and locked: its evidence cannot change.")
+    if fresh.framework.skill(skill_code) is None:
+        raise ValidationError({"skill_code": "Choose a skill of this review."})
+    source, source_id = _parse_choice(record)
+    try:
+        found = evidence.load_record(actor, source, source_id, audit=False)
+    except NotFound:
+        found = None
+    if found is None or not evidence.owned_by(found, fresh.staff):
+        raise ValidationError(
+            {"record": "Choose one of the staff member's own records that you may read."}
+        )
+    if ReviewEvidence.objects.filter(
+        review=fresh, skill_code=skill_code, source=source, source_id=source_id
+    ).exists():
+        raise ValidationError({"record": "That record is already linked to this skill."})
+    link = ReviewEvidence(
+        review=fresh,
+        skill_code=skill_code,
+        source=source,
+        source_id=source_id,
+        comment=(comment or "").strip()[:500],
+        added_by=actor,
+    )
+    link.full_clean()
+    link.save()
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        link,
+        client_id=getattr(found, "client_id", None),
+        organization_id=getattr(found, "organization_id", None),
+        details={"review": fresh.pk, "skill": skill_code, "source": source, "id": source_id},
+    )
+    return link
+
+
+@transaction.atomic
+def review_evidence_unlink(*, actor: Any, link: ReviewEvidence) -> None:
+    """Remove a link before the review is locked (whoever may add evidence may remove it)."""
+    review = CompetencyReview.objects.select_for_update().get(pk=link.review_id)
+    _check_evidence_access(actor, review)
+    if review.is_locked:
+        raise ValidationError("The review is signed and locked: its evidence cannot change.")
+    details = {"review": review.pk, "skill": link.skill_code, "source": link.source}
+    _audit(actor, AuditAction.DELETE, link, details=details | {"id": link.source_id})
+    link.delete()
 
 
 # --- goals --------------------------------------------------------------------------------
