@@ -214,6 +214,8 @@ API_AUDITED_READS = frozenset(
         "/referrals",
         "/referrals/{referral_id}",
         "/referrals/{referral_id}/fhir",
+        # A competency review shows its linked notes and tasks, each read through its gate.
+        "/development/reviews/{review_id}",
     }
     | _PART_READS
 )
@@ -237,5 +239,12 @@ API_NO_CLIENT_DATA = frozenset(
         "/instruments/{code}",
         "/instruments/{code}/fhir",
         "/services",
+        # Staff development: the framework, review summaries, evidence choices (kinds and
+        # dates, never a client), goals and the schedule.
+        "/development/framework",
+        "/development/reviews",
+        "/development/reviews/{review_id}/evidence-choices",
+        "/development/goals",
+        "/development/schedule",
     }
 )

@@ -215,10 +215,6 @@ def _review_context(review: CompetencyReview, me: User, form: Any, evidence_form
         (skills.get(r.skill_code, {"name": r.skill_code}), r, linked.get(r.skill_code, []))
         for r in review.ratings.all()
     ]
-    can_sign = review.status == ReviewStatus.SIGNING and (
-        (me.pk == review.staff_id and review.staff_signed_at is None)
-        or (me.pk == review.supervisor_id and review.supervisor_signed_at is None)
-    )
     return {
         "review": review,
         "rows": rows,
@@ -230,9 +226,7 @@ def _review_context(review: CompetencyReview, me: User, form: Any, evidence_form
             for code, lines in evidence.skill_facts(review.staff).items()
             if code in skills
         ],
-        "can_sign": can_sign,
-        "show_self": review.status != ReviewStatus.SELF_RATING or me.pk == review.staff_id,
-        "show_supervisor": review.status in (ReviewStatus.SIGNING, ReviewStatus.LOCKED),
+        **queries.review_visibility(review, me),
     }
 
 

@@ -192,6 +192,8 @@ def owned_by(record: Any, staff: User) -> bool:
 class ShownEvidence:
     pk: int
     skill_code: str
+    source: str
+    record_id: int | None  # None when the viewer may not open the record
     label: str
     comment: str
     added_by: str
@@ -224,6 +226,8 @@ def shown_to(viewer: Any, links: Any) -> dict[str, list[ShownEvidence]]:
             ShownEvidence(
                 pk=link.pk,
                 skill_code=link.skill_code,
+                source=link.source,
+                record_id=link.source_id if record is not None else None,
                 label=label,
                 comment=link.comment,
                 added_by=str(link.added_by),

@@ -8,6 +8,7 @@ from django import forms
 
 from casework.accounts.models import User
 from casework.workforce.development.models import DevelopmentGoal, Level, StudyEntry
+from casework.workforce.development.services import skill_code_for
 from casework.workforce.models import ContinuingEducation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -151,7 +152,7 @@ class SkillFormSetBase(forms.BaseFormSet):
         used = {str(d.get("code") or "") for d in kept} - {""}
         skills = []
         for data in kept:
-            code = str(data.get("code") or "") or _new_code(str(data["name"]), used)
+            code = str(data.get("code") or "") or skill_code_for(str(data["name"]), used)
             used.add(code)
             skill: dict[str, Any] = {
                 "code": code,
@@ -170,16 +171,6 @@ class SkillFormSetBase(forms.BaseFormSet):
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         return kept[position] if position < len(kept) else 0
-
-
-def _new_code(name: str, used: set[str]) -> str:
-    from django.utils.text import slugify
-
-    base = slugify(name).replace("-", "_")[:32] or "skill"
-    code, number = base, 2
-    while code in used:
-        code, number = f"{base}_{number}", number + 1
-    return code
 
 
 SkillFormSet = forms.formset_factory(

@@ -36,6 +36,25 @@ NOT_YET_RECORDED: dict[str, list[str]] = {
 }
 
 
+# --- what a reader sees of a review -----------------------------------------------------------
+
+
+def review_visibility(review: CompetencyReview, viewer: Any) -> dict[str, bool]:
+    """Which ratings ``viewer`` sees and whether they may sign now (the web page and the API
+    apply the same rule): the supervisor sees the self-rating once it is submitted, and
+    both see the supervisor's once it is submitted."""
+    me = getattr(viewer, "pk", None)
+    can_sign = review.status == ReviewStatus.SIGNING and (
+        (me == review.staff_id and review.staff_signed_at is None)
+        or (me == review.supervisor_id and review.supervisor_signed_at is None)
+    )
+    return {
+        "show_self": review.status != ReviewStatus.SELF_RATING or me == review.staff_id,
+        "show_supervisor": review.status in (ReviewStatus.SIGNING, ReviewStatus.LOCKED),
+        "can_sign": can_sign,
+    }
+
+
 # --- schedule -----------------------------------------------------------------------------
 
 

@@ -115,6 +115,17 @@ def validate_skills(skills: Any) -> list[dict[str, Any]]:
     return skills
 
 
+def skill_code_for(name: str, used: set[str]) -> str:
+    """A code for a new skill, made from its name and unique among ``used``."""
+    from django.utils.text import slugify
+
+    base = slugify(name).replace("-", "_")[:32] or "skill"
+    code, number = base, 2
+    while code in used:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
 @transaction.atomic
 def framework_edit(
     *,
