@@ -20,7 +20,12 @@ from casework.workforce.models import ExamResult
 from casework.workforce.tests.conftest import add_licence
 
 pytestmark = pytest.mark.django_db
-RN_TWO_YEARS = {"area": "healthcare", "licences": "RN", "experience_months": 24, "state": "NY"}
+RN_TWO_YEARS: dict[str, Any] = {
+    "area": "healthcare",
+    "licences": "RN",
+    "experience_months": 24,
+    "state": "NY",
+}
 
 
 def roadmap(**params: Any) -> dict[str, Any]:
