@@ -9,6 +9,7 @@ from casework.api import (
     care,
     caseload,
     clients,
+    development,
     directory,
     disclosure,
     enrollments,
@@ -43,6 +44,7 @@ api.add_router("", clients.router)
 api.add_router("", enrollments.router)
 api.add_router("", audit.router)
 api.add_router("", workforce.router)
+api.add_router("", development.router)
 api.add_router("", intake.router)
 api.add_router("", record.router)
 api.add_router("", care.router)

@@ -36,6 +36,11 @@ class PathwayQuery(InputSchema):
     licences: str = Field("", description="Comma-separated licence or certification codes")
     experience_months: int = Field(0, description="Full-time case management experience")
     supervised_months: int = Field(0, description="The part supervised by a certified case manager")
+    exams: str = Field(
+        "",
+        description="Comma-separated exams passed, e.g. ASWB-MASTERS,NCLEX-RN,CCM (a passed "
+        "certification exam counts its step as done)",
+    )
     state: str = Field("", description="Two-letter state code")
     goal: str = Field("", description="The credential aimed at, e.g. ccm or lcsw (see goals)")
     setting: str = Field(

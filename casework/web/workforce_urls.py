@@ -37,6 +37,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Staff development (issue 12): own record for staff, team for supervisors.
     path("development/", workforce_development.development, name="workforce_development"),
     path("development/team/", workforce_development.team, name="workforce_team"),
+    path(
+        "development/framework/", workforce_development.framework_edit, name="workforce_framework"
+    ),
     path("development/exams/", workforce_development.exam_prep, name="workforce_exam_prep"),
     path(
         "development/staff/<int:pk>/",

@@ -13,6 +13,7 @@ from casework.workforce.models import (
     ContinuingEducation,
     Degree,
     Education,
+    ExamKind,
     ExamResult,
     Licence,
     LicenceKind,
@@ -204,6 +205,14 @@ class PathwayForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Licences and certifications you hold",
+    )
+    exams = forms.MultipleChoiceField(
+        choices=ExamKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Exams you have passed",
+        help_text="A passed certification exam counts its step as done; a passed licensure "
+        "exam leaves the licence application.",
     )
     experience_months = forms.IntegerField(
         min_value=0,

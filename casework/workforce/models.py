@@ -622,5 +622,6 @@ from casework.workforce.development.models import (  # noqa: E402, F401
     CompetencyRating,
     CompetencyReview,
     DevelopmentGoal,
+    ReviewEvidence,
     StudyEntry,
 )

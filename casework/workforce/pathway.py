@@ -24,6 +24,7 @@ from casework.workforce.models import (
     Accreditation,
     CertificationKind,
     Degree,
+    ExamKind,
     LicenceKind,
     Setting,
 )
@@ -31,6 +32,7 @@ from casework.workforce.rules import current_rules
 
 CERTIFICATION_CODES = frozenset(CertificationKind.values) - {"OTHER"}
 LICENCE_CODES = frozenset(LicenceKind.values) - {"OTHER"}
+EXAM_CODES = frozenset(ExamKind.values)
 STATE_RE = re.compile(r"^[A-Z]{2}$")
 MAX_MONTHS = 600
 # Degrees whose accredited programmes include supervised field education (CSWE EPAS field
@@ -53,6 +55,7 @@ class Answers:
     state: str = ""
     goal: str = ""  # empty: the area's default goal
     setting: str = ""  # empty: the area's usual work setting
+    exams: tuple[str, ...] = ()  # exams passed (a state exam: in ``state``)
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Plan:
                 "state": a.state,
                 "goal": self.goal["id"],
                 "setting": self.setting,
+                "exams": list(a.exams),
             },
             "goal": self.goal,
             "goals": self.goals,
@@ -120,6 +124,7 @@ def parse_answers(
     state: str = "",
     goal: str = "",
     setting: str = "",
+    exams: str | list[str] | tuple[str, ...] = "",
 ) -> Answers:
     """Validate the planner's inputs; a ``ValidationError`` names the offending parameter."""
     if area not in PracticeArea.values:
@@ -149,7 +154,22 @@ def parse_answers(
         state=state,
         goal=(goal or "").strip().lower(),
         setting=setting,
+        exams=_exam_codes(exams),
     )
+
+
+def _exam_codes(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Passed exams by their codes (``ASWB-MASTERS``, ``NCLEX-RN``, ``CCM``...)."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes = [
+        c.strip().upper().replace(" ", "-").replace("_", "-") for c in items if c and c.strip()
+    ]
+    unknown = [c for c in codes if c not in EXAM_CODES]
+    if unknown:
+        raise ValidationError(
+            {"exams": f"Unknown exam(s) {', '.join(unknown)}; use {', '.join(sorted(EXAM_CODES))}."}
+        )
+    return tuple(dict.fromkeys(codes))
 
 
 def record_from_answers(answers: Answers, today: date, *, setting: str = "") -> engine.StaffRecord:
@@ -201,6 +221,10 @@ def record_from_answers(answers: Answers, today: date, *, setting: str = "") -> 
         licences=[h for h in held if h.kind in LICENCE_CODES],
         certifications=[h for h in held if h.kind in CERTIFICATION_CODES],
         positions=positions,
+        exams=[
+            engine.ExamFact(code=code, taken_on=today, passed=True, jurisdiction=answers.state)
+            for code in answers.exams
+        ],
         hours_known=False,
         timing_known=False,
     )
@@ -211,6 +235,7 @@ def _holds(condition: dict[str, Any], a: Answers) -> bool:
         "degree_any": lambda v: bool(set(v) & set(a.degrees)),
         "licence_any": lambda v: bool(set(v) & set(a.licences)),
         "credential_held": lambda v: bool(set(v) & set(a.licences)),
+        "exam_passed": lambda v: bool(set(v) & set(a.exams)),
         "experience_at_least": lambda v: a.experience_months >= v,
         "supervised_at_least": lambda v: a.supervised_months >= v,
         "never": lambda v: not v,
@@ -406,7 +431,9 @@ def initial_from_record(user: Any, *, today: date | None = None) -> dict[str, An
     )
     program = membership.program if membership else None
     state = next((f.jurisdiction for f in record.licences if f.jurisdiction), "")
+    passed = {e.code for e in record.exams if e.passed and e.taken_on <= day}
     return {
+        "exams": sorted(passed),
         "area": program.practice_area if program else PracticeArea.HEALTHCARE,
         "degrees": sorted({d.code for d in record.degrees if d.completed_on}),
         "licences": sorted({k for k in held if k in LICENCE_CODES | CERTIFICATION_CODES}),

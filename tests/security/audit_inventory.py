@@ -44,6 +44,9 @@ WEB_AUDITED_READS = frozenset(
         "enrollment_transition",
         # care features (assessments, plans, notes, referrals, scheduling, caseload)
         "appointment_detail",
+        # A competency review shows the notes and tasks linked as evidence, each read
+        # through its own gate (audited there; a hidden client is not named).
+        "workforce_review",
         "appointment_create",
         "assessment_detail",
         "assessment_list",
@@ -191,8 +194,8 @@ WEB_NO_CLIENT_DATA = frozenset(
         "workforce_development",
         "workforce_development_staff",
         "workforce_exam_prep",
+        "workforce_framework",
         "workforce_goal_complete",
-        "workforce_review",
         "workforce_team",
     }
 )
@@ -236,6 +239,8 @@ API_AUDITED_READS = frozenset(
         "/referrals",
         "/referrals/{referral_id}",
         "/referrals/{referral_id}/fhir",
+        # A competency review shows its linked notes and tasks, each read through its gate.
+        "/development/reviews/{review_id}",
     }
     | _PART_READS
 )
@@ -264,5 +269,12 @@ API_NO_CLIENT_DATA = frozenset(
         "/directory/organizations",
         "/directory/organizations/{organization_id}",
         "/programs/{program_id}/referral-clock",
+        # Staff development: the framework, review summaries, evidence choices (kinds and
+        # dates, never a client), goals and the schedule.
+        "/development/framework",
+        "/development/reviews",
+        "/development/reviews/{review_id}/evidence-choices",
+        "/development/goals",
+        "/development/schedule",
     }
 )

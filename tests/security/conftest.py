@@ -114,25 +114,53 @@ class World:
             self.extra["import_token"] = _import_token(self.importer, self.program)
         return str(self.extra["import_token"])
 
-    # Staff development (issue 12): a review the supervisor opened and a goal of the owner.
+    # Staff development (issue 12): a review the supervisor opened (with the owner's signed
+    # note on the client linked as evidence) and a goal of the owner.
     @property
     def review_id(self) -> int:
         if "review_id" not in self.extra:
-            self.extra.update(_development(self.owner, self.supervisor))
+            self.extra.update(_development(self))
         return int(self.extra["review_id"])
 
     @property
     def goal_id(self) -> int:
         if "goal_id" not in self.extra:
-            self.extra.update(_development(self.owner, self.supervisor))
+            self.extra.update(_development(self))
         return int(self.extra["goal_id"])
 
+    @property
+    def evidence_id(self) -> int:
+        if "evidence_id" not in self.extra:
+            self.extra.update(_development(self))
+        return int(self.extra["evidence_id"])
 
-def _development(owner: User, supervisor: User) -> dict[str, int]:
+
+def _development(world: World) -> dict[str, int]:
+    from casework.casenotes.services import note_create, note_sign
     from casework.workforce.development import services as development
 
+    owner, supervisor = world.owner, world.supervisor
     review = development.review_start(
         actor=supervisor, staff=owner, due_on=datetime.date(2026, 6, 30)
+    )
+    note = note_create(
+        actor=owner,
+        client=world.client,
+        program=world.program,
+        data={
+            "note_type": "contact",
+            "contact_method": "phone",
+            "duration_minutes": 10,
+            "sections": {
+                "purpose": "Rent arrears.",
+                "summary": "Called about rent.",
+                "next_steps": "Call back Monday.",
+            },
+        },
+    )
+    note = note_sign(actor=owner, note=note, expected_version=note.version)
+    link = development.review_evidence_link(
+        actor=owner, review=review, skill_code="documentation", record=f"case_note:{note.pk}"
     )
     goal = development.goal_create(
         actor=owner,
@@ -144,7 +172,7 @@ def _development(owner: User, supervisor: User) -> dict[str, int]:
             "method": "training",
         },
     )
-    return {"review_id": review.pk, "goal_id": goal.pk}
+    return {"review_id": review.pk, "goal_id": goal.pk, "evidence_id": link.pk}
 
 
 _HANDLERS: dict[bool, ClientHandler] = {}

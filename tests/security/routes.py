@@ -57,6 +57,9 @@ SELF_SCOPED = frozenset(
         "workforce_development",
         "workforce_team",
         "workforce_exam_prep",
+        # The competency framework: the caller's agency edition (org admins) or the
+        # published one (platform administrators); everyone else gets 403.
+        "workforce_framework",
         "intake_start",
         "intake_rules_list",
         "import_upload",

@@ -23,6 +23,12 @@ from tests.security.conftest import FAMILY, SSN, SSN_DIGITS, World, signed_in
 from tests.security.routes import caseload_ids
 
 UNSAFE = frozenset({"post", "put", "patch", "delete"})
+RATINGS = {
+    "ratings": {
+        code: {"level": "competent"}
+        for code in ("advocacy", "organization", "crisis", "documentation", "communication")
+    }
+}
 PART_ROWS: dict[str, dict[str, Any]] = {
     "names": {"kind": "alias", "given_name": "Wyatt", "family_name": "Smith"},
     "identifiers": {"kind": "agency", "value": "AG-1"},
@@ -63,6 +69,13 @@ SELF_SCOPED = frozenset(
         # Issue 13: the readmission report covers the caller's supervised or administered
         # programs; a program named in the query is checked against them.
         "/reports/readmissions",
+        # Staff development (issue 12): the framework of the caller's agency (PUT: admins
+        # only, their own agency's edition); the caller's and their team's reviews, goals
+        # and schedule (a staff_id in a filter or body goes through the same gate).
+        "/development/framework",
+        "/development/reviews",
+        "/development/goals",
+        "/development/schedule",
     }
 )
 # Issue 13: instrument definitions are not client data: every signed-in user may read them
@@ -86,6 +99,8 @@ BODY_ID = {
     ("post", "/clients"),
     ("post", "/enrollments"),
     ("post", "/referrals"),
+    ("post", "/development/reviews"),
+    ("post", "/development/goals"),
 }
 OWNERS = {
     "/programs/{program_id}/eligibility": "org_admin",
@@ -101,6 +116,7 @@ OWNERS = {
     "/plans/{plan_id}/decision": "sup_health",
     "/workforce/staff/{staff_id}": "org_admin",
     "/workforce/staff/{staff_id}/credentials": "org_admin",
+    "/development/reviews/{review_id}/supervisor-rating": "sup_health",
 }
 
 
@@ -182,6 +198,9 @@ def _fill(path: str, world: World) -> str:
         # Directory curation (issue 14): ids of the shared directory, no client data.
         "organization_id": "00000000-0000-4000-8000-00000000a001",
         "location_id": "00000000-0000-4000-8000-00000000a002",
+        "review_id": world.review_id if "{review_id}" in path else None,
+        "development_goal_id": world.goal_id if "{development_goal_id}" in path else None,
+        "evidence_id": world.evidence_id if "{evidence_id}" in path else None,
     }
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
@@ -236,6 +255,16 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
         ("post", "/referrals/{referral_id}/transition"): {"to": "cancelled", "reason": "Moved"},
         ("post", "/referrals/{referral_id}/messages"): {"body": "Any news?"},
         ("put", "/programs/{program_id}/referral-clock"): {"business_days": 4},
+        # Staff development (issue 12).
+        ("post", "/development/goals/{development_goal_id}/complete"): {
+            "completed_on": "2026-01-05"
+        },
+        ("post", "/development/reviews/{review_id}/evidence"): {
+            "skill_code": "crisis",
+            "record": "task:1",
+        },
+        ("post", "/development/reviews/{review_id}/self-rating"): RATINGS,
+        ("post", "/development/reviews/{review_id}/supervisor-rating"): RATINGS,
         ("post", "/programs/{program_id}/screenings"): {
             "client_id": world.client.pk,
             "answers": {"state": "NY"},
@@ -385,6 +414,17 @@ def test_body_ids_of_another_tenant_are_refused(
                 "due_at": "2031-01-01T10:00:00Z",
                 "client_id": world.client.pk,
                 "program_id": world.program.pk,
+            },
+        ),
+        ("/development/reviews", {"staff_id": world.owner.pk, "due_on": "2031-01-01"}),
+        (
+            "/development/goals",
+            {
+                "staff_id": world.owner.pk,
+                "skill_code": "crisis",
+                "what": "x",
+                "by_when": "2031-01-01",
+                "method": "training",
             },
         ),
     ]

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.core.exceptions import NotFound, PermissionDenied, StaleVersion
 from casework.web.forms import add_service_errors
+from casework.workforce.development import evidence, permissions, queries, services
 from casework.workforce.development import forms as dev_forms
-from casework.workforce.development import permissions, queries, services
 from casework.workforce.development.models import CompetencyReview, ReviewStatus
-from casework.workforce.permissions import primary_organization_id
+from casework.workforce.permissions import primary_organization_id, rule_scope
 
 
 def _me(request: HttpRequest) -> User:
@@ -119,6 +120,41 @@ def _rating_form(review: CompetencyReview, me: User, data: Any = None) -> Any:
     return None
 
 
+def _evidence_form(review: CompetencyReview, me: User, data: Any = None) -> Any:
+    """The form to link a record to a skill, for the staff member and the reviewer until the
+    review is locked; None for anyone else."""
+    if review.is_locked or me.pk not in (review.staff_id, review.supervisor_id):
+        return None
+    records = evidence.candidates(me, review.staff)
+    return dev_forms.EvidenceForm(data, skills=review.framework.skills, records=records)
+
+
+def _evidence_post(request: HttpRequest, review: CompetencyReview, form: Any) -> bool:
+    me = _me(request)
+    if request.POST.get("action") == "unlink_evidence":
+        link = review.evidence.filter(pk=_int_or_none(request.POST.get("evidence")) or 0).first()
+        if link is None:
+            raise NotFound("No such evidence on this review.")
+        try:
+            services.review_evidence_unlink(actor=me, link=link)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return False
+        messages.success(request, "Removed the evidence.")
+        return True
+    if form is None:
+        raise PermissionDenied("You cannot add evidence to this review.")
+    if not form.is_valid():
+        return False
+    try:
+        services.review_evidence_link(actor=me, review=review, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    messages.success(request, "Linked the evidence.")
+    return True
+
+
 def _review_post(request: HttpRequest, review: CompetencyReview, form: Any) -> bool:
     me = _me(request)
     try:
@@ -146,36 +182,52 @@ def _review_post(request: HttpRequest, review: CompetencyReview, form: Any) -> b
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A review: both ratings side by side with differences highlighted, the form for whoever
-    rates next, and the signatures; locked once both have signed."""
-    review = permissions.access_review(_me(request), pk)
-    form = _rating_form(review, _me(request))
+    rates next, the evidence linked to each skill, and the signatures; locked once both have
+    signed."""
+    me = _me(request)
+    review = permissions.access_review(me, pk)
+    form = _rating_form(review, me)
+    evidence_form = _evidence_form(review, me)
     if request.method == "POST":
-        form = _rating_form(review, _me(request), request.POST)
-        if _review_post(request, review, form):
-            return redirect("web:workforce_review", pk=review.pk)
+        if request.POST.get("action", "").endswith("_evidence"):
+            evidence_form = _evidence_form(review, me, request.POST)
+            if _evidence_post(request, review, evidence_form):
+                return redirect("web:workforce_review", pk=review.pk)
+        else:
+            form = _rating_form(review, me, request.POST)
+            if _review_post(request, review, form):
+                return redirect("web:workforce_review", pk=review.pk)
     record(
-        actor=_me(request),
+        actor=me,
         action=AuditAction.VIEW,
         target_type="workforce.competencyreview",
         target_id=review.pk,
     )
-    skills = {s["code"]: s for s in review.framework.skills}
-    rows = [(skills.get(r.skill_code, {"name": r.skill_code}), r) for r in review.ratings.all()]
-    me = _me(request)
-    can_sign = review.status == ReviewStatus.SIGNING and (
-        (me.pk == review.staff_id and review.staff_signed_at is None)
-        or (me.pk == review.supervisor_id and review.supervisor_signed_at is None)
+    return render(
+        request, "workforce/review.html", _review_context(review, me, form, evidence_form)
     )
-    show_self = review.status != ReviewStatus.SELF_RATING or me.pk == review.staff_id
-    context = {
+
+
+def _review_context(review: CompetencyReview, me: User, form: Any, evidence_form: Any) -> dict:
+    skills = {s["code"]: s for s in review.framework.skills}
+    linked = evidence.shown_to(me, review.evidence.select_related("added_by"))
+    rows = [
+        (skills.get(r.skill_code, {"name": r.skill_code}), r, linked.get(r.skill_code, []))
+        for r in review.ratings.all()
+    ]
+    return {
         "review": review,
         "rows": rows,
         "form": form,
-        "can_sign": can_sign,
-        "show_self": show_self,
-        "show_supervisor": review.status in (ReviewStatus.SIGNING, ReviewStatus.LOCKED),
+        "evidence_form": evidence_form,
+        "has_evidence": bool(linked),
+        "facts": [
+            (skills[code]["name"], lines)
+            for code, lines in evidence.skill_facts(review.staff).items()
+            if code in skills
+        ],
+        **queries.review_visibility(review, me),
     }
-    return render(request, "workforce/review.html", context)
 
 
 @login_required
@@ -264,3 +316,63 @@ def exam_prep(request: HttpRequest) -> HttpResponse:
     context = {"exams": exams.values(), "current": exam, "form": form}
     context["readiness"] = queries.readiness(me, exam)
     return render(request, "workforce/exam_prep.html", context)
+
+
+def _place_framework_errors(formset: Any, error: ValidationError) -> None:
+    """Put the service's ``skills.N.field`` errors on the form of that skill."""
+    if not hasattr(error, "error_dict"):
+        formset.forms[0].add_error(None, error.messages)
+        return
+    for key, texts in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] != "skills" or len(parts) < 2 or not parts[1].isdigit():
+            formset.forms[0].add_error(None, texts)
+            continue
+        form = formset.forms[formset.form_index(int(parts[1]))]
+        field = parts[2] if len(parts) > 2 and parts[2] in form.fields else None
+        form.add_error(field, texts)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_edit(request: HttpRequest) -> HttpResponse:
+    """Org admins edit their agency's competency framework (platform administrators the
+    published one). Saving makes a new version; reviews keep the version they were made in."""
+    scope, can_edit = rule_scope(_me(request))
+    if not can_edit:
+        raise PermissionDenied("Only an administrator edits the competency framework.")
+    current = services.framework_current(scope.pk if scope else None)
+    formset = dev_forms.skill_formset(request.POST or None, current.skills)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            saved = services.framework_edit(
+                actor=_me(request),
+                organization=scope,
+                skills=formset.skills(),
+                based_on=_int_or_none(request.POST.get("based_on")),
+            )
+        except ValidationError as error:
+            _place_framework_errors(formset, error)
+        except StaleVersion as stale:
+            formset.forms[0].add_error(
+                None,
+                f"Someone saved version {stale.current_version} while you were editing. "
+                "Reload the page to edit the newest version.",
+            )
+        else:
+            messages.success(request, f"Saved version {saved.version} of the framework.")
+            return redirect("web:workforce_framework")
+    context = {
+        "current": current,
+        "formset": formset,
+        "scope": scope,
+        "versions": services.framework_versions(scope),
+    }
+    return render(request, "workforce/framework.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1 if value else None

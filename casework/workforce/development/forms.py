@@ -8,6 +8,7 @@ from django import forms
 
 from casework.accounts.models import User
 from casework.workforce.development.models import DevelopmentGoal, Level, StudyEntry
+from casework.workforce.development.services import skill_code_for
 from casework.workforce.models import ContinuingEducation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -102,3 +103,122 @@ class StartReviewForm(forms.Form):
     def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = team  # type: ignore[attr-defined]  # ModelChoiceField
+
+
+class SkillForm(forms.Form):
+    """One skill of the framework: its name, description and the indicator at each level.
+
+    ``code`` is kept from the version being edited (reviews and goals name skills by it);
+    a new skill gets one made from its name.
+    """
+
+    code = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=120, label="Skill")
+    description = forms.CharField(
+        max_length=500, label="What the skill is", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    developing = forms.CharField(
+        max_length=500, label="Developing", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    competent = forms.CharField(
+        max_length=500, label="Competent", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    proficient = forms.CharField(
+        max_length=500, label="Proficient", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    expert = forms.CharField(
+        max_length=500, label="Expert", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SkillFormSetBase(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        """An agency's own skills can be removed; the five founding skills only reworded."""
+        super().add_fields(form, index)
+        rows = self.initial or []
+        initial = rows[index] if index is not None and index < len(rows) else {}
+        if initial.get("origin") == "agency":
+            form.fields["DELETE"].label = "Remove this skill from the next version"
+        else:
+            form.fields.pop("DELETE", None)
+
+    def skills(self) -> list[dict[str, Any]]:
+        """The skills to save, in order, without the removed ones; new ones get a code."""
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        used = {str(d.get("code") or "") for d in kept} - {""}
+        skills = []
+        for data in kept:
+            code = str(data.get("code") or "") or skill_code_for(str(data["name"]), used)
+            used.add(code)
+            skill: dict[str, Any] = {
+                "code": code,
+                "name": data["name"].strip(),
+                "description": data["description"].strip(),
+                "indicators": {level: data[level].strip() for level in Level.values},
+            }
+            skills.append(skill)
+        return skills
+
+    def form_index(self, position: int) -> int:
+        """The form that holds the ``position``-th kept skill (for placing a service error)."""
+        kept = [
+            index
+            for index, f in enumerate(self.forms)
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        return kept[position] if position < len(kept) else 0
+
+
+SkillFormSet = forms.formset_factory(
+    SkillForm, formset=SkillFormSetBase, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+
+
+def skill_initial(skills: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Form data for the skills of a framework version."""
+    return [
+        {
+            "code": s["code"],
+            "origin": s.get("origin", ""),
+            "name": s["name"],
+            "description": s.get("description", ""),
+            **{level: (s.get("indicators") or {}).get(level, "") for level in Level.values},
+        }
+        for s in skills
+    ]
+
+
+def skill_formset(data: Any, skills: list[dict[str, Any]]) -> SkillFormSetBase:
+    """The framework page's formset: the skills of ``skills``, then one blank for a new one."""
+    from typing import cast
+
+    return cast(SkillFormSetBase, SkillFormSet(data, initial=skill_initial(skills), prefix="skill"))
+
+
+class EvidenceForm(forms.Form):
+    """Link one of the staff member's notes or tasks to a skill of a review."""
+
+    skill_code = forms.ChoiceField(label="Skill")
+    record = forms.ChoiceField(label="Record of the staff member's work")
+    comment = forms.CharField(
+        max_length=500,
+        required=False,
+        label="What it shows",
+        help_text="Describe the work, not the client: everyone who reads the review sees it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        skills: list[dict[str, Any]],
+        records: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["skill_code"].choices = [(s["code"], s["name"]) for s in skills]  # type: ignore[attr-defined]  # ChoiceField
+        self.fields["record"].choices = [("", "Choose a record"), *records]  # type: ignore[attr-defined]  # ChoiceField

@@ -241,3 +241,40 @@ class StudyEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.exam} {self.domain} {self.kind}"
+
+
+class EvidenceSource(models.TextChoices):
+    CASE_NOTE = "case_note", "Case note"
+    TASK = "task", "Task (including crisis follow-ups)"
+
+
+class ReviewEvidence(models.Model):
+    """A record of the staff member's work (a signed case note, a task or crisis follow-up)
+    linked to one skill of a review, with why it shows the skill.
+
+    Names the record by kind and id only: what a viewer sees of it is decided when shown,
+    through the record's own gate. Locked with the review (migration 0008's triggers).
+    """
+
+    review = models.ForeignKey(CompetencyReview, on_delete=models.PROTECT, related_name="evidence")
+    skill_code = models.CharField(max_length=40)
+    source = models.CharField(max_length=12, choices=EvidenceSource.choices)
+    source_id = models.PositiveBigIntegerField()
+    comment = models.CharField(max_length=500, blank=True)
+    added_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["review", "skill_code", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "skill_code", "source", "source_id"],
+                name="review_evidence_once_per_skill",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=EvidenceSource.values), name="review_evidence_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_code}: {self.source} {self.source_id}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from casework.accounts.models import Membership, User
 from casework.notifications.services import notify
 from casework.workforce import eligibility as engine
-from casework.workforce.development import permissions
+from casework.workforce.development import evidence, permissions
 from casework.workforce.development.models import (
     CompetencyReview,
     DevelopmentGoal,
@@ -25,17 +25,34 @@ from casework.workforce.development.models import (
 )
 from casework.workforce.development.services import exam_domains, framework_file
 
-# What Casework cannot show yet for each skill, and which feature will supply it.
+# What Casework records but this page does not show yet, by skill. Notes, tasks and crisis
+# follow-ups are shown (``evidence.skill_facts``); these are the next ones to add.
 NOT_YET_RECORDED: dict[str, list[str]] = {
-    "documentation": ["Case notes signed within 24 hours (case notes are not in Casework yet)"],
-    "organization": [
-        "Overdue tasks and appointments (tasks are not in Casework yet)",
-        "Service plan reviews on time (plan reviews are not in Casework yet)",
-    ],
-    "crisis": ["Crisis follow-ups completed on time (crisis events are not in Casework yet)"],
-    "advocacy": ["Referrals followed to an outcome (referrals are not in Casework yet)"],
+    "documentation": [],
+    "organization": ["Service plan reviews on time (not shown here yet)"],
+    "crisis": [],
+    "advocacy": ["Referrals followed to an outcome (not shown here yet)"],
     "communication": [],
 }
+
+
+# --- what a reader sees of a review -----------------------------------------------------------
+
+
+def review_visibility(review: CompetencyReview, viewer: Any) -> dict[str, bool]:
+    """Which ratings ``viewer`` sees and whether they may sign now (the web page and the API
+    apply the same rule): the supervisor sees the self-rating once it is submitted, and
+    both see the supervisor's once it is submitted."""
+    me = getattr(viewer, "pk", None)
+    can_sign = review.status == ReviewStatus.SIGNING and (
+        (me == review.staff_id and review.staff_signed_at is None)
+        or (me == review.supervisor_id and review.supervisor_signed_at is None)
+    )
+    return {
+        "show_self": review.status != ReviewStatus.SELF_RATING or me == review.staff_id,
+        "show_supervisor": review.status in (ReviewStatus.SIGNING, ReviewStatus.LOCKED),
+        "can_sign": can_sign,
+    }
 
 
 # --- schedule -----------------------------------------------------------------------------
@@ -119,7 +136,9 @@ def evidence_for(staff: User, *, today: date | None = None) -> dict[str, Any]:
         str(c) for c in [*staff.licences.all(), *staff.certifications.all()] if c.is_current(day)
     ]
     goals = DevelopmentGoal.objects.filter(staff=staff).select_related("evidence_ce")
-    by_skill: dict[str, list[str]] = {}
+    by_skill: dict[str, list[str]] = {
+        code: list(lines) for code, lines in evidence.skill_facts(staff, today=day).items()
+    }
     for goal in goals.filter(status=GoalStatus.COMPLETED):
         text = f"Goal met on {goal.completed_on}: {goal.what}"
         if goal.evidence_ce:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from casework.accounts.models import Organization, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.core.exceptions import PermissionDenied
+from casework.core.exceptions import PermissionDenied, StaleVersion
 from casework.notifications.services import notify
 from casework.workforce.development import permissions
 from casework.workforce.development.models import (
@@ -31,8 +31,10 @@ from casework.workforce.development.models import (
     CompetencyRating,
     CompetencyReview,
     DevelopmentGoal,
+    EvidenceSource,
     GoalStatus,
     Level,
+    ReviewEvidence,
     ReviewStatus,
     StudyEntry,
 )
@@ -113,20 +115,44 @@ def validate_skills(skills: Any) -> list[dict[str, Any]]:
     return skills
 
 
+def skill_code_for(name: str, used: set[str]) -> str:
+    """A code for a new skill, made from its name and unique among ``used``."""
+    from django.utils.text import slugify
+
+    base = slugify(name).replace("-", "_")[:32] or "skill"
+    code, number = base, 2
+    while code in used:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
 @transaction.atomic
 def framework_edit(
-    *, actor: Any, organization: Organization | None, skills: Any, name: str = ""
+    *,
+    actor: Any,
+    organization: Organization | None,
+    skills: Any,
+    name: str = "",
+    based_on: int | None = None,
 ) -> CompetencyFramework:
     """Save a new version (an agency's own when ``organization`` is given: org admins; the
-    published one otherwise: platform administrators). Past reviews keep their version."""
+    published one otherwise: platform administrators). Past reviews keep their version.
+
+    ``based_on`` is the version the editor started from: if someone saved a newer one in the
+    meantime, ``StaleVersion`` refuses the edit instead of silently overwriting theirs.
+    """
     from casework.workforce.permissions import can_edit_rules
 
     if not can_edit_rules(actor, organization):
         raise PermissionDenied("You cannot edit this competency framework.")
     current = framework_current(organization.pk if organization else None)
+    if based_on is not None and based_on != current.version:
+        raise StaleVersion(current.version)
     skills = validate_skills(skills)
     for skill in skills:
-        skill.setdefault("origin", "founding" if current.skill(skill["code"]) else "agency")
+        # Where a skill came from is the framework's to say, never the editor's.
+        before = current.skill(skill["code"])
+        skill["origin"] = before.get("origin", "founding") if before else "agency"
     last = CompetencyFramework.objects.filter(organization=organization).aggregate(v=Max("version"))
     framework = CompetencyFramework(
         organization=organization,
@@ -140,6 +166,32 @@ def framework_edit(
     framework.save()
     _audit(actor, AuditAction.CREATE, framework, details={"version": framework.version})
     return framework
+
+
+def framework_versions(organization: Organization | None) -> list[dict[str, Any]]:
+    """The versions an agency has had (its own, then the published ones), newest first,
+    each with how many reviews were made against it."""
+    from django.db.models import Count, Q
+
+    scope = Q(organization__isnull=True)
+    if organization is not None:
+        scope |= Q(organization=organization)
+    rows = list(CompetencyFramework.objects.filter(scope).select_related("created_by"))
+    used = dict(
+        CompetencyReview.objects.filter(framework__in=rows)
+        .values("framework_id")
+        .annotate(n=Count("pk"))
+        .values_list("framework_id", "n")
+    )
+    return [
+        {
+            "framework": row,
+            "own": row.organization_id is not None,
+            "reviews": used.get(row.pk, 0),
+            "skills": len(row.skills),
+        }
+        for row in sorted(rows, key=lambda r: (r.organization_id is None, -r.version))
+    ]
 
 
 # --- reviews ------------------------------------------------------------------------------
@@ -271,6 +323,86 @@ def review_sign(*, actor: Any, review: CompetencyReview) -> CompetencyReview:
         dedupe_key=f"review-signed:{fresh.pk}:{actor.pk}",
     )
     return fresh
+
+
+# --- evidence linked to a review ------------------------------------------------------------
+
+
+def _check_evidence_access(actor: Any, review: CompetencyReview) -> None:
+    if actor.pk == review.staff_id:
+        return
+    if actor.pk == review.supervisor_id and permissions.supervises(actor, review.staff):
+        return
+    raise PermissionDenied("Only the staff member and the reviewing supervisor add evidence.")
+
+
+def _parse_choice(choice: str) -> tuple[str, int]:
+    source, _sep, pk = str(choice).partition(":")
+    if source not in EvidenceSource.values or not pk.isdigit():
+        raise ValidationError({"record": "Choose one of the records listed."})
+    return source, int(pk)
+
+
+@transaction.atomic
+def review_evidence_link(
+    *, actor: Any, review: CompetencyReview, skill_code: str, record: str, comment: str = ""
+) -> ReviewEvidence:
+    """Link one of the staff member's own notes or tasks (``source:id``) to a skill of the
+    review. The actor must be able to read the record through its gate; a locked review
+    takes no more evidence."""
+    from casework.core.exceptions import NotFound
+    from casework.workforce.development import evidence
+
+    fresh = CompetencyReview.objects.select_for_update().get(pk=review.pk)
+    _check_evidence_access(actor, fresh)
+    if fresh.is_locked:
+        raise ValidationError("The review is signed and locked: its evidence cannot change.")
+    if fresh.framework.skill(skill_code) is None:
+        raise ValidationError({"skill_code": "Choose a skill of this review."})
+    source, source_id = _parse_choice(record)
+    try:
+        found = evidence.load_record(actor, source, source_id, audit=False)
+    except NotFound:
+        found = None
+    if found is None or not evidence.owned_by(found, fresh.staff):
+        raise ValidationError(
+            {"record": "Choose one of the staff member's own records that you may read."}
+        )
+    if ReviewEvidence.objects.filter(
+        review=fresh, skill_code=skill_code, source=source, source_id=source_id
+    ).exists():
+        raise ValidationError({"record": "That record is already linked to this skill."})
+    link = ReviewEvidence(
+        review=fresh,
+        skill_code=skill_code,
+        source=source,
+        source_id=source_id,
+        comment=(comment or "").strip()[:500],
+        added_by=actor,
+    )
+    link.full_clean()
+    link.save()
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        link,
+        client_id=getattr(found, "client_id", None),
+        organization_id=getattr(found, "organization_id", None),
+        details={"review": fresh.pk, "skill": skill_code, "source": source, "id": source_id},
+    )
+    return link
+
+
+@transaction.atomic
+def review_evidence_unlink(*, actor: Any, link: ReviewEvidence) -> None:
+    """Remove a link before the review is locked (whoever may add evidence may remove it)."""
+    review = CompetencyReview.objects.select_for_update().get(pk=link.review_id)
+    _check_evidence_access(actor, review)
+    if review.is_locked:
+        raise ValidationError("The review is signed and locked: its evidence cannot change.")
+    details = {"review": review.pk, "skill": link.skill_code, "source": link.source}
+    _audit(actor, AuditAction.DELETE, link, details=details | {"id": link.source_id})
+    link.delete()
 
 
 # --- goals --------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """``casework pathway --area healthcare --degree BSN --licence RN --experience-months 14
---supervised-months 14 --state TX [--json]``: the career pathway roadmap on the command line.
+--supervised-months 14 --state TX [--exam CCM] [--json]``: the career pathway roadmap on the
+command line.
 
 The same answer as ``GET /api/v1/pathway`` and the public /pathway/ page. --degree and
---licence repeat (or take comma-separated codes); certifications (CCM, CRC) go in --licence.
+--licence repeat (or take comma-separated codes); certifications (CCM, CRC) go in --licence,
+exams passed (ASWB-MASTERS, NCLEX-RN, CCM...) in --exam.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from casework.workforce.pathway import months_text, parse_answers, plan
 
+# Answer fields whose option is named differently (repeated options are singular).
+OPTION = {"degrees": "degree", "licences": "licence", "exams": "exam"}
+
 
 class Command(BaseCommand):
     help = __doc__
@@ -26,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--experience-months", type=int, default=0)
         parser.add_argument("--supervised-months", type=int, default=0)
         parser.add_argument("--state", default="")
+        parser.add_argument("--exam", action="append", default=[])
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,10 +43,12 @@ class Command(BaseCommand):
                 experience_months=options["experience_months"],
                 supervised_months=options["supervised_months"],
                 state=options["state"],
+                exams=",".join(options["exam"]),
             )
         except ValidationError as exc:
             messages = [
-                f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in exc.message_dict.items()
+                f"--{OPTION.get(k, k.replace('_', '-'))}: {' '.join(v)}"
+                for k, v in exc.message_dict.items()
             ]
             raise CommandError("; ".join(messages)) from None
         result = plan(answers).as_dict()
