@@ -311,7 +311,12 @@ def _part_branches(person: Features) -> list[Branch]:
             for part in sorted(set(person.last_parts))
             if len(part) > 1
         ]
-    return [_branch(NAME_PART, _prefix("family_name_key", person.last + " "), initial)]
+    # Two ranges: the given name's initial is checked on the rows of the family range, not
+    # read from its own index. Without statistics SQLite chose the given-name index and read
+    # every client with that initial (a twentieth of the table: 5.8 ms a search at 1M, two
+    # thirds of the SQL time), where the family range holds a few rows.
+    unindexed = ("substr(given_name_key, 1, 1) = %s", [person.first[0]])
+    return [_branch(NAME_PART, _prefix("family_name_key", person.last + " "), unindexed)]
 
 
 def branches_for(

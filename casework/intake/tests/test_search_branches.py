@@ -159,6 +159,18 @@ def test_the_search_reads_only_indexes_never_the_whole_table():
             assert "SCAN clients_client" not in plan, (why, plan)
 
 
+def test_a_double_family_name_branch_reads_the_family_range_not_every_initial():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN names the index")
+    person = features(Person(id="q", first_name="Phyllis", last_name="Becker"))
+    branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
+    [(_, where, params)] = [b for b in branches if b[0] == "part of a double last name"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN SELECT id FROM clients_client WHERE {where}", params)  # noqa: S608
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "client_family_order (family_name_key>? AND family_name_key<?)" in plan, plan
+
+
 def test_a_stored_placeholder_family_name_is_found_by_the_first_name(intake_health, add):
     everly = add("Everly", "Of House", BORN)
     add("Everly", "Jones", datetime.date(1950, 2, 2))
