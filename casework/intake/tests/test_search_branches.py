@@ -250,3 +250,15 @@ def test_without_a_birth_date_the_same_name_is_still_flagged(intake_health, add)
     add("Debra", "Jones", BORN)
     assert search(intake_health, "Debra", "Jones")[0].possible_duplicate
     assert search(intake_health, "Jones", "Debra")[0].possible_duplicate
+
+
+def test_without_a_birth_date_the_family_name_alone_offers_a_replaced_first_name(
+    intake_health, add
+):
+    joshua = add("Joshua", "Fogliano", BORN)
+    found = search(intake_health, "Thomas", "Fogliano")
+    assert [c.client for c in found] == [joshua]
+    assert found[0].found_by == ["same last name"]
+    assert not found[0].possible_duplicate
+    # With a birth date entered, the dates decide: a family name alone is not offered.
+    assert search(intake_health, "Thomas", "Fogliano", datetime.date(1950, 1, 1)) == []
