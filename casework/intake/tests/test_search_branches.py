@@ -238,12 +238,13 @@ def test_without_a_birth_date_a_nickname_or_a_typo_is_offered_but_not_flagged(
     intake_health, add, stored, typed
 ):
     client = add(*stored, BORN)
-    found = search(intake_health, *typed)
+    given, family = typed
+    found = search(intake_health, given, family)
     assert found[0].client == client
     assert not found[0].possible_duplicate
     assert "not flagged: without both dates of birth, the names must match" in found[0].reasons
     # The same names with the birth date entered: the dates decide.
-    assert search(intake_health, *typed, BORN)[0].possible_duplicate
+    assert search(intake_health, given, family, BORN)[0].possible_duplicate
 
 
 def test_without_a_birth_date_the_same_name_is_still_flagged(intake_health, add):
