@@ -159,6 +159,18 @@ def test_the_search_reads_only_indexes_never_the_whole_table():
             assert "SCAN clients_client" not in plan, (why, plan)
 
 
+def test_a_double_family_name_branch_reads_the_family_range_not_every_initial():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN names the index")
+    person = features(Person(id="q", first_name="Phyllis", last_name="Becker"))
+    branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
+    [(_, where, params)] = [b for b in branches if b[0] == "part of a double last name"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN SELECT id FROM clients_client WHERE {where}", params)  # noqa: S608
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "client_family_order (family_name_key>? AND family_name_key<?)" in plan, plan
+
+
 def test_a_stored_placeholder_family_name_is_found_by_the_first_name(intake_health, add):
     everly = add("Everly", "Of House", BORN)
     add("Everly", "Jones", datetime.date(1950, 2, 2))
@@ -226,15 +238,28 @@ def test_without_a_birth_date_a_nickname_or_a_typo_is_offered_but_not_flagged(
     intake_health, add, stored, typed
 ):
     client = add(*stored, BORN)
-    found = search(intake_health, *typed)
+    given, family = typed
+    found = search(intake_health, given, family)
     assert found[0].client == client
     assert not found[0].possible_duplicate
     assert "not flagged: without both dates of birth, the names must match" in found[0].reasons
     # The same names with the birth date entered: the dates decide.
-    assert search(intake_health, *typed, BORN)[0].possible_duplicate
+    assert search(intake_health, given, family, BORN)[0].possible_duplicate
 
 
 def test_without_a_birth_date_the_same_name_is_still_flagged(intake_health, add):
     add("Debra", "Jones", BORN)
     assert search(intake_health, "Debra", "Jones")[0].possible_duplicate
     assert search(intake_health, "Jones", "Debra")[0].possible_duplicate
+
+
+def test_without_a_birth_date_the_family_name_alone_offers_a_replaced_first_name(
+    intake_health, add
+):
+    joshua = add("Joshua", "Fogliano", BORN)
+    found = search(intake_health, "Thomas", "Fogliano")
+    assert [c.client for c in found] == [joshua]
+    assert found[0].found_by == ["same last name"]
+    assert not found[0].possible_duplicate
+    # With a birth date entered, the dates decide: a family name alone is not offered.
+    assert search(intake_health, "Thomas", "Fogliano", datetime.date(1950, 1, 1)) == []
