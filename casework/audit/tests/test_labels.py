@@ -77,7 +77,8 @@ def test_audit_page_api_and_csv_show_the_words(auditor, agency) -> None:
     rows = http.get("/api/v1/audit-events?action=create").json()["results"]
     [mine] = [r for r in rows if r["target_type"] == "workforce.competencyreview"]
     assert mine["label"] == "Created the competency review"
-    export = b"".join(http.get("/audit/export.csv?action=create").streaming_content).decode()
+    response = http.get("/audit/export.csv?action=create")
+    export = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]  # a streamed CSV
     lines = csv.DictReader(io.StringIO(export))
     [row] = [r for r in lines if r["target_type"] == "workforce.competencyreview"]
     assert row["description"] == "Created the competency review"
