@@ -144,7 +144,7 @@ def client_health(make_client: Callable[..., Client], cm_health: User) -> Client
         given_name="Dolores",
         family_name="Abernathy",
         date_of_birth=datetime.date(1961, 4, 12),
-        phone="555-0100",
+        phone="(518) 555-0100",
         city="Albany",
         state="NY",
     )

@@ -21,7 +21,8 @@ from casework.accounts.auth_audit import scoped_events
 from casework.accounts.models import User
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import Id, InputSchema, Text254
-from casework.audit.models import AuditAction
+from casework.audit.labels import event_label
+from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.clients.permissions import redact_audit_addresses
 from casework.core.exceptions import PermissionDenied
@@ -43,6 +44,7 @@ class AuditEventOut(Schema):
     actor_id: int | None
     actor_label: str
     action: str
+    label: str = Field(description='The action in plain words, e.g. "Viewed the client record".')
     target_type: str
     target_id: str
     client_id: int | None
@@ -53,6 +55,10 @@ class AuditEventOut(Schema):
     ip: str | None
     user_agent: str
     channel: str
+
+    @staticmethod
+    def resolve_label(event: AuditEvent) -> str:
+        return event_label(event)
 
 
 def _aware(moment: datetime, field: str) -> datetime:

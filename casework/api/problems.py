@@ -104,7 +104,8 @@ def _location(loc: Iterable[Any]) -> str:
 def ninja_validation_errors(exc: ninja_errors.ValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors:
-        message = str(error.get("msg", "Invalid value."))
+        # A validator's own sentence, without pydantic's "Value error, " in front of it.
+        message = str(error.get("msg", "Invalid value.")).removeprefix("Value error, ")
         if error.get("type") == "extra_forbidden":
             message = "Unknown field."
         errors.append({"field": _location(error.get("loc", ())), "message": message})

@@ -67,10 +67,13 @@ def clean_phone(value: str, *, region: str = "US") -> str:
     except phonenumbers.NumberParseException:
         number = None
     reason = phonenumbers.is_possible_number_with_reason(number) if number else None
-    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY and number is not None:
-        # A seven-digit local number, as people often give one: kept, tidied, not guessed.
-        local = str(number.national_number)
-        return f"{local[:3]}-{local[3:]}"
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        # A seven-digit local number cannot be dialled from another area, and the area
+        # code is not ours to guess: ask for it.
+        raise ValueError(
+            "This is a local number without its area code: add the 3-digit area code, "
+            "e.g. (518) 555-0142."
+        )
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise ValueError("Enter a phone number with its area code, e.g. (518) 555-0142.")
     assert number is not None

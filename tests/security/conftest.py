@@ -222,7 +222,7 @@ def _parts(client: Client, actor: User) -> dict[str, int]:
     rows = {
         "names": {"kind": "alias", "given_name": "Wyatt", "family_name": FAMILY},
         "identifiers": {"kind": "medicaid", "issuer": "NY", "value": "MCD-77123"},
-        "contacts": {"system": "phone", "use": "mobile", "value": "555-0177"},
+        "contacts": {"system": "phone", "use": "mobile", "value": "518-555-0177"},
         "addresses": {
             "use": "current",
             "line1": "1 Mesa Road",
@@ -231,7 +231,7 @@ def _parts(client: Client, actor: User) -> dict[str, int]:
             "valid_from": datetime.date(2020, 1, 1),
         },
         "household": {"given_name": "Peter", "family_name": FAMILY, "relationship": 2},
-        "emergency_contacts": {"name": "Teddy Flood", "phone": "555-0199"},
+        "emergency_contacts": {"name": "Teddy Flood", "phone": "518-555-0199"},
         "insurance": {"payer": "Delos Health", "member_id": "DH-5511"},
         "disabilities": {
             "disability_type": DisabilityType.SUBSTANCE_USE,

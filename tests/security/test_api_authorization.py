@@ -32,10 +32,10 @@ RATINGS = {
 PART_ROWS: dict[str, dict[str, Any]] = {
     "names": {"kind": "alias", "given_name": "Wyatt", "family_name": "Smith"},
     "identifiers": {"kind": "agency", "value": "AG-1"},
-    "contacts": {"system": "phone", "use": "home", "value": "555-0111"},
+    "contacts": {"system": "phone", "use": "home", "value": "518-555-0111"},
     "addresses": {"use": "mailing", "line1": "PO Box 1", "city": "Troy", "state": "NY"},
     "household": {"given_name": "Kid", "relationship": 2},
-    "emergency_contacts": {"name": "Clem", "phone": "555-0122"},
+    "emergency_contacts": {"name": "Clem", "phone": "518-555-0122"},
     "insurance": {"payer": "Medicaid", "member_id": "M-1"},
     "disabilities": {"disability_type": 5},
 }
@@ -210,7 +210,7 @@ def _body(method: str, path: str, world: World, owner_api: Any) -> Any:
     if part and part.group(1) in PART_ROWS and method == "post":
         return PART_ROWS[part.group(1)]
     bodies: dict[tuple[str, str], Any] = {
-        ("patch", "/clients/{client_id}"): {"phone": "555-0999"},
+        ("patch", "/clients/{client_id}"): {"phone": "518-555-0999"},
         ("patch", "/clients/{client_id}/profile"): {"pronouns": "they/them"},
         ("post", "/clients/{client_id}/ssn"): {"ssn": "219-09-9999"},
         ("post", "/clients/{client_id}/consents"): {

@@ -62,7 +62,7 @@ def new_client_form(**overrides):
         "date_of_birth_day": "2",
         "date_of_birth_year": "1990",
         "sex": "0",
-        "phone": "555-0199",
+        "phone": "518-555-0199",
         "email": "",
         "address_line1": "",
         "address_line2": "",

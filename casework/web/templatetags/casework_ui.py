@@ -126,24 +126,9 @@ def source_grade(marker: Any) -> str:
     return grade(str(marker or ""))
 
 
-# What an audit row's target is called in a sentence; others read from the code itself.
-_AUDIT_TARGETS = {
-    "client": "client record",
-    "client_list": "client list",
-    "clientaddress": "address",
-    "clientcontact": "phone or email",
-    "clientname": "other name",
-    "clientidentifier": "identifier",
-    "eligibility_screening": "eligibility screening",
-    "workforce.staff_record": "staff record",
-    "workforce.compliance": "compliance report",
-}
-
-
 @register.filter
 def audit_label(event: Any) -> str:
     """An audit row as a phrase: "Updated the eligibility screening", never codes."""
-    target = str(getattr(event, "target_type", "") or "")
-    noun = _AUDIT_TARGETS.get(target) or target.split(".")[-1].replace("_", " ")
-    verb = str(event.get_action_display())
-    return f"{verb} the {noun}" if noun else verb
+    from casework.audit.labels import event_label
+
+    return event_label(event)

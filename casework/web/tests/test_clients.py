@@ -40,7 +40,7 @@ def form_data(client_obj=None, **overrides):
         "date_of_birth_day": "10",
         "date_of_birth_year": "1985",
         "sex": "0",
-        "phone": "555-0101",
+        "phone": "518-555-0101",
         "email": "",
         "address_line1": "",
         "address_line2": "",
@@ -338,7 +338,7 @@ def as_typed_in_the_form(client, **changes):
         date_of_birth_day="12",
         date_of_birth_year="1961",
         sex="99",
-        phone="555-0100",
+        phone="(518) 555-0100",
         city="Albany",
         state="NY",
     )
@@ -384,16 +384,16 @@ def test_stale_edit_takes_the_other_persons_changes_to_untouched_fields(
     signed_in(client, cm_health)
     opened = hidden_fields(text(client.get(edit_url(client_health))))
     save_elsewhere(sup_health, client_health, city="Rome")
-    typed = as_typed_in_the_form(client_health, phone="555-0199") | opened
+    typed = as_typed_in_the_form(client_health, phone="518-555-0199") | opened
     body = text(client.post(edit_url(client_health), typed))
     assert "None of your changes clash with theirs." in body
     assert 'value="Rome"' in body
-    assert 'value="555-0199"' in body
+    assert 'value="518-555-0199"' in body
     resubmitted = typed | hidden_fields(body) | {"city": "Rome"}
     assert client.post(edit_url(client_health), resubmitted).status_code == 302
     client_health.refresh_from_db()
     assert client_health.city == "Rome"
-    assert client_health.phone == "555-0199"
+    assert client_health.phone == "(518) 555-0199"
 
 
 def test_header_reads_phone_and_address_from_the_record_sections(client, cm_health, programs):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from casework.accounts.auth_audit import scoped_events
+from casework.audit.labels import event_label
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.clients.permissions import redact_audit_addresses
@@ -28,6 +29,7 @@ CSV_COLUMNS = (
     "occurred_at",
     "actor",
     "action",
+    "description",
     "target_type",
     "target_id",
     "client_id",
@@ -112,6 +114,7 @@ def _csv_rows(rows: QuerySet[AuditEvent], user: Any) -> Iterator[str]:
                     event.occurred_at.isoformat(),
                     event.actor_label,
                     event.action,
+                    event_label(event),
                     event.target_type,
                     event.target_id,
                     event.client_id or "",
