@@ -41,7 +41,11 @@ def access_plan(user: Any, plan_id: object, *, write: bool = False) -> ServicePl
         pk = int(str(plan_id))
     except ValueError:
         raise NotFound("plan") from None
-    plan = ServicePlan.objects.select_related("enrollment__program").filter(pk=pk).first()
+    plan = (
+        ServicePlan.objects.select_related("enrollment__program__plan_settings")
+        .filter(pk=pk)
+        .first()
+    )
     if plan is None:
         raise NotFound("plan")
     client = access_client(user, plan.client_id, audit=False)

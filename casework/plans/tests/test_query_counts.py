@@ -149,7 +149,7 @@ def test_plan_page_does_not_grow_with_versions_and_goals(
     assert plan.versions.count() == 5
     after = _count(lambda: http.get(url))
     assert after == before
-    assert before <= 14, f"{before} queries for the plan page"
+    assert before <= 12, f"{before} queries for the plan page"
     old = _count(lambda: http.get(f"{url}?version=2"))
     assert old == before
     assert Enrollment.objects.filter(service_plan=plan).exists()

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.accounts.access import access_for
@@ -189,17 +190,48 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "care/assessment_detail.html", context)
 
 
+def _number(value: float | None) -> str:
+    """A total as the pages show it (the template filter ``floatformat:"-2"``)."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _tab_rows(rows: list[Assessment]) -> list[dict[str, Any]]:
+    """What the tab shows of each assessment, formatted once here: the tab lists every
+    administration twice (its trend table and the full list), and per-row URL reversing and
+    date formatting in the template made the page's cost grow with the client's history."""
+    base = reverse("web:assessment_detail", kwargs={"pk": 0})[: -len("0/")]
+    return [
+        {
+            "pk": a.pk,
+            "url": f"{base}{a.pk}/",
+            "code": a.instrument_code,
+            "on": a.administered_on,
+            "shown_on": f"{a.administered_on:%b} {a.administered_on.day}, {a.administered_on:%Y}",
+            "total": a.total,
+            "shown_total": _number(a.total),
+            "band_label": a.band_label,
+            "instrument": a.instrument.short_name,
+            "version": a.instrument.version,
+            "flags": a.flags,
+        }
+        for a in rows
+    ]
+
+
 def _trends(spec_by_code: dict[str, InstrumentSpec], rows: list[Assessment]) -> list[dict]:
     """Per instrument with a total: points oldest first, band thresholds, change since last."""
-    series: dict[str, list[Assessment]] = {}
-    for row in rows:
-        if row.total is not None:
-            series.setdefault(row.instrument_code, []).append(row)
+    series: dict[str, list[dict[str, Any]]] = {}
+    instruments = {a.instrument_code: a.instrument for a in rows}
+    for row in _tab_rows(rows):
+        if row["total"] is not None:
+            series.setdefault(row["code"], []).append(row)
     trends = []
     for code, items in series.items():
-        items = sorted(items, key=lambda a: (a.administered_on, a.pk))
-        spec = spec_by_code.get(code) or items[-1].instrument.definition
-        change = items[-1].total - items[-2].total if len(items) > 1 else None  # type: ignore[operator]
+        items = sorted(items, key=lambda a: (a["on"], a["pk"]))
+        spec = spec_by_code.get(code) or instruments[code].definition
+        change = items[-1]["total"] - items[-2]["total"] if len(items) > 1 else None
         trends.append(
             {
                 "code": code,
@@ -209,8 +241,8 @@ def _trends(spec_by_code: dict[str, InstrumentSpec], rows: list[Assessment]) -> 
                 "change": change,
                 "chart": {
                     "title": f"{spec.short_name} total over time",
-                    "labels": [a.administered_on.isoformat() for a in items],
-                    "values": [a.total for a in items],
+                    "labels": [a["on"].isoformat() for a in items],
+                    "values": [a["total"] for a in items],
                     "bands": [
                         {"label": b.label, "min": b.min}
                         for b in spec.bands
@@ -230,7 +262,7 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
     library = current_instruments(client.organization_id)
     context = {
         "client": client,
-        "assessments": rows,
+        "assessments": _tab_rows(rows),
         "trends": _trends({c: i.definition for c, i in library.items()}, rows),
         "instruments": [i for i in library.values() if may_read(client, i.categories)],
         "flags": readable_flags(client),

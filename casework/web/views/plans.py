@@ -25,6 +25,7 @@ from casework.assessments.schema import NEED_LABELS
 from casework.plans import services
 from casework.plans.models import (
     GoalStatus,
+    PlanSettings,
     PlanVersion,
     Priority,
     Progress,
@@ -111,7 +112,10 @@ def _plan_context(request: HttpRequest, plan: ServicePlan, version: PlanVersion)
     for goal in goals:
         goal.need_label = NEED_LABELS.get(goal.need.domain, "") if goal.need else ""  # type: ignore[attr-defined]  # for the template
     _attach_referrals(request.user, goals)
-    settings = services.plan_settings(plan.enrollment.program_id)
+    try:  # read with the plan by ``access_plan``; none means the defaults
+        settings = plan.enrollment.program.plan_settings
+    except PlanSettings.DoesNotExist:
+        settings = PlanSettings(program_id=plan.enrollment.program_id)
     versions = _versions(plan)
     latest = versions[0]
     today = timezone.localdate()
