@@ -275,9 +275,7 @@ OBJECT_ROUTES: tuple[ObjectRoute, ...] = (
     ObjectRoute("intake_override", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_finish", lambda w: {"pk": w.screening_id}, ("post",)),
     ObjectRoute("intake_rules", lambda w: {"program_id": w.program.pk}, owner="org_admin"),
-    ObjectRoute(
-        "response_clock_edit", lambda w: {"program_id": w.program.pk}, owner="org_admin"
-    ),
+    ObjectRoute("response_clock_edit", lambda w: {"program_id": w.program.pk}, owner="org_admin"),
     ObjectRoute(
         "import_status", lambda w: {"token": w.import_token}, ("get",), owner="intake_health"
     ),
