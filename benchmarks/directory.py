@@ -6,10 +6,11 @@ referrals, the partner inbox page p95 under 75 ms. On SQLite and PostgreSQL.
 
     .venv/bin/python benchmarks/directory.py --engine sqlite
     .venv/bin/python benchmarks/directory.py --engine postgres
+    .venv/bin/python benchmarks/directory.py --engine postgres --search-again 3  # search only
 
 Each engine gets its own database (``var/bench/directory.sqlite3``, PostgreSQL
-``casework_bench_directory``), rebuilt on every run. Results print as JSON; copy them into
-``docs/benchmarks.md``.
+``casework_bench_directory``), rebuilt on every run (``--search-again`` reuses the last
+one). Results print as JSON; copy them into ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -143,17 +144,21 @@ def make_package(folder: Path, services: int, locations: int, seed: int = 14) ->
             for i in range(services)])  # fmt: skip
 
 
-def configure(engine: str) -> str:
+def configure(engine: str, *, rebuild: bool = True) -> str:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if engine == "sqlite":
         path = BENCH_DIR / "directory.sqlite3"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if rebuild:
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     else:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_DATABASE],
-                       check=True)  # fmt: skip
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_DATABASE], check=True)
+        if rebuild:
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists",
+                            PG_DATABASE], check=True)  # fmt: skip
+            subprocess.run(
+                ["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_DATABASE], check=True
+            )
         url = f"{PG_SERVER}/{PG_DATABASE}"
     os.environ.update(
         {
@@ -171,7 +176,8 @@ def configure(engine: str) -> str:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if rebuild:
+        call_command("migrate", verbosity=0)
     return url
 
 
@@ -291,6 +297,19 @@ def bench_inbox(partner: Any, runs: int) -> dict[str, Any]:
     return _stats(timings[5:])
 
 
+def search_again(engine: str, rounds: int, runs: int) -> None:
+    """Rounds of the search on the database of the last full run, each with the load average."""
+    configure(engine, rebuild=False)
+    results = []
+    for _ in range(rounds):
+        load = os.getloadavg()[0]
+        found = bench_search(runs)
+        results.append(found | {"load_1min_before": round(load, 2)})
+        step(f"search: {results[-1]}")
+    medians = {key: statistics.median(r[key] for r in results) for key in ("p50_ms", "p95_ms")}
+    print(json.dumps({"engine": engine, "rounds": results, "median_of_rounds": medians}, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
@@ -298,7 +317,18 @@ def main() -> None:
     parser.add_argument("--locations", type=int, default=30_000)
     parser.add_argument("--referrals", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--search-again",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Only time the search, N rounds of --runs, on the database the last full run "
+        "built (for a median of several rounds on a busy machine).",
+    )
     args = parser.parse_args()
+    if args.search_again:
+        search_again(args.engine, args.search_again, args.runs)
+        return
     configure(args.engine)
     from django.conf import settings
 

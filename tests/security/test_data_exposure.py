@@ -239,7 +239,8 @@ def _api_reads(world: World) -> list[str]:
         for method, path in operations()
         if method == "get"
         and "{" in path
-        and not path.startswith(("/workforce", "/programs", "/instruments"))  # not client data
+        # not client data (the directory: issue 14's shared resource directory)
+        and not path.startswith(("/workforce", "/programs", "/instruments", "/directory"))
     ]
 
 
