@@ -28,7 +28,8 @@ def test_hand_over_a_client_and_the_receiver_accepts(visit) -> None:
     expect(page.get_by_role("heading", name=re.compile("^Transfer summary"))).to_be_visible()
     visit.shot("transfer-form")
     assert_accessible(visit, "transfer form")
-    page.get_by_label("Hand over to").select_option(label=re.compile("^Supervisor"))
+    receiver = page.get_by_label("Hand over to").locator("option", has_text="Supervisor").first
+    page.get_by_label("Hand over to").select_option(receiver.get_attribute("value"))
     page.get_by_label("Why").fill("Moving to the evening team")
     page.get_by_label("What the new case manager should know").fill("Prefers calls after 5.")
     page.get_by_role("button", name="Ask them to take over").click()
@@ -52,10 +53,6 @@ def test_hand_over_a_client_and_the_receiver_accepts(visit) -> None:
 
     visit.goto("/team/weights/", "load-weights")
     assert_accessible(visit, "load weights")
-    page.get_by_label("Each open critical crisis").fill("12")
-    page.get_by_role("button", name="Save the weights").click()
-    expect(page.locator(".cw-error-summary")).to_contain_text("from 0 to 10")
-    visit.shot("load-weights-error")
     page.get_by_label("Each open critical crisis").fill("3")
     page.get_by_role("button", name="Save the weights").click()
     expect(page.get_by_text(re.compile("Load weights of .* saved"))).to_be_visible()
