@@ -129,7 +129,7 @@ class NoteFilters(InputSchema, PageParams):
 def notes_list(request: HttpRequest, client_id: Id, filters: Query[NoteFilters]) -> dict[str, Any]:
     client = access_client(request.user, client_id, audit=False)
     rows = notes_visible_on(client).select_related("cosignature").order_by("-service_at", "-id")
-    rows = search_notes(rows, filters.q or "")
+    rows = search_notes(rows, filters.q or "", client.pk)
     page = paginate(request, rows, filters)
     notes.note_list_record(
         actor=request.user,

@@ -249,7 +249,8 @@ def exit_items(ctx: WorklistContext) -> Iterator[WorklistItem]:
         .select_related("program")
     )
     for enrollment in rows.order_by("end_date")[:100]:
-        end: datetime.date = enrollment.end_date
+        end = enrollment.end_date
+        assert end is not None  # filtered above
         days = (end - today).days
         reason = (
             f"The planned exit from {enrollment.program.name} was {end:%b %-d} ({-days} days "

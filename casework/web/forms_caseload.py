@@ -296,6 +296,10 @@ class ReassignForm(forms.Form):
         field.queryset = workers if workers is not None else User.objects.none()
 
 
+def _person_label(user: Any) -> str:
+    return str(user.full_name or user.email)
+
+
 class TransferForm(forms.Form):
     """Hand a client over: which of their programs, to whom, why, and what to know."""
 
@@ -323,7 +327,7 @@ class TransferForm(forms.Form):
         to = self.fields["to"]
         assert isinstance(to, forms.ModelChoiceField)
         to.queryset = workers if workers is not None else User.objects.none()
-        to.label_from_instance = lambda u: u.full_name or u.email  # type: ignore[method-assign]
+        to.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
 
 
 class DeclineForm(forms.Form):

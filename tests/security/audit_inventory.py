@@ -226,6 +226,7 @@ API_AUDITED_READS = frozenset(
         "/clients/{client_id}/attachments",
         "/transfers",
         "/transfers/{transfer_id}",
+        "/clients/{client_id}/continuity-summary",
         "/attachments/{attachment_id}/content",
         "/clients/{client_id}/plans",
         "/clients/{client_id}/risk-flags",

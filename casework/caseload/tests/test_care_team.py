@@ -109,3 +109,33 @@ def test_the_summary_shows_the_plan_in_force_and_recent_scores_within_the_consen
     assert "Keep my apartment" in shared
     assert "PHQ-9" not in shared
     assert "No assessments that this consent releases" in shared
+
+
+def test_the_api_answers_the_same_summary_and_audits_it_as_an_export(
+    cm_health: Any, cm_mental_health: Any, client_health: Any
+) -> None:
+    from casework.assessments.services import assessment_record
+    from casework.audit.models import AuditEvent
+    from casework.clients.models import Enrollment
+    from casework.plans import services as plans
+
+    plan = plans.plan_open(actor=cm_health, enrollment=Enrollment.objects.get(client=client_health))
+    plans.goal_save(actor=cm_health, plan=plan, data={"client_words": "Keep my apartment"})
+    assessment_record(
+        actor=cm_health,
+        client=client_health,
+        instrument_code="phq9",
+        answers={f"q{n}": 1 for n in range(1, 10)},
+    )
+    path = f"/api/v1/clients/{client_health.pk}/continuity-summary"
+    body = _http(cm_health).get(path).json()
+    assert body["plans"][0]["goals"][0]["text"] == "Keep my apartment"
+    assert body["scores"][0]["instrument"] == "PHQ-9"
+    assert body["scores"][0]["total"] == 9
+    row = AuditEvent.objects.filter(target_type="continuity_summary", action="export").last()
+    assert row is not None
+    assert row.details["assessment_ids"] == [body["scores"][0]["assessment_id"]]
+    bad = _http(cm_health).get(f"{path}?start=2026-05-01&end=2026-04-01")
+    assert bad.status_code == 422
+    assert "end" in bad.content.decode()
+    assert _http(cm_mental_health).get(path).status_code == 404

@@ -265,3 +265,39 @@ def test_the_api_asks_accepts_and_lists_with_the_same_rules(
     assert accepted.json()["moved"]["tasks"] == 3
     assert Enrollment.objects.get(pk=enrollment.pk).primary_case_manager == cm_2
     assert post(receiver, f"/transfers/{body['id']}/decline", {"reason": "x"}).status_code == 409
+
+
+def test_open_referrals_sent_by_the_previous_case_manager_move_and_closed_ones_stay(
+    cm_health: Any, cm2: Any, client_health: Any, programs: Any
+) -> None:
+    from casework.referrals.models import Referral
+
+    program = programs["healthcare"]
+
+    def referral(status: str) -> Any:
+        return Referral.objects.create(
+            client=client_health,
+            organization=client_health.organization,
+            referring_program=program,
+            referred_by=cm_health,
+            recipient_program=programs["mental_health"],
+            recipient_organization=client_health.organization,
+            reason="Needs counselling.",
+            status=status,
+        )
+
+    draft, closed = referral("requested"), referral("completed")
+    enrollment = Enrollment.objects.get(client=client_health)
+    from casework.caseload import transfers
+
+    transfer = transfers.transfer_request(
+        actor=cm_health, enrollment=enrollment, to=cm2, reason="Leave"
+    )
+    assert [r["id"] for r in transfer.summary["referrals"]] == [draft.pk]
+    done = transfers.transfer_accept(actor=cm2, transfer=transfer)
+    assert done.moved["referrals"] == 1
+    assert Referral.objects.get(pk=draft.pk).referred_by == cm2
+    assert Referral.objects.get(pk=closed.pk).referred_by == cm_health
+    assert AuditEvent.objects.filter(
+        actor=cm2, target_type="referral", target_id=str(draft.pk), action="update"
+    ).exists()

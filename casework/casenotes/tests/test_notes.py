@@ -237,3 +237,26 @@ def test_goals_addressed_must_be_goals_of_the_clients_plan(
             actor=cm_health, note=note, expected_version=note.version, data={"goal_ids": [theirs]}
         )
     assert "goal_ids" in refused.value.message_dict
+
+
+def test_the_search_index_finds_one_clients_notes_by_client_and_word(
+    api: Any, client_health: Any, programs: Any, cm_health: Any, make_client: Any
+) -> None:
+    from django.db import connection
+
+    other = make_client("healthcare", actor=cm_health, given_name="Ann")
+    mine = _draft(client_health, programs, cm_health, sections={"plan": "Rent is due."})
+    _draft(other, programs, cm_health, sections={"plan": "Rent is due."})
+    caller = api(cm_health)
+    found = caller.call("get", f"/clients/{client_health.pk}/notes?q=rent").json()
+    assert [n["id"] for n in found["results"]] == [mine.pk]
+    # The client's id typed as a word is a word, not the client column.
+    typed = caller.call("get", f"/clients/{client_health.pk}/notes?q={client_health.pk}").json()
+    assert typed["count"] == 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM casenotes_note_fts WHERE casenotes_note_fts MATCH %s",
+                [f'client_id : "{client_health.pk}" AND search_text : ("ren"*)'],
+            )
+            assert [row[0] for row in cursor.fetchall()] == [mine.pk]

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_GET
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Program, Role, User
-from casework.audit.models import AuditAction
-from casework.audit.services import record
+from casework.caseload import continuity
 from casework.casenotes.billing import RULE_SOURCES
 from casework.casenotes.exports import (
     COLUMNS,
@@ -27,8 +26,6 @@ from casework.casenotes.exports import (
     to_csv,
     to_xlsx,
 )
-from casework.casenotes.permissions import notes_visible_on
-from casework.clients.models import Enrollment
 from casework.clients.permissions import reads_whole_record
 from casework.web.gates import load_client
 
@@ -123,71 +120,8 @@ def billing_export(request: HttpRequest) -> HttpResponse:
 def _recipient(request: HttpRequest, client_id: int) -> tuple[Any, Any]:
     """The care-team member the summary is prepared for (``?for=``), and the consent that
     allows it; an outsider no consent covers is refused (403)."""
-    from casework.caseload.careteam import check_may_share
-    from casework.caseload.models import CareTeamMember
-
     wanted = request.GET.get("for", "")
-    if not wanted.isdigit():
-        return None, None
-    member = CareTeamMember.objects.filter(
-        pk=int(wanted), client_id=client_id, ended_at__isnull=True
-    ).first()
-    if member is None:
-        return None, None
-    # A refusal is a domain PermissionDenied: the one error mapping answers 403.
-    return member, check_may_share(member)
-
-
-SCORES_SHOWN = 10
-
-
-def continuity_plans(enrollments: Any, shared: set[str] | None) -> list[dict[str, Any]]:
-    """The service plan in force of each of these enrollments: its newest signed version
-    (else the newest draft, marked so), with goals, objectives and interventions. For an
-    outside recipient (``shared``: the categories their consent releases) only when the
-    consent releases general information, as plans carry no narrower category."""
-    from casework.plans.models import PlanVersion
-    from casework.plans.sections import TITLES
-
-    if shared is not None and "general" not in shared:
-        return []
-    rows = []
-    for enrollment in enrollments:
-        versions = PlanVersion.objects.filter(plan__enrollment_id=enrollment.pk).order_by("-number")
-        version = versions.filter(signed_at__isnull=False).first() or versions.first()
-        if version is None:
-            continue
-        goals = version.goals.prefetch_related("objectives", "interventions").order_by("id")
-        rows.append(
-            {
-                "program": enrollment.program,
-                "version": version,
-                "signed": version.signed_at is not None,
-                "goals": list(goals),
-                "sections": [TITLES.get(k, k) for k in sorted(version.sections or {})],
-            }
-        )
-    return rows
-
-
-def continuity_scores(client_id: int, shared: set[str] | None) -> list[Any]:
-    """The client's newest assessment scores; for an outside recipient only those whose
-    categories their consent releases."""
-    from casework.assessments.models import Assessment
-
-    rows = (
-        Assessment.objects.filter(client_id=client_id)
-        .select_related("instrument")
-        .order_by("-administered_on", "-id")
-    )
-    found = []
-    for assessment in rows[: SCORES_SHOWN * 5]:
-        if shared is not None and not set(assessment.categories or ["general"]) <= shared:
-            continue
-        found.append(assessment)
-        if len(found) == SCORES_SHOWN:
-            break
-    return found
+    return continuity.recipient_for(client_id, int(wanted) if wanted.isdigit() else None)
 
 
 def _day(value: str | None, default: date) -> date:
@@ -209,51 +143,12 @@ def continuity_summary(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     start = _day(request.GET.get("start"), today - timedelta(days=90))
     end = _day(request.GET.get("end"), today)
-    notes = list(
-        notes_visible_on(client)
-        .signed()
-        .filter(service_at__date__gte=start, service_at__date__lte=end)
-        .select_related("author")
-        .order_by("service_at")[:200]
-    )
-    access = access_for(request.user)
-    team = (
-        Enrollment.objects.filter(client_id=client.pk)
-        .filter(program_id__in=access.program_ids)
-        .select_related("program", "primary_case_manager")
-    )
-    if access.org_wide_org_ids:
-        team = Enrollment.objects.filter(client_id=client.pk).select_related(
-            "program", "primary_case_manager"
-        )
-    shared = set(consent.categories or []) if consent else None
-    plans = continuity_plans(team, shared)
-    scores = continuity_scores(client.pk, shared)
-    record(
+    context = continuity.continuity_summary(
         actor=request.user,
-        action=AuditAction.EXPORT,
-        target_type="continuity_summary",
-        client_id=client.pk,
-        organization_id=client.organization_id,
-        details={
-            "note_ids": [n.pk for n in notes],
-            "plan_versions": [p["version"].pk for p in plans],
-            "assessment_ids": [a.pk for a in scores],
-            "start": start,
-            "end": end,
-            "for_member": recipient.pk if recipient else None,
-            "consent": consent.pk if consent else None,
-        },
+        client=client,
+        start=start,
+        end=end,
+        recipient=recipient,
+        consent=consent,
     )
-    context = {
-        "client": client,
-        "notes": notes,
-        "team": team,
-        "plans": plans,
-        "scores": scores,
-        "start": start,
-        "end": end,
-        "recipient": recipient,
-        "consent": consent,
-    }
     return render(request, "caseload/continuity_summary.html", context)

@@ -49,7 +49,7 @@ def note_list(request: HttpRequest, pk: int) -> HttpResponse:
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     rows = notes_visible_on(client).select_related("author", "program", "cosignature")
     page = paginate(
-        request, search_notes(rows, query).order_by("-service_at", "-id"), size=PAGE_SIZE
+        request, search_notes(rows, query, client.pk).order_by("-service_at", "-id"), size=PAGE_SIZE
     )
     notes.note_list_record(
         actor=request.user, client=client, note_ids=[n.pk for n in page.items], query=query

@@ -50,7 +50,7 @@ def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferForm(
         request.POST or None,
         enrollments=enrollments,
-        workers=_workers(enrollments, request.user.pk),
+        workers=_workers(enrollments, signed_in_user(request).pk),
         initial={"enrollment": enrollments[0].pk},
     )
     if request.method == "POST" and form.is_valid():
