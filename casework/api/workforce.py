@@ -65,9 +65,9 @@ class StepOut(Schema):
     critical: bool = Field(False, description="On the critical path of the chosen goal")
     marker: str = Field(
         "",
-        description="How firm the credential rule the step quotes is: READ (checked against "
-        "the issuing body), READ-2 (a secondary source), UNVERIFIED (not confirmed); empty "
-        "when the step quotes no rule",
+        description="How firm the credential rule the step quotes is, with the same codes "
+        "as a credential's marker (checked against the issuing body, a secondary source, or "
+        "not confirmed); empty when the step quotes no rule",
     )
 
 
