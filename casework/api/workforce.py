@@ -61,6 +61,12 @@ class StepOut(Schema):
     estimate_note: str
     after: list[str] = Field(description="Steps this one follows")
     critical: bool = Field(False, description="On the critical path of the chosen goal")
+    marker: str = Field(
+        "",
+        description="How firm the credential rule the step quotes is, with the same codes "
+        "as a credential's marker (checked against the issuing body, a secondary source, or "
+        "not confirmed); empty when the step quotes no rule",
+    )
 
 
 class EntryRouteOut(Schema):

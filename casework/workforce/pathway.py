@@ -284,6 +284,8 @@ def _step(step: dict[str, Any], a: Answers, rules: dict[str, Any]) -> dict[str, 
         "estimate_note": note,
         "estimate_text": "done" if done else "not needed" if skipped else months_text(months),
         "after": list(step.get("after") or []),
+        # How firm the credential rule the step quotes is (its citation loses the note).
+        "marker": rule.marker if rule is not None else "",
     }
 
 

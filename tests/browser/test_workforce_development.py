@@ -150,7 +150,13 @@ def test_the_team_chart_shows_skill_by_level_with_a_table(browser, visit):
     )
     page = visit.page
     visit.goto("/development/team/", "team-chart")
-    page.wait_for_function("document.querySelector('#team-chart').width > 0")
+    # Polled from here: the page's CSP forbids wait_for_function's eval.
+    drawn = "document.querySelector('#team-chart').width > 0"
+    for _ in range(50):
+        if page.evaluate(drawn):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(drawn)
     visit.shot("team-chart-drawn")
     competent = page.locator('tr[data-skill="crisis"] td').nth(1)  # developing, competent, ...
     assert competent.inner_text().strip() == "1"
@@ -162,3 +168,31 @@ def test_the_team_chart_shows_skill_by_level_with_a_table(browser, visit):
     visit.goto("/development/exams/?exam=CRC", "exam-prep")
     assert visit.page.get_by_role("heading", name=re.compile("CRC")).first.is_visible()
     assert_accessible(visit, "exam preparation")
+
+
+@pytest.mark.browser
+def test_an_org_admin_adds_a_skill_to_the_framework_as_a_new_version(visit):
+    page = visit.page
+    visit.sign_in("admin@example.org")
+    visit.goto("/development/framework/", "framework")
+    assert page.get_by_role("heading", name="Competency framework").is_visible()
+    new = page.locator('[data-skill-form="new"]')
+    new.get_by_label("Skill", exact=True).fill("Trauma-informed practice")
+    new.get_by_label("What the skill is").fill("Avoids re-traumatising clients.")
+    for level in ("Developing", "Competent", "Proficient"):
+        new.get_by_label(level, exact=True).fill(f"{level} trauma-informed practice.")
+    page.get_by_role("button", name="Save as a new version").click()
+    page.wait_for_load_state()
+    visit.shot("framework-missing-level")
+    # The missing level is named next to its field and what was typed is kept.
+    assert new.locator(".usa-error-message").count() == 1
+    assert new.get_by_label("Skill", exact=True).input_value() == "Trauma-informed practice"
+    new.get_by_label("Expert", exact=True).fill("Leads trauma-informed practice.")
+    page.get_by_role("button", name="Save as a new version").click()
+    page.wait_for_load_state()
+    visit.shot("framework-saved")
+    assert page.get_by_text(re.compile("Saved version \\d+ of the framework")).is_visible()
+    assert page.locator('[data-skill-form="trauma_informed_practice"]').count() == 1
+    assert page.locator("[data-versions] tbody tr").count() == 2
+    assert_accessible(visit, "competency framework")
+    assert_fits_390(visit, "framework")
