@@ -236,7 +236,7 @@ def _walk(value: Any, prefix: str) -> Iterable[str]:
 
 def out_of_range_fields(request: HttpRequest) -> list[str]:
     """The fields of the request whose values no column can hold (best effort)."""
-    found = [name for name, value in request.GET.items() if _out_of_range(_number(value))]
+    found = [name for name, value in request.GET.items() if _out_of_range(_number(str(value)))]
     try:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError, django_exceptions.RequestDataTooBig):
