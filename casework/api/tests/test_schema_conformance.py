@@ -17,8 +17,9 @@ def _schema() -> dict[str, Any]:
     return json.loads(json.dumps(api.get_openapi_schema(path_prefix=""), default=str))
 
 
-def _parameter(operation: dict[str, Any], name: str) -> dict[str, Any] | None:
-    return next((p for p in operation.get("parameters", []) if p["name"] == name), None)
+def _parameter(operation: dict[str, Any], name: str) -> dict[str, Any]:
+    """The parameter ``name`` of ``operation`` ({} when it has none)."""
+    return next((p for p in operation.get("parameters", []) if p["name"] == name), {})
 
 
 def test_every_list_declares_the_page_size_maximum_the_server_enforces(api_as, cm_health):
