@@ -162,7 +162,9 @@ def test_the_preview_is_computed_once_and_stored(
     monkeypatch.setattr(imports, "import_parse", parse_again)
     for _ in range(2):
         assert "Lovelace" in text(http.get(status_url))
-    token = re.search(r"/clients/import/([0-9a-f]+)/", status_url).group(1)
+    found = re.search(r"/clients/import/([0-9a-f]+)/", status_url)
+    assert found is not None
+    token = found.group(1)
     done = http.post(f"/clients/import/{token}/confirm/", follow=True)
     assert "Imported 1 client" in text(done)
     assert not list(tmp_path.glob("imports/*.plan.enc"))  # deleted with the file
