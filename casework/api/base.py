@@ -93,6 +93,7 @@ class CaseworkAPI(NinjaAPI):
         if cached is None:
             cached = super().get_openapi_schema(path_prefix=path_prefix)
             _document_problems(cached)
+            _document_preconditions(cached)
             self._schema_cache[path_prefix] = cached
         return cached
 
@@ -108,3 +109,35 @@ def _document_problems(schema: OpenAPISchema) -> None:
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"].setdefault("default", error)
+
+
+def _document_preconditions(schema: OpenAPISchema) -> None:
+    """Say what the server does with ``If-Match``: required (a missing one is a 428), and a
+    stale one a 412. An operation whose summary says "If-Match optional" keeps it optional."""
+    problem_content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            header = next(
+                (
+                    p
+                    for p in operation.get("parameters", [])
+                    if p.get("in") == "header" and p.get("name") == "If-Match"
+                ),
+                None,
+            )
+            if header is None:
+                continue
+            header["schema"] = {"type": "string", "example": '"3"'}
+            header["description"] = "The ETag of the version this change is based on."
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(
+                412,
+                {"description": "The record changed since that ETag.", "content": problem_content},
+            )
+            if "If-Match optional" not in operation.get("summary", ""):
+                header["required"] = True
+                responses.setdefault(
+                    428, {"description": "If-Match is missing.", "content": problem_content}
+                )

@@ -19,6 +19,8 @@ from pydantic import Field
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
+# settings.CASEWORK_API_PAGE_MAX, as the schema declares it (a test keeps the two equal).
+PAGE_SIZE_MAX = 200
 
 
 class PageParams(Schema):
@@ -29,6 +31,8 @@ class PageParams(Schema):
         DEFAULT_PAGE_SIZE,
         ge=1,
         description="Rows per page, at most the server's CASEWORK_API_PAGE_MAX (200).",
+        # Declared for clients; ``paginate`` enforces the setting (a larger value is a 422).
+        json_schema_extra={"maximum": PAGE_SIZE_MAX},
     )
 
 

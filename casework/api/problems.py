@@ -52,12 +52,17 @@ def problem(
     title: str | None = None,
 ) -> HttpResponse:
     """A problem+json response; ``title`` defaults to the HTTP reason phrase."""
+    errors = [dict(e) for e in errors]
+    if status == 422 and not errors:
+        # Every 422 names what to fix; a mapping that found no field still says what failed.
+        logger.warning("422 without field errors at %s: %s", getattr(request, "path", ""), detail)
+        errors = [{"field": "body", "message": detail}]
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "errors": [dict(e) for e in errors],
+        "errors": errors,
     }
     if request is not None:
         body["instance"] = request.path
@@ -90,14 +95,15 @@ def django_validation_errors(exc: django_exceptions.ValidationError) -> list[dic
 def _location(loc: Iterable[Any]) -> str:
     """``("body", "payload", "address", 0)`` -> ``address.0``; ``("query", "page")`` -> ``page``.
 
-    An error about the body as a whole (``("body", "payload")``) has the empty field ``""``.
+    An error about the body as a whole (``("body", "payload")``: not an object, say) is
+    on the field ``body``, so that every error names where to look.
     """
     parts = [str(part) for part in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         source, parts = parts[0], parts[1:]
         # A body schema is passed as one named argument; its name is not a field the client sent.
         if source == "body":
-            parts = parts[1:]
+            parts = parts[1:] or ["body"]
     return ".".join(parts)
 
 
@@ -202,8 +208,62 @@ def _on_integrity(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(request, 409, "The change conflicts with another record; try again.")
 
 
+# Beyond these, a value sent in JSON or a query string cannot be stored: 64-bit integers,
+# and four-digit years (a date near 9999-12-31 overflows once a service adds to it).
+_INT_RANGE = 2**63
+_FAR_YEAR = 9000
+
+
+def _out_of_range(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return abs(value) >= _INT_RANGE
+    if isinstance(value, str) and len(value) >= 10 and value[:4].isdigit() and value[4] == "-":
+        return int(value[:4]) >= _FAR_YEAR or len(value.split("-")[0]) > 4
+    return False
+
+
+def _walk(value: Any, prefix: str) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _walk(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{prefix}.{index}" if prefix else str(index))
+    elif _out_of_range(value):
+        yield prefix
+
+
+def out_of_range_fields(request: HttpRequest) -> list[str]:
+    """The fields of the request whose values no column can hold (best effort)."""
+    found = [name for name, value in request.GET.items() if _out_of_range(_number(str(value)))]
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError, django_exceptions.RequestDataTooBig):
+        body = None
+    found += [name for name in _walk(body, "") if name]
+    return found
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def _on_data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem(request, 422, "A value is out of range for this field.")
+    # The database or the date arithmetic refused a value that passed the schema: name the
+    # field it came from, so that no 422 leaves the caller guessing.
+    message = "This value is out of the range that can be stored."
+    fields = out_of_range_fields(request) or ["body"]
+    return problem(
+        request,
+        422,
+        "A value is out of range for its field.",
+        errors=[{"field": name, "message": message} for name in fields],
+    )
 
 
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -115,9 +115,10 @@ class PatchSchema(InputSchema):
 DOCUMENT_DOWNLOAD: dict[str, Any] = {
     "responses": {
         200: {
-            "description": "The stored PDF, PNG or JPEG file.",
+            "description": "The stored PDF, PNG or JPEG file, typed by its sniffed content.",
             "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("application/pdf", "image/png", "image/jpeg")
             },
         }
     }

@@ -17,6 +17,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from casework.accounts.models import User
+from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import DOCUMENT_DOWNLOAD, Id, InputSchema
 from casework.workforce import pathway, queries, services
 from casework.workforce.models import ExamKind, ExamResult, HoursKind
@@ -140,12 +141,26 @@ def _read_staff(request: HttpRequest, staff_id: int) -> Any:
     return access_staff(request.user, staff_id)  # the gate records the read
 
 
-@router.get("/workforce/staff", summary="Staff whose records the caller may read")
-def staff_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {"id": u.pk, "email": u.email, "name": u.full_name}
-        for u in staff_visible_to(request.user).order_by("full_name", "pk")
-    ]
+class StaffOut(Schema):
+    id: int
+    email: str
+    name: str
+
+
+class StaffFilters(PageParams):
+    """Paging only; any other query parameter is refused, as on every list."""
+
+
+@router.get(
+    "/workforce/staff",
+    response=Page[StaffOut],
+    summary="Staff whose records the caller may read",
+)
+def staff_list(request: HttpRequest, filters: Query[StaffFilters]) -> dict[str, Any]:
+    staff = staff_visible_to(request.user).order_by("full_name", "pk")
+    page = paginate(request, staff, filters)
+    page["results"] = [{"id": u.pk, "email": u.email, "name": u.full_name} for u in page["results"]]
+    return page
 
 
 @router.get("/workforce/staff/{staff_id}", summary="A staff member's credential record")

@@ -12,7 +12,10 @@ birth match a client of the organization, is "already on file" and skipped.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +52,15 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("given_name", "family_name")
 MAX_ROWS = 20_000
+# Lines a file may have beyond its rows and header (blank lines, a trailing newline).
+_BLANK_LINE_SLACK = 1_000
+# Family names per lookup query (well under SQLite's and PostgreSQL's parameter limits).
+_CHUNK = 500
+# C0 control characters and DEL: never part of a name, address or identifier. A tab or line
+# break inside a quoted value is refused too (one line per field on every page and export).
+# A NUL stands in as a noncharacter while the file is read (the CSV reader stops at a NUL).
+_NUL = "\ufdd0"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ufdd0]")
 _SEX_BY_TEXT = {str(label).lower(): int(code) for code, label in Sex.choices} | {
     str(code): int(code) for code in Sex.values
 }
@@ -154,12 +166,29 @@ def _sex(text: str) -> int:
     return found
 
 
+_UNCHECKED = [f.name for f in Client._meta.concrete_fields if f.name not in COLUMNS]
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_client(organization_id: int) -> Client:
+    return Client(organization_id=organization_id)
+
+
 def _row(line: int, names: list[str], values: list[str], organization_id: int) -> ImportRow:
     row = ImportRow(line=line)
     if len(values) != len(names):
         row.errors["row"] = f"Has {len(values)} values; the header has {len(names)} columns."
         return row
     raw = {n: v.strip() for n, v in zip(names, values, strict=True)}
+    for name, value in raw.items():
+        bad = _CONTROL.search(value)
+        if bad is not None:
+            row.errors[name] = (
+                f"Contains a control character (code {_control_code(bad.group())}) at "
+                f"position {bad.start() + 1}; remove it and upload the file again."
+            )
+    if row.errors:
+        return row
     row.external_id = raw.pop("external_id", "")
     data: dict[str, Any] = {k: v for k, v in raw.items() if k not in ("date_of_birth", "sex")}
     for name, parse in (("date_of_birth", _date), ("sex", _sex)):
@@ -177,9 +206,15 @@ def _row(line: int, names: list[str], values: list[str], organization_id: int) -
         row.errors["external_id"] = "At most 64 characters."
     row.data = data
     if not row.errors:
-        client = Client(organization_id=organization_id, **data)
+        # A copy of one blank client, not a new one per row (model __init__ is the costly
+        # part); only the fields the file fills are checked.
+        client = Client.__new__(Client)
+        client.__dict__ = {**_blank_client(organization_id).__dict__, **data}
         try:
-            client.full_clean(exclude=["organization", "created_by", "merged_into"])
+            # Field checks and the model's own rules, without a query: uniqueness is checked
+            # for the whole file at once (``_mark_existing``) and again by ``client_create``.
+            client.clean_fields(exclude=_UNCHECKED)
+            client.clean()
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 row.errors[name] = " ".join(messages)
@@ -194,47 +229,56 @@ def _mark_existing(rows: list[ImportRow], organization_id: int) -> None:
             organization_id=organization_id, kind=ClientIdentifier.Kind.AGENCY, value__in=ext_ids
         ).values_list("value", "client_id")
     )
-    seen: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    keys: dict[int, tuple[str, str, date | None]] = {}
     for row in rows:
         if row.errors:
             continue
-        data = row.data
-        key = (
-            ("ext", row.external_id)
-            if row.external_id
-            else (
-                "name",
-                normalize_name(data["given_name"]),
-                normalize_name(data["family_name"]),
-                str(data.get("date_of_birth") or ""),
-            )
-        )
+        person = _person_key(row.data)
+        key = ("ext", row.external_id) if row.external_id else ("name", *person)
         if key in seen:
             row.errors["row"] = f"Repeats line {seen[key]} of the file."
             continue
         seen[key] = row.line
+        keys[row.line] = person
         if row.external_id:
             row.existing_id = by_ext.get(row.external_id)
-        if row.existing_id is None:
-            row.existing_id = _same_person(organization_id, data)
+    on_file = _people_on_file(organization_id, {person[1] for person in keys.values()})
+    for row in rows:
+        if not row.errors and row.existing_id is None:
+            row.existing_id = on_file.get(keys[row.line])
 
 
-def _same_person(organization_id: int, data: dict[str, Any]) -> int | None:
+def _person_key(data: dict[str, Any]) -> tuple[str, str, date | None]:
     # Without a birth date, "the same" means the same names and no birth date on file
     # either, so that re-running a file whose rows lack birth dates adds nobody twice.
-    dob = data.get("date_of_birth")
-    born = {"date_of_birth": dob} if dob else {"date_of_birth__isnull": True}
     return (
-        Client.objects.filter(
-            organization_id=organization_id,
-            is_active=True,
-            given_name_key=normalize_name(data["given_name"])[:100],
-            family_name_key=normalize_name(data["family_name"])[:100],
-            **born,
-        )
-        .values_list("pk", flat=True)
-        .first()
+        normalize_name(data["given_name"])[:100],
+        normalize_name(data["family_name"])[:100],
+        data.get("date_of_birth"),
     )
+
+
+def _people_on_file(
+    organization_id: int, family_keys: set[str]
+) -> dict[tuple[str, str, date | None], int]:
+    """Active clients of the organization with these family names, by (given, family,
+    birth date) key: one query per chunk of family names, not one per row."""
+    families = sorted(family_keys)
+    found: dict[tuple[str, str, date | None], int] = {}
+    for start in range(0, len(families), _CHUNK):
+        matches = (
+            Client.objects.filter(
+                organization_id=organization_id,
+                is_active=True,
+                family_name_key__in=families[start : start + _CHUNK],
+            )
+            .order_by("pk")
+            .values_list("given_name_key", "family_name_key", "date_of_birth", "pk")
+        )
+        for given, family, born, pk in matches:
+            found.setdefault((given, family, born), pk)
+    return found
 
 
 def import_parse(raw: bytes, *, program: Program, max_bytes: int) -> ImportPlan:
@@ -243,7 +287,12 @@ def import_parse(raw: bytes, *, program: Program, max_bytes: int) -> ImportPlan:
         raise ImportFileError(
             f"The file is too large ({len(raw) // 1024} KB); at most {max_bytes // 1024} KB."
         )
-    reader = csv.reader(io.StringIO(_decode(raw), newline=""), strict=True)
+    # Refused before any parsing; the exact count (quoted line breaks) is checked below.
+    if raw.count(b"\n") > MAX_ROWS + _BLANK_LINE_SLACK:
+        raise ImportFileError(f"More than {MAX_ROWS} rows: split the file.")
+    # A NUL would stop the CSV reader for the whole file: it is refused on its own row.
+    text = _decode(raw).replace("\x00", _NUL)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         names = _header(reader)
         rows: list[ImportRow] = []
@@ -316,3 +365,41 @@ def describe_errors(plan: ImportPlan) -> Iterable[str]:
     for row in plan.errors:
         for name, message in row.errors.items():
             yield f"Line {row.line}, {name}: {message}"
+
+
+def _control_code(char: str) -> str:
+    return "U+0000, NUL" if char == _NUL else f"U+{ord(char):04X}"
+
+
+def plan_dumps(plan: ImportPlan) -> bytes:
+    """The checked plan as JSON, to store beside the staged file (the preview is kept, not
+    computed again on every view of it)."""
+    rows = [
+        {
+            "line": r.line,
+            "data": {k: v.isoformat() if isinstance(v, date) else v for k, v in r.data.items()},
+            "external_id": r.external_id,
+            "errors": r.errors,
+            "existing_id": r.existing_id,
+        }
+        for r in plan.rows
+    ]
+    return json.dumps(rows).encode()
+
+
+def plan_loads(raw: bytes) -> ImportPlan:
+    rows = []
+    for item in json.loads(raw):
+        data = dict(item["data"])
+        if data.get("date_of_birth"):
+            data["date_of_birth"] = date.fromisoformat(data["date_of_birth"])
+        rows.append(
+            ImportRow(
+                line=item["line"],
+                data=data,
+                external_id=item["external_id"],
+                errors=item["errors"],
+                existing_id=item["existing_id"],
+            )
+        )
+    return ImportPlan(rows=rows)

@@ -25,7 +25,7 @@ from casework.core import crypto
 # An abandoned preview is deleted after this long; so is the status page of a finished one.
 STAGE_HOURS = 24
 _TOKEN_BYTES = 24
-_SUFFIXES = (".csv.enc", ".json")
+_SUFFIXES = (".csv.enc", ".json", ".plan.enc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +43,24 @@ class StagedImport:
         self.status.update(changes)
         _write(self.status_path, json.dumps(self.status).encode())
 
+    @property
+    def plan_path(self) -> Path:
+        return self.data_path.with_name(self.token + _SUFFIXES[2])
+
+    def save_plan(self, data: bytes) -> None:
+        """Keep the checked preview (encrypted: it holds the file's people)."""
+        _write(self.plan_path, crypto.encrypt_bytes(data))
+
+    def read_plan(self) -> bytes | None:
+        """The stored preview, or None if there is none (staged before previews were kept)."""
+        try:
+            return crypto.decrypt_bytes(self.plan_path.read_bytes())
+        except FileNotFoundError:
+            return None
+
     def drop_data(self) -> None:
         self.data_path.unlink(missing_ok=True)
+        self.plan_path.unlink(missing_ok=True)
 
     def discard(self) -> None:
         self.drop_data()

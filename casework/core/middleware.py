@@ -83,7 +83,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 _TOO_LARGE_PAGE = (
     "<!doctype html><html lang='en'><title>Too large</title><h1>Too large</h1>"
     "<p>What you sent is larger than this site accepts. Go back and send a smaller file, "
@@ -153,10 +152,12 @@ class BodyLimitMiddleware:
         if length > ceiling:
             return too_large(request)
         try:
-            if content_type in _FORM_TYPES:
-                request.POST  # noqa: B018 - parsed here so its limit answers 413
-            else:
-                request.body  # noqa: B018
+            if content_type != "multipart/form-data":
+                request.body  # noqa: B018 - read (within the limit) so its limit answers 413
+            elif not request.path.startswith("/api/"):
+                # Web forms read only request.POST; the API may read the body itself, which
+                # a multipart parse here would have consumed.
+                request.POST  # noqa: B018
         except RequestDataTooBig:
             return too_large(request)
         return None

@@ -140,6 +140,7 @@ def test_a_recipients_search_accounts_for_each_name_it_shows(consented, lakeside
     assert row.categories == ["general"]
     assert row.consent_ids == [consented.pk]
     assert row.recipient == lakeside_cm
+    assert row.audit_event is not None
     assert row.audit_event.target_type == "client_list"
     body = api_client(lakeside_cm).get("/api/v1/clients").json()
     assert [c["id"] for c in body["results"]] == [client_health.pk]

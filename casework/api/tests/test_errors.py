@@ -59,7 +59,7 @@ def test_missing_required_field_gets_422(api_as, cm_health, programs):
 
 def test_array_instead_of_object_is_an_error_about_the_whole_body(api_as, cm_health):
     errors = assert_problem(api_as(cm_health).post("clients", "[1, 2]"), 422)["errors"]
-    assert [e["field"] for e in errors] == [""]
+    assert [e["field"] for e in errors] == ["body"]
 
 
 def test_nested_field_errors_name_their_path(api_as, cm_health, programs):

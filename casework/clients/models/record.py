@@ -8,6 +8,7 @@ no longer current. Services in ``clients/record_services.py`` make every change,
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -67,6 +68,11 @@ class ClientName(ClientPart):
 
     def __str__(self) -> str:
         return " ".join(p for p in (self.given_name, self.middle_name, self.family_name) if p)
+
+    def clean(self) -> None:
+        # The constraint's own error names no field; say which one to fill in.
+        if not self.given_name.strip() and not self.family_name.strip():
+            raise ValidationError({"given_name": "Give a given name or a family name."})
 
 
 class ClientIdentifier(ClientPart):

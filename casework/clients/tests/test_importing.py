@@ -163,3 +163,47 @@ def test_an_actor_who_may_not_write_in_the_program_imports_nothing(
             cm_mental_health.email,
         )
     assert not Client.objects.exists()
+
+
+# --- Issue 9: limits before parsing, set-based checks, control characters -------------------
+
+
+def test_too_many_lines_are_refused_before_any_parsing(programs, monkeypatch):
+    from casework.clients import importing
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    monkeypatch.setattr(importing.csv, "reader", no_parsing)
+    raw = (HEADER + "A,B,,,,,,,\n" * (importing.MAX_ROWS + 1_500)).encode()
+    with pytest.raises(importing.ImportFileError, match="More than 20000 rows"):
+        importing.import_parse(raw, program=programs["healthcare"], max_bytes=len(raw))
+
+
+def test_checking_a_file_costs_a_few_queries_not_one_per_row(
+    programs, intake_health, django_assert_max_num_queries
+):
+    from casework.clients.importing import import_parse
+
+    rows = "".join(f"Given{n},Family{n},1980-01-{n % 28 + 1:02d},,,,,,X-{n}\n" for n in range(300))
+    raw = (HEADER + rows + "Ada,Lovelace,1945-12-10,Female,,,,,\n").encode()
+    Client.objects.create(
+        organization=programs["healthcare"].organization,
+        given_name="Ada",
+        family_name="Lovelace",
+        date_of_birth="1945-12-10",
+    )
+    with django_assert_max_num_queries(6):
+        plan = import_parse(raw, program=programs["healthcare"], max_bytes=len(raw))
+    assert len(plan.to_create) == 300
+    assert len(plan.existing) == 1
+
+
+def test_a_nul_is_a_row_error_not_a_broken_file(programs):
+    from casework.clients.importing import describe_errors, import_parse
+
+    raw = (HEADER + "Ada,Love\x00lace,,,,,,,\n" + "Alan,Turing,,,,,,,\n").encode()
+    plan = import_parse(raw, program=programs["healthcare"], max_bytes=len(raw))
+    assert len(plan.to_create) == 1
+    (line,) = describe_errors(plan)
+    assert line.startswith("Line 2, family_name: Contains a control character (code U+0000")

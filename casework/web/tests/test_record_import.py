@@ -104,7 +104,7 @@ def test_the_waiting_upload_is_encrypted_and_deleted_once_imported(
     settings.MEDIA_ROOT = tmp_path
     http = signed_in(HttpClient(), intake_health)
     token = upload(http, programs["healthcare"])["Location"].rstrip("/").rsplit("/", 1)[1]
-    assert _staged_files(tmp_path) == ["csv.enc", "json"]
+    assert _staged_files(tmp_path) == ["csv.enc", "json", "plan.enc"]
     on_disk = b"".join(p.read_bytes() for p in (tmp_path / "imports").iterdir())
     assert b"Lovelace" not in on_disk
     assert b"1945-12-10" not in on_disk
@@ -141,4 +141,50 @@ def test_abandoned_uploads_are_swept_after_a_day(programs, intake_health, settin
         os.utime(path, (day_ago, day_ago))
     upload(http, programs["healthcare"])
     assert http.get(fresh_url).status_code == 404
-    assert _staged_files(tmp_path) == ["csv.enc", "json"]
+    assert _staged_files(tmp_path) == ["csv.enc", "json", "plan.enc"]
+
+
+# --- Issue 9: the preview is stored; control characters are refused row by row --------------
+
+
+def test_the_preview_is_computed_once_and_stored(
+    programs, intake_health, settings, tmp_path, monkeypatch
+):
+    from casework.web.views import imports
+
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    status_url = upload(http, programs["healthcare"])["Location"]
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("the preview was parsed again")
+
+    monkeypatch.setattr(imports, "import_parse", parse_again)
+    for _ in range(2):
+        assert "Lovelace" in text(http.get(status_url))
+    found = re.search(r"/clients/import/([0-9a-f]+)/", status_url)
+    assert found is not None
+    token = found.group(1)
+    done = http.post(f"/clients/import/{token}/confirm/", follow=True)
+    assert "Imported 1 client" in text(done)
+    assert not list(tmp_path.glob("imports/*.plan.enc"))  # deleted with the file
+
+
+def test_control_characters_are_refused_on_their_own_row(
+    programs, intake_health, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    http = signed_in(HttpClient(), intake_health)
+    content = (
+        b"given_name,family_name,date_of_birth,external_id\n"
+        b"Ada,Lovelace,1945-12-10,A-1\n"
+        b"Al\x00an,Turing,1912-06-23,A-2\n"
+        b"Grace,Hop\x07per,1906-12-09,A-3\n"
+    )
+    response = upload(http, programs["healthcare"], content)
+    assert response.status_code == 302
+    preview = text(http.get(response["Location"]))
+    assert "U+0000, NUL" in preview
+    assert "U+0007" in preview
+    assert "<strong>1 new</strong>" in preview
+    assert "<strong>2 with errors</strong>" in preview

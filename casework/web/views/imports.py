@@ -20,7 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.accounts.access import access_for
 from casework.accounts.models import Program, Role
 from casework.clients import staging
-from casework.clients.importing import ImportFileError, ImportPlan, import_commit, import_parse
+from casework.clients.importing import (
+    ImportFileError,
+    ImportPlan,
+    import_commit,
+    import_parse,
+    plan_dumps,
+    plan_loads,
+)
 from casework.core import exceptions as domain
 from casework.core.uploads import upload_limit
 from casework.web.forms_record import ImportUploadForm
@@ -67,7 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         raw = upload.read(upload_limit() + 1)
         try:
-            import_parse(raw, program=program, max_bytes=upload_limit())
+            plan = import_parse(raw, program=program, max_bytes=upload_limit())
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -77,11 +84,20 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 filename=str(upload.name),
                 raw=raw,
             )
+            staged.save_plan(plan_dumps(plan))
             token = staged.token
             return redirect("web:import_status", token=token)
     status_code = 422 if form.errors else 200
     context = {"form": form, "limit_kb": upload_limit() // 1024}
     return render(request, "record/import_upload.html", context, status=status_code)
+
+
+def _stored_plan(staged: staging.StagedImport, program: Any) -> ImportPlan:
+    """The preview computed at upload; the file is parsed again only if none was kept."""
+    stored = staged.read_plan()
+    if stored is not None:
+        return plan_loads(stored)
+    return import_parse(staged.read(), program=program, max_bytes=upload_limit())
 
 
 @login_required
@@ -94,7 +110,7 @@ def import_status(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if status["state"] == "previewed":
         try:
-            plan = import_parse(staged.read(), program=program, max_bytes=upload_limit())
+            plan = _stored_plan(staged, program)
         except (OSError, ImportFileError) as problem:
             error = str(problem)
     context = {
@@ -118,7 +134,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("web:import_status", token=token)
     program = _program(request.user, status["program_id"])
     try:
-        plan = import_parse(staged.read(), program=program, max_bytes=upload_limit())
+        plan = _stored_plan(staged, program)
         created = import_commit(
             actor=request.user, program=program, plan=plan, filename=status["filename"]
         )
