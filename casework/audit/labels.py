@@ -75,6 +75,14 @@ TARGETS: dict[str, str] = {
     "workforce.compliance": "the compliance report",
     "workforce.ce_certificate": "a continuing-education certificate",
     "workforce.development_record": "a development record",
+    "attachment_list": "a list of files",
+    "caseload_weights": "the caseload weights",
+    "consent_element_set": "a consent element set",
+    "directory_location": "a directory location",
+    "directory_organization": "a directory organization",
+    "readmission_report": "the readmission report",
+    "referral_response_clock": "a program's referral response time",
+    "transfer_list": "a list of transfers",
     "page": "a page",
 }
 
