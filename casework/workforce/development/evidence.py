@@ -27,6 +27,9 @@ from casework.accounts.models import User
 from casework.casenotes.models import CaseNote, NoteStatus
 from casework.casenotes.permissions import access_note
 from casework.core.exceptions import NotFound
+from casework.plans.models import PlanVersion, ServicePlan
+from casework.plans.queries import plan_reviews_due
+from casework.referrals.models import OPEN_STATUSES, Referral
 from casework.scheduling.models import Task, TaskKind, TaskStatus
 from casework.scheduling.permissions import access_task, tasks_visible_to
 
@@ -111,15 +114,69 @@ def _task_facts(staff: User, since: datetime, now: datetime) -> tuple[list[str],
     return organization, follow_ups
 
 
+def _plan_review_facts(staff: User, day: date) -> list[str]:
+    """Reviews of the service plans of the staff member's caseload in the last 12 months,
+    each on time when done by the date the reviewed version set, and the plans overdue now."""
+    plans = ServicePlan.objects.filter(enrollment__primary_case_manager=staff)
+    reviewed = list(
+        PlanVersion.objects.filter(
+            plan__in=plans, reviewed_on__gt=day - timedelta(days=365), reviewed_on__lte=day
+        ).values_list("plan_id", "number", "reviewed_on")
+    )
+    due_by: dict[tuple[int, int], date | None] = {
+        (plan_id, number): due
+        for plan_id, number, due in PlanVersion.objects.filter(
+            plan_id__in={plan_id for plan_id, _, _ in reviewed}
+        ).values_list("plan_id", "number", "review_due")
+    }
+    on_time = 0
+    for plan_id, number, reviewed_on in reviewed:
+        due = due_by.get((plan_id, number - 1))
+        on_time += int(due is None or (reviewed_on is not None and reviewed_on <= due))
+    caseload = dict(plans.values_list("pk", "client_id"))
+    overdue = sum(
+        1
+        for row in plan_reviews_due(client_ids=set(caseload.values()), on=day)
+        if row["overdue"] and row["plan_id"] in caseload
+    )
+    lines = (
+        [
+            f"{on_time} of {_plural(len(reviewed), 'service plan review')} in the last 12 "
+            f"months done by the review date; {len(reviewed) - on_time} late"
+        ]
+        if reviewed
+        else ["No service plan reviews in the last 12 months"]
+    )
+    return [*lines, f"{_plural(overdue, 'service plan')} overdue for review now"]
+
+
+def _referral_facts(staff: User, since: datetime) -> list[str]:
+    """The referrals the staff member sent in the last 12 months, and how many were followed
+    to a recorded outcome (service delivered or not, enrolled or not)."""
+    counts = Referral.objects.filter(referred_by=staff, requested_at__gte=since).aggregate(
+        sent=Count("pk"),
+        outcome=Count("pk", filter=Q(service_delivered__isnull=False) | Q(enrolled__isnull=False)),
+        still_open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+    )
+    if not counts["sent"]:
+        return ["No referrals sent in the last 12 months"]
+    return [
+        f"{counts['outcome']} of {_plural(counts['sent'], 'referral')} sent in the last 12 "
+        f"months followed to a recorded outcome; {counts['still_open']} still open"
+    ]
+
+
 def skill_facts(staff: User, *, today: date | None = None) -> dict[str, list[str]]:
-    """Counts from the staff member's notes and tasks, by the skill they inform."""
+    """Counts from the staff member's notes, tasks, plan reviews and referrals, by the skill
+    they inform."""
     day = today or timezone.localdate()
     since, now = _since(day), timezone.now()
     organization, crisis = _task_facts(staff, since, now)
     return {
         "documentation": _note_facts(staff, since),
-        "organization": organization,
+        "organization": [*organization, *_plan_review_facts(staff, day)],
         "crisis": crisis,
+        "advocacy": _referral_facts(staff, since),
     }
 
 

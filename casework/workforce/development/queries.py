@@ -25,13 +25,14 @@ from casework.workforce.development.models import (
 )
 from casework.workforce.development.services import exam_domains, framework_file
 
-# What Casework records but this page does not show yet, by skill. Notes, tasks and crisis
-# follow-ups are shown (``evidence.skill_facts``); these are the next ones to add.
+# What Casework records but this page does not show yet, by skill. Notes, tasks, crisis
+# follow-ups, plan reviews and referrals are shown (``evidence.skill_facts``); Casework
+# records nothing that speaks for communication on its own, so that skill has none.
 NOT_YET_RECORDED: dict[str, list[str]] = {
     "documentation": [],
-    "organization": ["Service plan reviews on time (not shown here yet)"],
+    "organization": [],
     "crisis": [],
-    "advocacy": ["Referrals followed to an outcome (not shown here yet)"],
+    "advocacy": [],
     "communication": [],
 }
 

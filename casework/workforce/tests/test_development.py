@@ -325,7 +325,9 @@ def test_evidence_shows_note_and_task_counts_and_what_is_not_shown_yet(cm_health
     page = login(cm_health).get("/development/").content.decode()
     assert "No case notes in the last 12 months" in page
     assert "No crisis follow-ups in the last 12 months" in page
-    assert "Service plan reviews on time (not shown here yet)" in page
+    assert "No service plan reviews in the last 12 months" in page
+    assert "No referrals sent in the last 12 months" in page
+    assert "not shown here yet" not in page
     assert "not in Casework yet" not in page
     assert "score" not in page.lower().replace("never turns the facts into a score", "")
 

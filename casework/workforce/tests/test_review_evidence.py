@@ -13,15 +13,21 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.test import Client as HttpClient
 from django.utils import timezone
+from freezegun import freeze_time
 
 from casework.accounts.models import Program, Role, User
 from casework.accounts.services import membership_grant
+from casework.assessments.services import assessment_record
 from casework.audit.models import AuditEvent
 from casework.caseload.crisis import crisis_report
 from casework.casenotes import services as notes
 from casework.clients.models import Client
+from casework.clients.permissions import access_client
 from casework.conftest import make_user
 from casework.core.exceptions import PermissionDenied
+from casework.plans.models import Goal
+from casework.plans.services import plan_from_needs, plan_review, plan_sign
+from casework.referrals.models import Referral
 from casework.scheduling.models import Task, TaskKind
 from casework.scheduling.services import task_complete, task_create
 from casework.workforce.development import evidence, services
@@ -84,6 +90,62 @@ def casework(
     return {"prompt": prompt, "late": late, "task": task, "follow_up": follow_up}
 
 
+def _sign(actor: User, plan: Any) -> None:
+    for goal in Goal.objects.filter(version=plan.latest):
+        goal.client_words, goal.measurable = "A home", "Lease signed"
+        goal.target_date = timezone.localdate() + timedelta(days=400)
+        goal.save()
+    plan_sign(actor=actor, plan=plan, method="typed", signed_name="D. A.")
+
+
+def test_plan_reviews_and_referrals_are_counted_for_organization_and_advocacy(
+    client_health: Client, cm_health: User, programs: dict[str, Program]
+) -> None:
+    """A plan signed 300 days ago (review due 90 days later), reviewed 10 days late, signed
+    again and reviewed 5 days early, then signed and not reviewed since: one late, one on
+    time, one overdue now. Of three referrals sent, one has an outcome and one is open."""
+    today = timezone.localdate()
+    gated = access_client(cm_health, client_health.pk, write=True)
+    with freeze_time(today - timedelta(days=300)):
+        rated = assessment_record(
+            actor=cm_health, client=gated, instrument_code="needs", answers={"housing": 1}
+        )
+        plan = plan_from_needs(actor=cm_health, client=gated, assessments=[rated])
+        _sign(cm_health, plan)
+    for days_ago in (200, 115):
+        with freeze_time(today - timedelta(days=days_ago)):
+            plan_review(actor=cm_health, plan=plan, progress={})
+            _sign(cm_health, plan)
+    program = programs["healthcare"]
+    base = {
+        "client": client_health,
+        "organization": program.organization,
+        "referring_program": program,
+        "recipient_organization": program.organization,
+        "recipient_program": programs["mental_health"],
+        "referred_by": cm_health,
+        "reason": "Needs a psychiatric appointment.",
+        "requested_at": timezone.now() - timedelta(days=30),
+    }
+    Referral.objects.create(**base, status="completed", service_delivered=True, enrolled=True)
+    Referral.objects.create(**base, status="requested")
+    Referral.objects.create(**base, status="cancelled", status_reason="Client moved away.")
+    Referral.objects.create(  # sent more than a year ago: not counted
+        **{**base, "requested_at": timezone.now() - timedelta(days=400)}, status="completed"
+    )
+    facts = evidence.skill_facts(cm_health)
+    assert facts["organization"][-2:] == [
+        "1 of 2 service plan reviews in the last 12 months done by the review date; 1 late",
+        "1 service plan overdue for review now",
+    ]
+    assert facts["advocacy"] == [
+        "1 of 3 referrals sent in the last 12 months followed to a recorded outcome; 1 still open"
+    ]
+    page = login(cm_health).get("/development/").content.decode()
+    assert "1 service plan overdue for review now" in page
+    assert "1 of 3 referrals sent in the last 12 months" in page
+
+
 def open_review(sup: User, staff: User) -> CompetencyReview:
     return services.review_start(actor=sup, staff=staff, due_on=date(2026, 6, 30))
 
@@ -101,7 +163,10 @@ def test_counts_from_notes_tasks_and_crisis_follow_ups_sit_beside_each_skill(
     assert facts["organization"] == [
         "0 of 1 task due in the last 12 months done by the due time; 1 done late",
         "0 tasks overdue now",
+        "No service plan reviews in the last 12 months",
+        "0 service plans overdue for review now",
     ]
+    assert facts["advocacy"] == ["No referrals sent in the last 12 months"]
     page = login(cm_health).get("/development/").content.decode()
     assert "1 of 2 signed case notes signed within 24 hours" in page
     assert "Abernathy" not in page  # counts name no client
