@@ -179,7 +179,8 @@ def test_page_shows_chart_table_and_readmissions_to_review(
     found = re.search(r'id="readmission-chart-data"[^>]*>(.*?)</script>', page)
     assert found is not None
     chart = json.loads(found.group(1))
-    assert sum(chart["counted"]) == 2
+    assert chart["datasets"][1]["label"] == "Counted discharges"
+    assert sum(chart["datasets"][1]["data"]) == 2
     assert "<caption>Readmissions within 30 days by month of discharge</caption>" in page
     assert "Dolores Abernathy" in page  # readmitted on day 12: to review
     assert "Teddy Flood" not in page  # day 31: not a 30-day readmission

@@ -82,10 +82,33 @@ def readmission_report_page(request: HttpRequest) -> HttpResponse:
         c.pk: c.display_name
         for c in visible.only("pk", "given_name", "family_name", "preferred_name")
     }
-    chart = {
-        "labels": [r.label for r in report.rows[:24]],
-        "rates": [r.rate for r in report.rows[:24]],
-        "counted": [r.counted for r in report.rows[:24]],
+    rows = report.rows[:24]
+    chart = {  # drawn by web/bar-chart.js
+        "labels": [r.label for r in rows],
+        "datasets": [
+            {
+                "label": "Readmitted within 30 days (%)",
+                "data": [r.rate for r in rows],
+                "color": "#8b1303",
+                "axis": "rate",
+            },
+            {
+                "label": "Counted discharges",
+                "data": [r.counted for r in rows],
+                "color": "#2e6276",
+                "axis": "count",
+            },
+        ],
+        "axes": {
+            "rate": {"position": "left", "min": 0, "max": 100, "title": "%"},
+            "count": {
+                "position": "right",
+                "min": 0,
+                "grid": False,
+                "title": "discharges",
+                "precision": 0,
+            },
+        },
     }
     query = request.GET.copy()
     query["format"] = "csv"

@@ -117,11 +117,21 @@ def team_caseloads(request: HttpRequest) -> HttpResponse:
         target_type="team_caseloads",
         details={"client_ids": sorted(shown)},
     )
-    chart = {
+    chart = {  # drawn by web/bar-chart.js
         "labels": [w.name for w in loads],
-        "weighted": [float(w.weighted) for w in loads],
-        "clients": [w.clients for w in loads],
-        "overdue": [w.overdue_tasks for w in loads],
+        "datasets": [
+            {
+                "label": "Weighted load",
+                "data": [float(w.weighted) for w in loads],
+                "color": "#005ea2",
+            },
+            {"label": "Clients", "data": [w.clients for w in loads], "color": "#97d4ea"},
+            {
+                "label": "Overdue tasks",
+                "data": [w.overdue_tasks for w in loads],
+                "color": "#d54309",
+            },
+        ],
     }
     context = {
         "loads": loads,

@@ -1,7 +1,7 @@
 // Bar charts drawn from a json_script block, for any page: put the data in
 // {{ chart|json_script:"some-id" }} and draw it on <canvas data-bar-chart="some-id">.
 // The data: {labels: [...], datasets: [{label, data, color, axis}], axes: {id: {position, min,
-// max, title, grid}}} (no axes: one axis from zero). Each chart's page carries a table with the
+// max, title, grid, precision}}} (no axes: one axis from zero). Each chart's page carries a table with the
 // same figures: the chart is a picture of the table, not the only copy.
 (function () {
   "use strict";
@@ -17,7 +17,8 @@
         min: axis.min,
         max: axis.max,
         grid: { drawOnChartArea: axis.grid !== false },
-        title: { display: Boolean(axis.title), text: axis.title || "" }
+        title: { display: Boolean(axis.title), text: axis.title || "" },
+        ticks: axis.precision === undefined ? {} : { precision: axis.precision }
       };
     });
     return found;
