@@ -14,6 +14,7 @@ and the web pages (gate, audit row and template included) through Django's test 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -22,23 +23,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks import _bench
+from benchmarks import _bench, note_text
 
-WORDS = [
-    "housing",
-    "rent",
-    "landlord",
-    "benefits",
-    "medication",
-    "sleep",
-    "job",
-    "interview",
-    "school",
-    "court",
-    "food",
-]
 FOCUS = 80  # the case manager's caseload
 BATCH = 5000
 
@@ -135,6 +124,7 @@ def seed(clients: int, rows: int) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
+    from tqdm import tqdm
 
     from casework.accounts import services as accounts
     from casework.accounts.models import Organization, User
@@ -199,14 +189,21 @@ def seed(clients: int, rows: int) -> None:
             enrolled.insert([(cid, owner[cid]) for cid in ids[start : start + BATCH]])
     note = Inserter(
         CaseNote,
-        ["client_id", "author_id", "service_at", "sections", "search_text", "signed_at"],
+        [
+            "client_id",
+            "author_id",
+            "service_at",
+            "note_type",
+            "sections",
+            "search_text",
+            "status",
+            "signature",
+            "signed_at",
+        ],
         organization=org,
         program=program,
-        note_type="contact",
         contact_method="phone",
         duration_minutes=20,
-        status="signed",
-        signature="Electronically signed",
     )
     task = Inserter(
         Task,
@@ -226,8 +223,11 @@ def seed(clients: int, rows: int) -> None:
     )
 
     def note_row(cid: int, when: Any) -> tuple[Any, ...]:
-        text = " ".join(rng.choices(WORDS, k=12))
-        return (cid, owner[cid], when, {"summary": text}, text, when)
+        note_type, sections, text = note_text.note(rng)
+        if rng.random() < 0.03:  # a few drafts, not yet signed
+            return (cid, owner[cid], when, note_type, sections, text, "draft", "", None)
+        signed = "Electronically signed"
+        return (cid, owner[cid], when, note_type, sections, text, "signed", signed, when)
 
     def task_row(cid: int, when: Any) -> tuple[Any, ...]:
         done = rng.random() >= 0.3
@@ -245,13 +245,20 @@ def seed(clients: int, rows: int) -> None:
         return (cid, owner[cid], owner[cid], when, when + timedelta(minutes=30))
 
     print(f"people and enrollments at {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    # Clients are not equally active: a weight per client from a log-normal distribution
+    # (a few long-served clients have hundreds of notes, most have a handful), and the
+    # focus caseload gets its share of the busiest, as a real one would.
+    weights = [rng.lognormvariate(0, 1.0) for _ in ids]
+    for i in range(min(5, FOCUS)):
+        weights[i] = max(weights) * (1 - i / 10)
+    cum = list(itertools.accumulate(weights))
     kinds = ((note, note_row, 0.6), (task, task_row, 0.25), (appointment, appointment_row, 0.15))
     for inserter, make, share in kinds:
         total = int(rows * share)
-        for start in range(0, total, BATCH):
+        for start in tqdm(range(0, total, BATCH), desc=inserter.model.__name__, unit="batch"):
             batch = []
-            for _ in range(min(BATCH, total - start)):
-                cid = rng.choice(ids)
+            size = min(BATCH, total - start)
+            for cid in rng.choices(ids, cum_weights=cum, k=size):
                 when = now - timedelta(days=rng.randint(0, 700), minutes=rng.randint(0, 1440))
                 batch.append(make(cid, when))
             with transaction.atomic():
@@ -280,7 +287,10 @@ def measure(runs: int) -> dict[str, Any]:
     http.get(f"/clients/{mine[0]}/notes/?q=rent")
     worklist = _bench.timed([lambda: build_worklist(cm) for _ in range(runs)])
     page_urls = [f"/clients/{rng.choice(mine)}/notes/" for _ in range(runs)]
-    search_urls = [f"{rng.choice(page_urls)}?q={rng.choice(WORDS)}" for _ in range(runs)]
+    search_urls = [
+        f"{rng.choice(page_urls)}?{urlencode({'q': term})}"
+        for term in note_text.search_terms(rng, runs)
+    ]
     pages = _bench.timed([lambda u=url: http.get(u) for url in page_urls])
     search = _bench.timed([lambda u=url: http.get(u) for url in search_urls])
     return {
