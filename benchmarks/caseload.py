@@ -252,6 +252,17 @@ def seed(clients: int, rows: int) -> None:
     for i in range(min(5, FOCUS)):
         weights[i] = max(weights) * (1 - i / 10)
     cum = list(itertools.accumulate(weights))
+    # SQLite: the notes' full-text index is built once after the load ("rebuild"), not row
+    # by row through its trigger, which is four times slower for a bulk load.
+    fts_trigger = None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                ["casenotes_fts_insert"],
+            )
+            fts_trigger = cursor.fetchone()[0]
+            cursor.execute("DROP TRIGGER casenotes_fts_insert")
     kinds = ((note, note_row, 0.6), (task, task_row, 0.25), (appointment, appointment_row, 0.15))
     for inserter, make, share in kinds:
         total = int(rows * share)
@@ -264,6 +275,11 @@ def seed(clients: int, rows: int) -> None:
             with transaction.atomic():
                 inserter.insert(batch)
     print(f"rows at {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if fts_trigger:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO casenotes_note_fts(casenotes_note_fts) VALUES ('rebuild')")
+            cursor.execute(fts_trigger)
+        print(f"note index at {time.perf_counter() - started:.1f} s", file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
