@@ -72,7 +72,7 @@ from casework.clients.matching.intake import (
     RETURNING_SHARE,
     one_keystroke_dates,
 )
-from casework.clients.matching.model import Model, default_model, probability
+from casework.clients.matching.model import HOUSEHOLDS, Model, default_model, probability
 from casework.clients.matching.records import Features, Person, features
 
 if TYPE_CHECKING:
@@ -467,6 +467,8 @@ def rank(
 ) -> list[Candidate]:
     """Score each stored row against ``query`` and keep the ``k`` best."""
     usable = near_no_stronger(model).restricted(present_comparisons([query], model.comparisons))
+    if not query.dob_ymd:
+        usable = without_family_correction(usable)
     gamma = comparator(usable.comparisons)
     share = RETURNING_SHARE / max(population, 1)
     prior = math.log2(share / (1 - share))
@@ -506,7 +508,20 @@ NEAR_LEVELS = {
 }
 
 
-_NEAR_CAPPED: dict[int, tuple[Model, Model]] = {}
+# Models derived from a model for ranking, built once: (kind, id(model)) -> (model, derived).
+_DERIVED: dict[tuple[str, int], tuple[Model, Model]] = {}
+
+
+def _derived(kind: str, model: Model, build: Callable[[Model], Model]) -> Model:
+    known = _DERIVED.get((kind, id(model)))
+    if known is not None and known[0] is model:
+        return known[1]
+    if len(_DERIVED) > 16:  # models passed in by callers (tests); the shipped one stays
+        _DERIVED.clear()
+    derived = build(model)
+    _DERIVED[(kind, id(model))] = (model, derived)
+    return derived
+
 
 
 def near_no_stronger(model: Model) -> Model:
@@ -519,9 +534,10 @@ def near_no_stronger(model: Model) -> Model:
     m / u of each near level is at most that of "exact" (ties then go to "exact" through
     the branches that found it).
     """
-    known = _NEAR_CAPPED.get(id(model))
-    if known is not None and known[0] is model:
-        return known[1]
+    return _derived("near", model, _near_capped)
+
+
+def _near_capped(model: Model) -> Model:
     m = {name: list(values) for name, values in model.m.items()}
     for name, levels in NEAR_LEVELS.items():
         if name not in m:
@@ -531,11 +547,27 @@ def near_no_stronger(model: Model) -> Model:
         for level in levels:
             at = spec.levels.index(level)
             m[name][at] = min(m[name][at], ratio * model.u[name][at])
-    capped = Model(model.comparisons, m, model.u, model.prior, dict(model.info))
-    if len(_NEAR_CAPPED) > 8:  # models passed in by callers (tests); the shipped one stays
-        _NEAR_CAPPED.clear()
-    _NEAR_CAPPED[id(model)] = (model, capped)
-    return capped
+    return Model(model.comparisons, m, model.u, model.prior, dict(model.info))
+
+
+def without_family_correction(model: Model) -> Model:
+    """``model`` ranking as for data without households (no relative correction).
+
+    The correction (``model.HOUSEHOLD_FIELDS``) sets aside a shared family name when the
+    first names are unrelated, so that a relative is not flagged as the person. Searched
+    without a birth date, a candidate is flagged only when both names match (see
+    :func:`rank`), so the correction no longer guards a flag; it only ranked a client with
+    the same family name and a replaced first name (FEBRL: "Harriet Etherington" for
+    Robert Etherington) below every client who merely shares the first name. The model's
+    own weights say the opposite (a shared family name is the stronger evidence).
+    """
+    if model.info.get(HOUSEHOLDS) is False:
+        return model
+    return _derived(
+        "no households",
+        model,
+        lambda m: Model(m.comparisons, m.m, m.u, m.prior, {**m.info, HOUSEHOLDS: False}),
+    )
 
 
 def _name_levels(g: tuple[int | None, ...], comparisons: Sequence[str]) -> int:

@@ -354,3 +354,22 @@ def test_a_near_name_never_outranks_the_exact_one(intake_health, add):
     assert model.m["first_name"][4] / model.u["first_name"][4] > (
         model.m["first_name"][0] / model.u["first_name"][0]
     )  # the shipped model needs the cap (if retrained, this documents why it exists)
+
+
+def test_without_a_birth_date_a_shared_family_name_outranks_a_shared_first_name(
+    intake_health, add
+):
+    # FEBRL replaces first names outright. The relative correction (which keeps relatives
+    # from being flagged) put Robert below every Harriet; without a date nothing is flagged
+    # unless both names match, so the ranking uses the model's plain weights.
+    robert = add("Robert", "Etherington", BORN)
+    add("Harriet", "Horsley", BORN)
+    found = search(intake_health, "Harriet", "Etherington")
+    assert found[0].client == robert
+    assert not found[0].possible_duplicate
+    assert "first names differ while family details match: likely a relative" not in (
+        found[0].reasons
+    )
+    # With both dates of birth, a relative is still recognised as one.
+    found = search(intake_health, "Harriet", "Etherington", datetime.date(1950, 1, 1))
+    assert not any(c.possible_duplicate for c in found)
