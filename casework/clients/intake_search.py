@@ -49,7 +49,7 @@ import string
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +114,18 @@ SAME_LAST = "same last name"
 FIRST_AS_LAST = "last name is the first name entered"
 LAST_AS_FIRST = "first name is the last name entered"
 LONE_FIRST_TYPO = "first name one letter off, last name not known"
+SWAPPED_TYPO = "names swapped, one of them one letter off"
 LONE_LAST_TYPO = "last name one letter off, any first name"
 
+
+# One name alone (the other replaced, swapped or missing): a common name has hundreds of
+# clients who tie on it, all ranked alike, so a larger cap adds work to rank and no recall
+# (with ties broken at random, a cap of c >= 5 gives the true client the same 5 / n chance).
+BROAD_LIMIT = 20
+LIMITS = {
+    why: BROAD_LIMIT
+    for why in (SAME_FIRST, FIRST_AS_LAST, LAST_AS_FIRST, LONE_FIRST_TYPO, LONE_LAST_TYPO)
+}
 
 # Branches that look at every client whatever the stored date, also when a date is entered:
 # each is an exact name (or a typed name's one-edit neighbours) with the other name, so it
@@ -283,7 +293,9 @@ def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
     if len(last) >= TYPO_MIN_LENGTH:
         starts = _prefix("family_name_key", last[:TYPO_MIN_LENGTH])
         branches.append(_branch(LAST_STARTS, _eq("given_name_key", first), starts))
-    typos = [branch for g, f in orders for branch in _typo_branches(g, f)]
+    typos = _typo_branches(first, last)
+    if len(orders) > 1:  # swapped, one of them mistyped (searched without a date only)
+        typos += [(SWAPPED_TYPO, *branch[1:]) for branch in _typo_branches(last, first)]
     return branches + typos + _part_branches(person)
 
 
@@ -303,7 +315,8 @@ def _one_name_branches(first: str, last_initial: str) -> list[Branch]:
     return branches
 
 
-def typo_keys(name: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def typo_keys(name: str) -> frozenset[str]:
     """Names one edit from ``name``, and from it without its spaces ("br asn": "brain").
 
     A space typed inside a name is not counted as an edit (FEBRL and OCR-like noise split
@@ -314,7 +327,7 @@ def typo_keys(name: str) -> set[str]:
         joined = name.replace(" ", "")
         keys |= {joined, *one_edit_neighbours(joined)}
     keys.discard(name)
-    return keys
+    return frozenset(keys)
 
 
 def _typo_branches(first: str, last: str) -> list[Branch]:
@@ -394,6 +407,9 @@ def branches_for(
     branches = [
         branch if branch[0] in ANY_DATE else _branch(branch[0], branch[1:], unknown_date)
         for branch in branches
+        # Swapped names are found by the date (and the same-year sound branches); two more
+        # lists of a few hundred neighbours would cost every dated search a millisecond.
+        if branch[0] != SWAPPED_TYPO
     ]
     return date_branches(person, dt.date(*person.dob_ymd), date) + branches
 
@@ -403,8 +419,8 @@ def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int
     connection = connections[clients.db]
     table = connection.ops.quote_name(clients.model._meta.db_table)
     selects = [
-        f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {where} LIMIT {BRANCH_LIMIT}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
-        for i, (_, where, _) in enumerate(branches)
+        f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {where} LIMIT {LIMITS.get(why, BRANCH_LIMIT)}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
+        for i, (why, where, _) in enumerate(branches)
     ]
     params = [p for _, _, ps in branches for p in ps]
     found: dict[int, list[str]] = defaultdict(list)

@@ -276,7 +276,7 @@ def test_swapped_names_with_a_typo_are_found(intake_health, add):
     kyra = add("Kyra", "George", BORN)
     found = search(intake_health, "Georte", "Kyra")  # swapped, and "George" mistyped
     assert found[0].client == kyra
-    assert "last name one letter off" in found[0].found_by
+    assert "names swapped, one of them one letter off" in found[0].found_by
 
 
 def test_a_space_typed_inside_a_family_name_is_not_an_edit(intake_health, add):
