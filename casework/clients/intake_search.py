@@ -122,10 +122,9 @@ LONE_LAST_TYPO = "last name one letter off, any first name"
 # clients who tie on it, all ranked alike, so a larger cap adds work to rank and no recall
 # (with ties broken at random, a cap of c >= 5 gives the true client the same 5 / n chance).
 BROAD_LIMIT = 20
-LIMITS = {
-    why: BROAD_LIMIT
-    for why in (SAME_FIRST, FIRST_AS_LAST, LAST_AS_FIRST, LONE_FIRST_TYPO, LONE_LAST_TYPO)
-}
+LIMITS = dict.fromkeys(
+    (SAME_FIRST, FIRST_AS_LAST, LAST_AS_FIRST, LONE_FIRST_TYPO, LONE_LAST_TYPO), BROAD_LIMIT
+)
 
 # Branches that look at every client whatever the stored date, also when a date is entered:
 # each is an exact name (or a typed name's one-edit neighbours) with the other name, so it
@@ -539,7 +538,6 @@ def _derived(kind: str, model: Model, build: Callable[[Model], Model]) -> Model:
     return derived
 
 
-
 def near_no_stronger(model: Model) -> Model:
     """``model`` with no near-agreement of a name weighing more than exact agreement.
 
@@ -589,10 +587,11 @@ def without_family_correction(model: Model) -> Model:
 def _name_levels(g: tuple[int | None, ...], comparisons: Sequence[str]) -> int:
     """The name levels added up (lower: stronger agreement; a missing name counts last)."""
     levels = dict(zip(comparisons, g, strict=True))
-    return sum(
-        len(spec.levels) if levels.get(spec.name) is None else levels[spec.name]  # type: ignore[operator]
-        for spec in (FIRST_NAME, LAST_NAME)
-    )
+    total = 0
+    for spec in (FIRST_NAME, LAST_NAME):
+        level = levels.get(spec.name)
+        total += len(spec.levels) if level is None else level
+    return total
 
 
 def _names_same(g: tuple[int | None, ...], model: Model) -> bool:

@@ -344,6 +344,7 @@ def test_a_near_name_never_outranks_the_exact_one(intake_health, add):
     found = search(intake_health, "Gillian", "R")
     assert [c.client for c in found][:2] == [gillian, lillian]
     model = intake_search.default_model()
+    assert model is not None
     capped = intake_search.near_no_stronger(model)
     for name, levels in intake_search.NEAR_LEVELS.items():
         spec = intake_search.by_name([name])[0]
@@ -356,9 +357,7 @@ def test_a_near_name_never_outranks_the_exact_one(intake_health, add):
     )  # the shipped model needs the cap (if retrained, this documents why it exists)
 
 
-def test_without_a_birth_date_a_shared_family_name_outranks_a_shared_first_name(
-    intake_health, add
-):
+def test_without_a_birth_date_a_shared_family_name_outranks_a_shared_first_name(intake_health, add):
     # FEBRL replaces first names outright. The relative correction (which keeps relatives
     # from being flagged) put Robert below every Harriet; without a date nothing is flagged
     # unless both names match, so the ranking uses the model's plain weights.
