@@ -16,8 +16,11 @@ One query collects candidates from small blocks, each read from one index and ca
   one that starts with the same three letters (a typo past one edit: "Jackzobn" for
   "Jackson"); a family or first name one edit away (insert, delete, substitute or swap two
   neighbours: the exact neighbours of the typed name are looked up in the name index, see
-  decision 0055); one part of a double family name; without a date, also the family
-  name alone.
+  decision 0055; a space typed inside a name is not an edit); one part of a double family
+  name; without a date, also the family name alone, the first name alone, each name in
+  the other's column, the family name one edit away with any first name, and the names
+  swapped with one of them one edit away (decision 0100). One-name branches read at most
+  ``BROAD_LIMIT`` rows.
 
 Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Last Name": ``data/
 placeholder_names.csv``, per field: "Goh" is a placeholder first name in survey data but a
