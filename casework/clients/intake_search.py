@@ -16,8 +16,11 @@ One query collects candidates from small blocks, each read from one index and ca
   one that starts with the same three letters (a typo past one edit: "Jackzobn" for
   "Jackson"); a family or first name one edit away (insert, delete, substitute or swap two
   neighbours: the exact neighbours of the typed name are looked up in the name index, see
-  decision 0055); one part of a double family name; without a date, also the family
-  name alone.
+  decision 0055; a space typed inside a name is not an edit); one part of a double family
+  name; without a date, also the family name alone, the first name alone, each name in
+  the other's column, the family name one edit away with any first name, and the names
+  swapped with one of them one edit away (decision 0100). One-name branches read at most
+  ``BROAD_LIMIT`` rows.
 
 Placeholder names ("Baby", "Female Child", "Ms", "Unknown", "Last Name": ``data/
 placeholder_names.csv``, per field: "Goh" is a placeholder first name in survey data but a
@@ -49,7 +52,7 @@ import string
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +62,7 @@ from casework.clients.matching.compare import (
     DOB,
     FIRST_NAME,
     LAST_NAME,
+    by_name,
     comparator,
     compare_dob,
     nickname_groups,
@@ -71,7 +75,7 @@ from casework.clients.matching.intake import (
     RETURNING_SHARE,
     one_keystroke_dates,
 )
-from casework.clients.matching.model import Model, default_model, probability
+from casework.clients.matching.model import HOUSEHOLDS, Model, default_model, probability
 from casework.clients.matching.records import Features, Person, features
 
 if TYPE_CHECKING:
@@ -110,7 +114,20 @@ FIRST_TYPO = "first name one letter off"
 NAME_PART = "part of a double last name"
 LAST_STARTS = "same first name, last name starts alike"
 SAME_LAST = "same last name"
+FIRST_AS_LAST = "last name is the first name entered"
+LAST_AS_FIRST = "first name is the last name entered"
+LONE_FIRST_TYPO = "first name one letter off, last name not known"
+SWAPPED_TYPO = "names swapped, one of them one letter off"
+LONE_LAST_TYPO = "last name one letter off, any first name"
 
+
+# One name alone (the other replaced, swapped or missing): a common name has hundreds of
+# clients who tie on it, all ranked alike, so a larger cap adds work to rank and no recall
+# (with ties broken at random, a cap of c >= 5 gives the true client the same 5 / n chance).
+BROAD_LIMIT = 20
+LIMITS = dict.fromkeys(
+    (SAME_FIRST, FIRST_AS_LAST, LAST_AS_FIRST, LONE_FIRST_TYPO, LONE_LAST_TYPO), BROAD_LIMIT
+)
 
 # Branches that look at every client whatever the stored date, also when a date is entered:
 # each is an exact name (or a typed name's one-edit neighbours) with the other name, so it
@@ -254,7 +271,7 @@ def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
     if not last:
         return _one_name_branches(first, last_initial)
     if not first:
-        return [_branch(SAME_LAST, _eq("family_name_key", last))]
+        return [_branch(SAME_LAST, _eq("family_name_key", last)), *_lone_typo("family", last)]
     orders = sorted({(first, last), (last, first)})
     branches = [
         _branch(SAME_NAME, _eq("given_name_key", g), _eq("family_name_key", f)) for g, f in orders
@@ -278,29 +295,65 @@ def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
     if len(last) >= TYPO_MIN_LENGTH:
         starts = _prefix("family_name_key", last[:TYPO_MIN_LENGTH])
         branches.append(_branch(LAST_STARTS, _eq("given_name_key", first), starts))
-    return branches + _typo_branches(first, last) + _part_branches(person)
+    typos = _typo_branches(first, last)
+    if len(orders) > 1:  # swapped, one of them mistyped (searched without a date only)
+        typos += [(SWAPPED_TYPO, *branch[1:]) for branch in _typo_branches(last, first)]
+    return branches + typos + _part_branches(person)
 
 
 def _one_name_branches(first: str, last_initial: str) -> list[Branch]:
-    """Only a first name (the family name blank, a placeholder or an initial)."""
+    """Only a first name (the family name blank, a placeholder or an initial).
+
+    With an initial typed, clients with that first name and initial come first (ties are
+    broken by the number of branches that found a client), but the first name alone is
+    searched too: the initial may be another name's ("Gillian R" for Gillian Bradford).
+    """
     if not first:
         return []
+    branches = [_branch(SAME_FIRST, _eq("given_name_key", first)), *_lone_typo("given", first)]
     if last_initial:
         initial = _prefix("family_name_key", last_initial)
-        return [_branch(LAST_INITIAL, _eq("given_name_key", first), initial)]
-    return [_branch(SAME_FIRST, _eq("given_name_key", first))]
+        branches.insert(0, _branch(LAST_INITIAL, _eq("given_name_key", first), initial))
+    return branches
+
+
+@lru_cache(maxsize=4096)
+def typo_keys(name: str) -> frozenset[str]:
+    """Names one edit from ``name``, and from it without its spaces ("br asn": "brain").
+
+    A space typed inside a name is not counted as an edit (FEBRL and OCR-like noise split
+    names: "ha ge" for "Hage").
+    """
+    keys = one_edit_neighbours(name)
+    if " " in name:
+        joined = name.replace(" ", "")
+        keys |= {joined, *one_edit_neighbours(joined)}
+    keys.discard(name)
+    return frozenset(keys)
 
 
 def _typo_branches(first: str, last: str) -> list[Branch]:
-    """A name one edit away: the typed name's neighbours, each an index seek."""
+    """A name one edit away: the typed name's neighbours, each an index seek.
+
+    Called for the names as typed and the other way round (given and family names swapped
+    and one of them mistyped: "Georte Kyra" for Kyra George).
+    """
     branches = []
     if len(last) >= TYPO_MIN_LENGTH:
-        near = _in("family_name_key", one_edit_neighbours(last))
+        near = _in("family_name_key", typo_keys(last))
         branches.append(_branch(LAST_TYPO, near, _prefix("given_name_key", first[0])))
     if len(first) >= TYPO_MIN_LENGTH:
-        near = _in("given_name_key", one_edit_neighbours(first))
+        near = _in("given_name_key", typo_keys(first))
         branches.append(_branch(FIRST_TYPO, near, _eq("family_name_key", last)))
     return branches
+
+
+def _lone_typo(field: str, name: str) -> list[Branch]:
+    """The only usable name one edit away (the other missing, or searched without a date)."""
+    if len(name) < TYPO_MIN_LENGTH:
+        return []
+    why = LONE_FIRST_TYPO if field == "given" else LONE_LAST_TYPO
+    return [_branch(why, _in(f"{field}_name_key", typo_keys(name)))]
 
 
 def _part_branches(person: Features) -> list[Branch]:
@@ -337,11 +390,28 @@ def branches_for(
             # replaced or mistyped past the branches above (FEBRL's duplicates). Capped like
             # every branch: for a rare family name, everyone who has it.
             branches.append(_branch(SAME_LAST, _eq("family_name_key", person.last)))
+            # ... and the first name alone (the family name replaced: a marriage, or
+            # "Katherine Moh" for Katherine Postelle), each name where the other belongs
+            # (swapped, and the other one replaced), and the family name one edit away with
+            # any first name. Every one is an index seek capped like the others.
+            # A one-letter name is an initial: too broad alone.
+            if len(person.first) > 1:
+                branches += [
+                    _branch(SAME_FIRST, _eq("given_name_key", person.first)),
+                    _branch(FIRST_AS_LAST, _eq("family_name_key", person.first)),
+                ]
+            branches += [
+                _branch(LAST_AS_FIRST, _eq("given_name_key", person.last)),
+                *_lone_typo("family", person.last),
+            ]
         return branches
     unknown_date = ("(date_of_birth IS NULL OR dob_data_quality = %s)", [APPROXIMATE_DOB])
     branches = [
         branch if branch[0] in ANY_DATE else _branch(branch[0], branch[1:], unknown_date)
         for branch in branches
+        # Swapped names are found by the date (and the same-year sound branches); two more
+        # lists of a few hundred neighbours would cost every dated search a millisecond.
+        if branch[0] != SWAPPED_TYPO
     ]
     return date_branches(person, dt.date(*person.dob_ymd), date) + branches
 
@@ -351,8 +421,8 @@ def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int
     connection = connections[clients.db]
     table = connection.ops.quote_name(clients.model._meta.db_table)
     selects = [
-        f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {where} LIMIT {BRANCH_LIMIT}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
-        for i, (_, where, _) in enumerate(branches)
+        f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {where} LIMIT {LIMITS.get(why, BRANCH_LIMIT)}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
+        for i, (why, where, _) in enumerate(branches)
     ]
     params = [p for _, _, ps in branches for p in ps]
     found: dict[int, list[str]] = defaultdict(list)
@@ -414,7 +484,9 @@ def rank(
     found: dict[int, list[str]],
 ) -> list[Candidate]:
     """Score each stored row against ``query`` and keep the ``k`` best."""
-    usable = model.restricted(present_comparisons([query], model.comparisons))
+    usable = near_no_stronger(model).restricted(present_comparisons([query], model.comparisons))
+    if not query.dob_ymd:
+        usable = without_family_correction(usable)
     gamma = comparator(usable.comparisons)
     share = RETURNING_SHARE / max(population, 1)
     prior = math.log2(share / (1 - share))
@@ -423,10 +495,14 @@ def rank(
         stored, notes = _stored(query, row)
         g = gamma(query, stored)
         weight = usable.weight(g) - usable.prior_weight + prior
-        scored.append((weight, int(row[0]), g, stored, notes))
+        client_id = int(row[0])
+        ties = (_name_levels(g, usable.comparisons), -len(found[client_id]), client_id)
+        scored.append((weight, ties, client_id, g, stored, notes))
+    # Equal weights: the stronger name agreement first (exact before a typo), then the
+    # client more branches found (a typed initial that matches), then the older record.
     scored.sort(key=lambda item: (-item[0], item[1]))
     out = []
-    for weight, client_id, g, stored, notes in scored[:k]:
+    for weight, _, client_id, g, stored, notes in scored[:k]:
         score = probability(weight)
         flagged = score >= ALERT_THRESHOLD
         reasons = [*usable.reasons(g), *notes]
@@ -441,6 +517,84 @@ def rank(
             reasons.append("not flagged: without both dates of birth, the names must match")
         out.append(Candidate(client_id, score, tuple(reasons), flagged, tuple(found[client_id])))
     return out
+
+
+# Levels that say "the same name, or nearly": none may weigh more than "exact".
+NEAR_LEVELS = {
+    "first_name": ("nickname", "part", "typo", "sounds_alike", "initial"),
+    "last_name": ("part", "typo", "sounds_alike"),
+}
+
+
+# Models derived from a model for ranking, built once: (kind, id(model)) -> (model, derived).
+_DERIVED: dict[tuple[str, int], tuple[Model, Model]] = {}
+
+
+def _derived(kind: str, model: Model, build: Callable[[Model], Model]) -> Model:
+    known = _DERIVED.get((kind, id(model)))
+    if known is not None and known[0] is model:
+        return known[1]
+    if len(_DERIVED) > 16:  # models passed in by callers (tests); the shipped one stays
+        _DERIVED.clear()
+    derived = build(model)
+    _DERIVED[(kind, id(model))] = (model, derived)
+    return derived
+
+
+def near_no_stronger(model: Model) -> Model:
+    """``model`` with no near-agreement of a name weighing more than exact agreement.
+
+    EM on the generator's data left a first-name typo at 7.3 bits and exact agreement at
+    6.95, a shared part of a family name at 9.66 and exact at 8.23 (rare levels, whose
+    rate among non-matches is measured on few pairs). Ranking a search, that put "Lillian
+    Ary" above "Gillian Bradford" for an entered "Gillian". m is lowered so that
+    m / u of each near level is at most that of "exact" (ties then go to "exact" through
+    the branches that found it).
+    """
+    return _derived("near", model, _near_capped)
+
+
+def _near_capped(model: Model) -> Model:
+    m = {name: list(values) for name, values in model.m.items()}
+    for name, levels in NEAR_LEVELS.items():
+        if name not in m:
+            continue
+        spec = by_name([name])[0]
+        ratio = m[name][0] / model.u[name][0]
+        for level in levels:
+            at = spec.levels.index(level)
+            m[name][at] = min(m[name][at], ratio * model.u[name][at])
+    return Model(model.comparisons, m, model.u, model.prior, dict(model.info))
+
+
+def without_family_correction(model: Model) -> Model:
+    """``model`` ranking as for data without households (no relative correction).
+
+    The correction (``model.HOUSEHOLD_FIELDS``) sets aside a shared family name when the
+    first names are unrelated, so that a relative is not flagged as the person. Searched
+    without a birth date, a candidate is flagged only when both names match (see
+    :func:`rank`), so the correction no longer guards a flag; it only ranked a client with
+    the same family name and a replaced first name (FEBRL: "Harriet Etherington" for
+    Robert Etherington) below every client who merely shares the first name. The model's
+    own weights say the opposite (a shared family name is the stronger evidence).
+    """
+    if model.info.get(HOUSEHOLDS) is False:
+        return model
+    return _derived(
+        "no households",
+        model,
+        lambda m: Model(m.comparisons, m.m, m.u, m.prior, {**m.info, HOUSEHOLDS: False}),
+    )
+
+
+def _name_levels(g: tuple[int | None, ...], comparisons: Sequence[str]) -> int:
+    """The name levels added up (lower: stronger agreement; a missing name counts last)."""
+    levels = dict(zip(comparisons, g, strict=True))
+    total = 0
+    for spec in (FIRST_NAME, LAST_NAME):
+        level = levels.get(spec.name)
+        total += len(spec.levels) if level is None else level
+    return total
 
 
 def _names_same(g: tuple[int | None, ...], model: Model) -> bool:
