@@ -1,0 +1,85 @@
+"""The consent notice travels with every page a consent recipient sees (42 CFR 2.32).
+
+A case manager of another program reaches the world's client through a consent naming their
+program, releasing every category (substance use included, so the Part 2 notice applies).
+Each client page of the route inventory is opened as that reader: a page that answers 200
+in HTML and shows the client's name must carry the notice and the Part 2 statement; a page
+that refuses is fine (the consent opens reading, not the owner's work). Downloads that are
+not HTML are listed, so a new one cannot slip in unseen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.clients import consent as consents
+from casework.clients.models import ConsentCategory
+from tests.security.conftest import FAMILY, World, signed_in
+from tests.security.routes import OBJECT_ROUTES
+
+NOTICE = 'data-testid="disclosure-notice"'
+PART2 = "Notice of federal confidentiality rules (42 CFR Part 2)"
+# Client data a consent recipient may download that is not a page: a file the client or a
+# worker signed or attached, passed on as it is (the page that links it carries the notice).
+FILES = {"consent_form_download"}
+
+
+@pytest.fixture
+def recipient(world: World, cm_mental_health: Any, programs: dict[str, Any]) -> Any:
+    consents.consent_record(
+        actor=world.owner,
+        client=world.client,
+        data={
+            "recipient_program_id": programs["mental_health"].pk,
+            "categories": [c.value for c in ConsentCategory],
+            "purpose": "Care coordination",
+            "information_description": "Diagnoses, treatment, medication and case notes",
+            "revocation_right_acknowledged": True,
+            "expiry_date": timezone.localdate() + timedelta(days=365),
+            "signature_method": "typed",
+            "signed_by_name": "Dolores Abernathy",
+        },
+    )
+    return cm_mental_health
+
+
+def test_every_client_page_a_consent_recipient_sees_carries_the_notice(
+    world: World, recipient: Any
+) -> None:
+    http = signed_in(recipient)
+    shown, refused, files = [], [], []
+    for route in OBJECT_ROUTES:
+        if "get" not in route.methods:
+            continue
+        kwargs = route.kwargs(world)
+        url = reverse(f"web:{route.name}", kwargs=kwargs)
+        response = http.get(url)
+        if response.status_code != 200:
+            refused.append(route.name)
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
+            files.append(route.name)
+            continue
+        text = response.content.decode()
+        if FAMILY not in text:
+            continue
+        shown.append(route.name)
+        assert NOTICE in text, f"{route.name} shows the client without the consent notice"
+        assert PART2 in text, f"{route.name} lacks the Part 2 notice"
+        assert text.count(NOTICE) == 1, f"{route.name} shows the notice twice"
+    # The test reaches pages (else it could not fail): the client page at least.
+    assert "client_detail" in shown, (shown, refused)
+    assert set(files) <= FILES, f"downloads without a notice: {sorted(set(files) - FILES)}"
+
+
+def test_staff_of_the_clients_own_program_see_no_notice(world: World) -> None:
+    response = signed_in(world.owner).get(
+        reverse("web:client_detail", kwargs={"pk": world.client.pk})
+    )
+    assert response.status_code == 200
+    assert NOTICE not in response.content.decode()
