@@ -8,7 +8,7 @@ does not learn, say, that their client is also in a mental-health program.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
@@ -82,7 +82,7 @@ class EnrollmentPatchIn(PatchSchema):
     primary_case_manager_id: Id | None = None
     closure_reason: ClosureReason | None = Field(None, description="Required when closing.")
     closure_note: Text300 | None = None
-    destination: Destination | None = Field(
+    destination: Literal[tuple(Destination.values)] | None = Field(  # type: ignore[valid-type]  # codes from the model
         None, description="HMIS 3.12 destination; required closing housing."
     )
 
