@@ -268,7 +268,7 @@ class RiskFlagIn(InputSchema):
     note: str = Field("", max_length=2000)
 
 
-class ResolveIn(InputSchema):
+class RiskFlagResolveIn(InputSchema):
     note: str = Field(min_length=5, max_length=2000)
 
 
@@ -311,7 +311,7 @@ def risk_flag_create(
 def risk_flag_resolve(
     request: HttpRequest,
     flag_id: Id,
-    payload: ResolveIn,
+    payload: RiskFlagResolveIn,
     response: HttpResponse,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> RiskFlag:

@@ -109,6 +109,15 @@ def _document_problems(schema: OpenAPISchema) -> None:
         for operation in operations.values():
             if isinstance(operation, dict) and "responses" in operation:
                 operation["responses"].setdefault("default", error)
+                _errors_are_problems(operation["responses"])
+
+
+def _errors_are_problems(responses: dict[Any, Any]) -> None:
+    """An error declared with its own schema (a 409 with matches) is still problem+json."""
+    for status, response in responses.items():
+        content = response.get("content", {}) if isinstance(response, dict) else {}
+        if str(status)[0] in "45" and "application/json" in content:
+            content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
 
 
 def _document_preconditions(schema: OpenAPISchema) -> None:

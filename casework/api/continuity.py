@@ -24,7 +24,7 @@ class SummaryFilters(InputSchema):
     for_member: Id | None = None
 
 
-class GoalOut(Schema):
+class SummaryGoalOut(Schema):
     text: str
     measurable: str
     status: str
@@ -34,13 +34,13 @@ class GoalOut(Schema):
     interventions: list[str]
 
 
-class PlanOut(Schema):
+class SummaryPlanOut(Schema):
     program: str
     plan_id: int
     version: int
     agreed_on: datetime.datetime | None
     review_due: datetime.date | None
-    goals: list[GoalOut]
+    goals: list[SummaryGoalOut]
     sections: list[str]
 
 
@@ -76,7 +76,7 @@ class SummaryOut(Schema):
     end: datetime.date
     prepared_for: str | None
     team: list[TeamOut]
-    plans: list[PlanOut]
+    plans: list[SummaryPlanOut]
     scores: list[ScoreOut]
     notes: list[SummaryNoteOut]
 

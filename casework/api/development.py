@@ -18,7 +18,7 @@ from pydantic import Field
 
 from casework.accounts.models import User
 from casework.api.concurrency import require_if_match
-from casework.api.types import Id, InputSchema, Text30, Text300, Text500
+from casework.api.types import Id, InputSchema, NonBlank300, NonBlank500, Text30, Text300, Text500
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.core.exceptions import NotFound, PermissionDenied
@@ -90,8 +90,8 @@ def framework_get(request: HttpRequest, response: HttpResponse) -> dict[str, Any
 
 class SkillIn(InputSchema):
     code: Text30 = Field("", description="Keep an existing skill's code; empty for a new skill")
-    name: Text300 = Field(min_length=1)
-    description: Text500 = Field(min_length=1)
+    name: NonBlank300
+    description: NonBlank500
     indicators: dict[Level, Text500] = Field(description="A description at each of the 4 levels")
 
 
@@ -421,7 +421,7 @@ def evidence_unlink(request: HttpRequest, review_id: Id, evidence_id: Id) -> Sta
 # --- goals ------------------------------------------------------------------------------------
 
 
-class GoalOut(Schema):
+class DevelopmentGoalOut(Schema):
     id: int
     staff_id: int
     review_id: int | None
@@ -464,7 +464,7 @@ def _staff_or_me(request: HttpRequest, staff_id: int | None) -> User:
 
 @router.get(
     "/development/goals",
-    response=list[GoalOut],
+    response=list[DevelopmentGoalOut],
     summary="Development goals of the caller (or of a team member)",
 )
 def goals_list(request: HttpRequest, filters: Query[StaffFilter]) -> list[dict[str, Any]]:
@@ -472,7 +472,7 @@ def goals_list(request: HttpRequest, filters: Query[StaffFilter]) -> list[dict[s
     return [_goal_out(goal) for goal in staff.development_goals.all()]
 
 
-class GoalIn(InputSchema):
+class DevelopmentGoalIn(InputSchema):
     staff_id: Id | None = Field(None, description="A team member; yourself when left out")
     review_id: Id | None = Field(None, description="The review the goal comes from")
     skill_code: Text30
@@ -484,10 +484,10 @@ class GoalIn(InputSchema):
 
 @router.post(
     "/development/goals",
-    response={201: GoalOut},
+    response={201: DevelopmentGoalOut},
     summary="Set a development goal: what, by when, how",
 )
-def goal_create(request: HttpRequest, payload: GoalIn) -> Status:
+def goal_create(request: HttpRequest, payload: DevelopmentGoalIn) -> Status:
     staff = _staff_or_me(request, payload.staff_id)
     review = None
     if payload.review_id is not None:
@@ -508,7 +508,7 @@ class GoalCompleteIn(InputSchema):
 
 @router.post(
     "/development/goals/{development_goal_id}/complete",
-    response=GoalOut,
+    response=DevelopmentGoalOut,
     summary="Mark a goal as met, optionally with a completed CE record as evidence",
 )
 def goal_complete(

@@ -8,7 +8,7 @@ does not learn, say, that their client is also in a mental-health program.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
@@ -17,11 +17,17 @@ from pydantic import Field
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
-from casework.api.types import Id, InputSchema, PatchSchema, Text300, Text500
+from casework.api.types import Id, InputSchema, NonBlank500, PatchSchema, Text300
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.clients.assignment import enrollment_assign_case_manager
-from casework.clients.models import Client, ClosureReason, Enrollment, EnrollmentStatus
+from casework.clients.models import (
+    Client,
+    ClosureReason,
+    Destination,
+    Enrollment,
+    EnrollmentStatus,
+)
 from casework.clients.permissions import access_client, access_enrollment
 from casework.clients.services import client_list_record, enrollment_create, enrollment_update
 from casework.core.exceptions import NotFound
@@ -65,7 +71,8 @@ class EnrollmentPatchIn(PatchSchema):
     """Only the fields sent are changed. Closing needs a ``closure_reason`` (and, in housing
     programs, a ``destination``); without an ``end_date`` it ends today."""
 
-    NULLABLE = frozenset({"end_date", "primary_case_manager_id", "destination"})
+    # The case manager changes with POST .../case-manager (a reason, both told): not here.
+    NULLABLE = frozenset({"end_date", "destination"})
 
     status: EnrollmentStatus | None = Field(
         None, description="Allowed moves: referred > waitlisted > active <> on_hold > closed."
@@ -75,8 +82,8 @@ class EnrollmentPatchIn(PatchSchema):
     primary_case_manager_id: Id | None = None
     closure_reason: ClosureReason | None = Field(None, description="Required when closing.")
     closure_note: Text300 | None = None
-    destination: int | None = Field(
-        None, ge=0, le=999, description="HMIS 3.12 destination; required closing housing."
+    destination: Literal[tuple(Destination.values)] | None = Field(  # type: ignore[valid-type]  # codes from the model
+        None, description="HMIS 3.12 destination; required closing housing."
     )
 
 
@@ -85,7 +92,7 @@ class CaseManagerIn(InputSchema):
         description="The new primary case manager (staff of the program who pass its "
         "credential rules); null leaves the client for the supervisor to assign."
     )
-    reason: Text500 = Field(description="Why; recorded in the audit trail.")
+    reason: NonBlank500 = Field(description="Why; recorded in the audit trail.")
 
 
 def _load(user: Any, enrollment_id: int, *, write: bool = False) -> Enrollment:

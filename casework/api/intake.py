@@ -24,10 +24,18 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from casework.api.concurrency import require_if_match
-from casework.api.types import Id, InputSchema, Name, Text30, Text100
+from casework.api.types import (
+    Id,
+    InputSchema,
+    Name,
+    Text30,
+    Text100,
+    from_json_body,
+    json_type_matches,
+)
 from casework.clients.intake_check import Match
 from casework.clients.intake_search import query_notes
 from casework.clients.matching.records import Person
@@ -57,6 +65,18 @@ class EligibilityIn(InputSchema):
         description="The program's rules; the same definition validates the admin form."
     )
     capacity: int | None = Field(None, description="Places; empty means no limit.")
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rules_typed(cls, value: Any, info: ValidationInfo) -> Any:
+        # The rules model also reads the admin form (text for lists, "yes" for true); a JSON
+        # body gives each rule the JSON type the schema states.
+        if isinstance(value, dict) and from_json_body(info):
+            fields = eligibility.Rules.model_fields
+            for name, item in value.items():
+                if name in fields and not json_type_matches(fields[name].annotation, item):
+                    raise ValueError(f"{name}: this value has the wrong type; see the schema.")
+        return value
 
 
 class EligibilityOut(Schema):

@@ -16,7 +16,7 @@ from pydantic import Field
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.lookups import program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
-from casework.api.types import Id, InputSchema, Text200
+from casework.api.types import Id, InputSchema, PatchSchema, Text200
 from casework.casenotes import services as notes
 from casework.casenotes.models import CaseNote, NoteContactMethod, NoteType
 from casework.casenotes.permissions import access_note, notes_visible_on
@@ -108,7 +108,12 @@ class NoteCreateIn(_NoteFields):
     note_type: NoteType
 
 
-class NotePatchIn(_NoteFields):
+class NotePatchIn(PatchSchema, _NoteFields):
+    """Only the fields sent change; ``null`` unlinks a task, appointment, referral or crisis
+    and is refused elsewhere (a note's text fields are never null)."""
+
+    NULLABLE = frozenset({"task_id", "appointment_id", "referral_id", "crisis_event_id"})
+
     note_type: NoteType | None = None
 
 

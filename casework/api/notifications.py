@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from casework.api.types import InputSchema
+from casework.notifications.kinds import BY_CODE
 from casework.notifications.preferences import notification_preferences_set, preferences_for
 
 router = Router(tags=["notifications"])
@@ -19,12 +21,12 @@ class PreferenceOut(Schema):
     email: bool = Field(description="True: in the app and by email; false: in the app only.")
 
 
-class PreferenceIn(Schema):
-    kind: str = Field(max_length=50)
+class PreferenceIn(InputSchema):
+    kind: Literal[tuple(BY_CODE)] = Field(description="A notification kind.")  # type: ignore[valid-type]  # the kinds are data
     email: bool
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(InputSchema):
     preferences: list[PreferenceIn] = Field(max_length=100)
 
 

@@ -11,13 +11,13 @@ loop, one set per part, and ninja reads their annotations as real classes.
 """
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Header, Query, Router, Schema, UploadedFile
 from ninja.orm import create_schema
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from casework.accounts.access import access_for
 from casework.accounts.models import Organization, Program
@@ -26,8 +26,10 @@ from casework.api.enrollments import EnrollmentOut
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import (
     DOCUMENT_DOWNLOAD,
+    EmergencyReason,
     Id,
     InputSchema,
+    NonBlank300,
     PatchSchema,
     Text30,
     Text100,
@@ -93,6 +95,31 @@ class _PartPatch(PatchSchema, _PartChecks):
     pass
 
 
+def _stated_fields(model: type[ClientPart], *, patch: bool) -> list[tuple[str, Any, Any]]:
+    """What the model accepts, stated in the schema: a field with choices takes only those
+    values, and required text may not be empty (``full_clean`` refuses a blank one)."""
+    stated: list[tuple[str, Any, Any]] = []
+    for name in model.FIELDS:
+        field: Any = model._meta.get_field(name)
+        kind: Any
+        if field.choices:
+            values = tuple(value for value, _label in field.flatchoices)
+            if field.blank and isinstance(values[0], str):
+                values += ("",)
+            kind = Literal[values]
+        elif field.get_internal_type() == "CharField" and not field.blank:
+            kind = Annotated[str, Field(min_length=1, max_length=field.max_length)]
+        else:
+            continue
+        if patch or (field.null and not field.has_default()):
+            stated.append((name, kind | None, None))
+        elif field.has_default():
+            stated.append((name, kind, field.get_default()))
+        else:
+            stated.append((name, kind, ...))
+    return stated
+
+
 def _schemas(name: str, model: type[ClientPart]) -> tuple[Any, Any, Any]:
     label = model.__name__
     nullable = frozenset(
@@ -105,12 +132,19 @@ def _schemas(name: str, model: type[ClientPart]) -> tuple[Any, Any, Any]:
         fields=["id", "version", *model.FIELDS, "created_at", "updated_at"],
         custom_fields=[("client_id", int, ...)],
     )
-    create = create_schema(model, name=f"{label}In", fields=list(model.FIELDS), base_class=_PartIn)
+    create = create_schema(
+        model,
+        name=f"{label}In",
+        fields=list(model.FIELDS),
+        custom_fields=_stated_fields(model, patch=False),
+        base_class=_PartIn,
+    )
     patch = create_schema(
         model,
         name=f"{label}Patch",
         fields=list(model.FIELDS),
         optional_fields="__all__",  # type: ignore[arg-type]  # ninja accepts "__all__"
+        custom_fields=_stated_fields(model, patch=True),
         base_class=patch_base,
     )
     return out, create, patch
@@ -264,8 +298,18 @@ def profile_patch(
 # --- SSN --------------------------------------------------------------------------------------
 
 
+# What ``normalize_ssn`` accepts: 9 digits, dashes optional, none of the ranges the SSA never
+# issues (area 000, 666 or 9xx; group 00; serial 0000); or nothing, which removes the number.
+SSN_PATTERN = (
+    r"^\s*((00[1-9]|0[1-9][0-9]|[1-578][0-9]{2}|6[0-57-9][0-9]|66[0-57-9])-?"
+    r"(0[1-9]|[1-9][0-9])-?(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3}))?\s*$"
+)
+
+
 class SsnIn(InputSchema):
-    ssn: Text30 = Field(description="9 digits, with or without dashes; empty removes it.")
+    ssn: Annotated[str, StringConstraints(strip_whitespace=True, pattern=SSN_PATTERN)] = Field(
+        description="9 digits, with or without dashes; empty removes it."
+    )
 
 
 class SsnOut(Schema):
@@ -400,7 +444,7 @@ class ConsentIn(ConsentTermsIn):
 
 
 class RevokeIn(InputSchema):
-    reason: Text300 = Field(min_length=1)
+    reason: NonBlank300
 
 
 class EventOutcomeIn(InputSchema):
@@ -524,7 +568,7 @@ def consent_event_outcome(request: HttpRequest, consent_id: Id, payload: EventOu
 
 class EmergencyIn(InputSchema):
     client_id: Id
-    reason: str = Field(max_length=2000, description="The emergency (at least 15 characters).")
+    reason: EmergencyReason = Field(description="The emergency (at least 15 characters).")
     minutes: int | None = Field(
         None,
         ge=1,
@@ -641,7 +685,7 @@ def merge_undo(request: HttpRequest, merge_id: Id) -> ClientMerge:
 # --- Enrollment lifecycle ---------------------------------------------------------------------
 
 
-class TransitionIn(InputSchema):
+class EnrollmentTransitionIn(InputSchema):
     to: EnrollmentStatus
     closure_reason: ClosureReason | Literal[""] = ""
     closure_note: Text300 = ""
@@ -657,7 +701,7 @@ class TransitionIn(InputSchema):
 def enrollment_transition_post(
     request: HttpRequest,
     enrollment_id: Id,
-    payload: TransitionIn,
+    payload: EnrollmentTransitionIn,
     response: HttpResponse,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> Enrollment:

@@ -197,7 +197,7 @@ def referral_get(request: HttpRequest, referral_id: Id, response: HttpResponse) 
     return _out(referral, detail=True, reader=request.user)
 
 
-class TransitionIn(InputSchema):
+class ReferralTransitionIn(InputSchema):
     to: Status
     reason: str = Field("", max_length=2000, description="Required to reject or cancel.")
     service_delivered: bool | None = None
@@ -213,7 +213,7 @@ class TransitionIn(InputSchema):
 def referral_transition_post(
     request: HttpRequest,
     referral_id: Id,
-    payload: TransitionIn,
+    payload: ReferralTransitionIn,
     response: HttpResponse,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.accounts.models import User
-from casework.api.types import Id, InputSchema, Text500
+from casework.api.types import Id, InputSchema, NonBlank500
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.caseload import transfers
@@ -46,12 +46,12 @@ class TransferOut(Schema):
 
 class TransferIn(InputSchema):
     to_user_id: Id
-    reason: Text500
+    reason: NonBlank500
     handoff_note: str = Field("", max_length=5000)
 
 
 class DeclineIn(InputSchema):
-    reason: Text500
+    reason: NonBlank500
 
 
 class TransferFilters(InputSchema):

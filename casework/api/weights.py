@@ -30,7 +30,9 @@ class WeightsOut(Schema):
 
 
 class WeightsIn(InputSchema):
-    client_weight: Decimal = Field(..., description="From 0.1 to 10, two decimal places.")
+    client_weight: Decimal = Field(
+        ..., ge=Decimal("0.1"), le=10, description="From 0.1 to 10, two decimal places."
+    )
     crisis_weights: dict[int, Decimal] = Field(
         ..., description="Extra load per open crisis by severity 1-4 (0 to 10); missing is 0."
     )

@@ -16,7 +16,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from casework.accounts.models import User
+from casework.accounts.models import PracticeArea, User
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import DOCUMENT_DOWNLOAD, Id, InputSchema
 from casework.workforce import pathway, queries, services
@@ -32,11 +32,17 @@ router = Router(tags=["workforce"])
 
 
 class PathwayQuery(InputSchema):
-    area: str = Field(description="healthcare, mental_health, social_services or vocational_rehab")
+    area: PracticeArea = Field(
+        description="healthcare, mental_health, social_services or vocational_rehab"
+    )
     degrees: str = Field("", description="Comma-separated degree codes, e.g. BSN,MSW")
     licences: str = Field("", description="Comma-separated licence or certification codes")
-    experience_months: int = Field(0, description="Full-time case management experience")
-    supervised_months: int = Field(0, description="The part supervised by a certified case manager")
+    experience_months: int = Field(
+        0, ge=0, le=600, description="Full-time case management experience"
+    )
+    supervised_months: int = Field(
+        0, ge=0, le=600, description="The part supervised by a certified case manager"
+    )
     exams: str = Field(
         "",
         description="Comma-separated exams passed, e.g. ASWB-MASTERS,NCLEX-RN,CCM (a passed "

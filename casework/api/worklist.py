@@ -17,7 +17,7 @@ from pydantic import Field
 from casework.accounts.models import User
 from casework.api.concurrency import check_version, require_if_match, set_etag
 from casework.api.lookups import program_for_caller
-from casework.api.types import Id, InputSchema, Text200
+from casework.api.types import Id, InputSchema, NonBlank200, NonBlank4000, PatchSchema, Text200
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.caseload.crisis import crisis_report, crisis_resolve
@@ -123,7 +123,7 @@ class ChecklistItem(InputSchema):
 
 
 class TaskCreateIn(InputSchema):
-    title: Text200 = Field(..., min_length=1)
+    title: NonBlank200
     due_at: datetime
     client_id: Id | None = None
     program_id: Id | None = Field(None, description="Required with client_id.")
@@ -137,8 +137,10 @@ class TaskCreateIn(InputSchema):
     referral_id: Id | None = None
 
 
-class TaskPatchIn(InputSchema):
-    title: Text200 | None = None
+class TaskPatchIn(PatchSchema):
+    """Only the fields sent change; none of them may be ``null``."""
+
+    title: NonBlank200 | None = None
     due_at: datetime | None = None
     priority: int | None = Field(None, ge=1, le=4)
     details: str | None = Field(None, max_length=4000)
@@ -303,12 +305,12 @@ class CrisisIn(InputSchema):
     program_id: Id
     kind: CrisisKind
     severity: int = Field(..., ge=1, le=4, description="1 low to 4 critical.")
-    what_happened: str = Field(..., min_length=1, max_length=4000)
+    what_happened: NonBlank4000
     actions_taken: str = Field("", max_length=4000)
 
 
-class ResolveIn(InputSchema):
-    resolution: str = Field(..., min_length=1, max_length=4000)
+class CrisisResolveIn(InputSchema):
+    resolution: NonBlank4000
 
 
 @router.post(
@@ -333,7 +335,7 @@ def crises_report(request: HttpRequest, client_id: Id, payload: CrisisIn) -> Any
 
 
 @router.post("/crises/{crisis_id}/resolve", response=CrisisOut, operation_id="crises_resolve")
-def crises_resolve(request: HttpRequest, crisis_id: Id, payload: ResolveIn) -> CrisisEvent:
+def crises_resolve(request: HttpRequest, crisis_id: Id, payload: CrisisResolveIn) -> CrisisEvent:
     client_id = CrisisEvent.objects.filter(pk=crisis_id).values_list("client_id", flat=True).first()
     if client_id is None:
         raise NotFound("crisis")

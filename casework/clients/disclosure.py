@@ -8,8 +8,9 @@ receives a disclosure. Two things follow:
   released) and a plain statement of each consent's scope (what, to whom, for what, until
   when, how to revoke). ``disclosure_notice`` builds it once per request; the client gate
   attaches it to the client as ``client.disclosure_notice``; pages include
-  ``web/_disclosure_notice.html``, the API answers it as ``disclosure_notice``, and exports and
-  prints call ``notice_lines``. Other apps (referrals, plans) call ``disclosure_notice``.
+  ``web/includes/disclosure_notice.html``, the API answers it as ``disclosure_notice``, and an
+  export or print for recipients calls ``notice_lines``. Other apps (referrals) call
+  ``disclosure_notice``.
 * **Each disclosure is accounted for** (45 CFR 164.528; 42 CFR 2.24): who received it, which
   categories, when, and on what basis (a consent, or emergency access). ``disclosure_record``
   writes an append-only ``audit.Disclosure`` beside the read's audit row; ``disclosures_of``
