@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client as HttpClient
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.parameters import ParameterLocation
@@ -138,21 +138,33 @@ CONFIG = SchemathesisConfig.from_dict(
         ],
     }
 )
-APP = WSGIHandler()
+_DJANGO = WSGIHandler()
+
+
+def APP(environ: dict[str, Any], start_response: Any) -> Any:  # noqa: N802 - a WSGI app
+    """Django as the test client runs it, each request in a savepoint of the test's
+    transaction. Like ``django.test.Client``, it keeps Django from closing the database
+    connection at the start and end of a request (``close_old_connections`` drops a
+    connection found inside a transaction, which marks the test's transaction broken on
+    PostgreSQL). The savepoint spans the middleware and the whole body, so a statement
+    refused inside a ``savepoint=False`` block (Django's delete collector, say) and answered
+    4xx is rolled back with its request, as it would be in production."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with transaction.atomic():
+            response = _DJANGO(environ, start_response)
+            body = list(response)
+            response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return body
+
+
 SCHEMA = schemathesis.openapi.from_dict(json.loads(schema_json()), config=CONFIG)
 # As ``from_wsgi`` does, without asking the app for its schema at import time (no database yet).
 SCHEMA.app = APP
-
-
-@pytest.fixture(autouse=True)
-def _request_savepoints() -> Iterator[None]:
-    """Each request in a savepoint of the test's transaction, as it has a transaction of its
-    own in production: on PostgreSQL a refused statement (answered 4xx) would otherwise
-    abort the test's transaction for every later request."""
-    previous = connection.settings_dict.get("ATOMIC_REQUESTS", False)
-    connection.settings_dict["ATOMIC_REQUESTS"] = True
-    yield
-    connection.settings_dict["ATOMIC_REQUESTS"] = previous
 
 
 def _path_ids(path: str, world: World) -> dict[str, str]:
@@ -256,12 +268,6 @@ def tokens(world: World, sup_health: User, org_admin: User) -> dict[str, str]:
     }
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="On PostgreSQL a request in this run leaves the test's transaction marked for "
-    "rollback (first seen after DELETE /api/v1/me and its re-sent checks), so every later "
-    "request fails; not yet traced to its statement (issue 9, left open).",
-)
 @SCHEMA.parametrize()
 @hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
 def test_api_conforms_to_its_schema(case: Any, world: World, tokens: dict[str, str]) -> None:
