@@ -19,7 +19,7 @@ ANSWERS = {
     "date_of_birth": "1961-04-12",
     "state": "NY",
     "household_size": 1,
-    "household_income": "20000",
+    "household_income": 20000,
 }
 
 
@@ -145,7 +145,7 @@ def test_impossible_answers_are_field_errors_and_nothing_is_saved(
         health,
         client_health,
         date_of_birth="2999-01-01",
-        household_income="-5",
+        household_income=-5,
         household_size=0,
     )
     assert problem_fields(response, 422) == {
@@ -169,7 +169,7 @@ def test_missing_answers_give_cannot_tell_naming_the_rule(
 def test_ineligible_names_each_failed_rule(api, intake_health, health, client_health, set_rules):
     set_rules(health, **RULES)
     body = screen(
-        api(intake_health), health, client_health, state="NJ", household_income="31301"
+        api(intake_health), health, client_health, state="NJ", household_income=31301
     ).json()
     assert body["result"] == "ineligible"
     assert {r["rule"] for r in body["failed_rules"]} == {"state", "income"}

@@ -91,7 +91,7 @@ def test_api_refuses_an_unknown_kind_naming_the_field(cm_health: User) -> None:
     body = {"preferences": [{"kind": "nonsense", "email": False}]}
     response = api._call("put", "notifications/preferences", body)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "kind"
+    assert response.json()["errors"][0]["field"] == "preferences.0.kind"
     assert not cm_health.notification_preferences.exists()
 
 

@@ -138,7 +138,7 @@ def test_submitting_hours_through_the_api_names_a_supervisor_of_my_program(
     body = {
         "supervisor_id": sup_health.pk,
         "worked_on": "2026-01-05",
-        "hours": "2",
+        "hours": 2,
         "kind": "client_contact",
     }
     created = http.post(
@@ -353,7 +353,7 @@ def test_api_token_reads_my_credentials_and_a_read_only_token_cannot_write(cm_he
         "provider": "P",
         "course": "C",
         "completed_on": "2026-01-01",
-        "hours": "1",
+        "hours": 1,
         "category": "ethics",
     }
     refused = http.post(
