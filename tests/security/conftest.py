@@ -19,6 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.test.client import ClientHandler
+from django.utils import timezone
 
 from casework.accounts import services as accounts
 from casework.accounts.models import ApiToken, Organization, Program, Role, User
@@ -466,3 +467,24 @@ def world(
         importer=intake_health,
         extra={"twin": twin, "survivor": left, "care": _care(client, cm_health)},
     )
+
+
+@pytest.fixture
+def recipient(world: World, cm_mental_health: Any, programs: dict[str, Any]) -> Any:
+    """A case manager of another program who reaches the world's client through a consent
+    naming their program and releasing every category (Part 2 included)."""
+    consents.consent_record(
+        actor=world.owner,
+        client=world.client,
+        data={
+            "recipient_program_id": programs["mental_health"].pk,
+            "categories": [c.value for c in ConsentCategory],
+            "purpose": "Care coordination",
+            "information_description": "Diagnoses, treatment, medication and case notes",
+            "revocation_right_acknowledged": True,
+            "expiry_date": timezone.localdate() + datetime.timedelta(days=365),
+            "signature_method": "typed",
+            "signed_by_name": "Dolores Abernathy",
+        },
+    )
+    return cm_mental_health

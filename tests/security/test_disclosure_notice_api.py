@@ -14,7 +14,6 @@ from typing import Any
 
 from tests.security.conftest import World
 from tests.security.test_api_authorization import OBJECT_OPERATIONS, Api, _fill
-from tests.security.test_disclosure_notice_pages import recipient  # noqa: F401
 
 PARTS = ("addresses", "contacts", "disabilities", "emergency_contacts", "household")
 PARTS += ("identifiers", "insurance", "names")

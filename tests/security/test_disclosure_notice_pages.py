@@ -10,15 +10,10 @@ not HTML are listed, so a new one cannot slip in unseen.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from casework.clients import consent as consents
-from casework.clients.models import ConsentCategory
 from tests.security.conftest import FAMILY, World, signed_in
 from tests.security.routes import OBJECT_ROUTES
 
@@ -27,25 +22,6 @@ PART2 = "Notice of federal confidentiality rules (42 CFR Part 2)"
 # Client data a consent recipient may download that is not a page: a file the client or a
 # worker signed or attached, passed on as it is (the page that links it carries the notice).
 FILES = {"consent_form_download"}
-
-
-@pytest.fixture
-def recipient(world: World, cm_mental_health: Any, programs: dict[str, Any]) -> Any:
-    consents.consent_record(
-        actor=world.owner,
-        client=world.client,
-        data={
-            "recipient_program_id": programs["mental_health"].pk,
-            "categories": [c.value for c in ConsentCategory],
-            "purpose": "Care coordination",
-            "information_description": "Diagnoses, treatment, medication and case notes",
-            "revocation_right_acknowledged": True,
-            "expiry_date": timezone.localdate() + timedelta(days=365),
-            "signature_method": "typed",
-            "signed_by_name": "Dolores Abernathy",
-        },
-    )
-    return cm_mental_health
 
 
 def test_every_client_page_a_consent_recipient_sees_carries_the_notice(
