@@ -135,6 +135,38 @@ LIMITS = dict.fromkeys(
 # beyond one keystroke and whose name has a typo ("Lia Maymard" for "Lia Maynard").
 ANY_DATE = frozenset({SAME_NAME, LAST_TYPO, FIRST_TYPO})
 
+# The order a client's reasons are shown in, the most telling first: the page shows the
+# first two, and "names sound alike" (NYSIIS drops a final "a" or "s") or "starts alike"
+# says less than "last name one letter off" about "Beckerrjqse" for "Beckerrjqsea".
+REASON_ORDER = {
+    why: rank
+    for rank, why in enumerate(
+        (
+            SAME_DAY,
+            SAME_NAME,
+            NICKNAME,
+            NEAR_DAY,
+            LAST_TYPO,
+            FIRST_TYPO,
+            SWAPPED_TYPO,
+            SAME_INITIAL,
+            NAME_PART,
+            SOUNDS_ALIKE,
+            SAME_YEAR,
+            LAST_STARTS,
+            PLACEHOLDER,
+            PLACEHOLDER_LAST,
+            LAST_INITIAL,
+            LONE_LAST_TYPO,
+            LONE_FIRST_TYPO,
+            SAME_LAST,
+            SAME_FIRST,
+            FIRST_AS_LAST,
+            LAST_AS_FIRST,
+        )
+    )
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -432,6 +464,8 @@ def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int
             why = branches[index][0]
             if why not in found[client_id]:
                 found[client_id].append(why)
+    for reasons in found.values():
+        reasons.sort(key=REASON_ORDER.__getitem__)
     return found
 
 

@@ -372,3 +372,27 @@ def test_without_a_birth_date_a_shared_family_name_outranks_a_shared_first_name(
     # With both dates of birth, a relative is still recognised as one.
     found = search(intake_health, "Harriet", "Etherington", datetime.date(1950, 1, 1))
     assert not any(c.possible_duplicate for c in found)
+
+
+def test_the_most_telling_reasons_come_first(intake_health, add):
+    # NYSIIS drops a final "a", so the names also "sound alike" and the family name "starts
+    # alike": the page shows two reasons, and the one-letter typo must be one of them.
+    phyllis = add("Phyllis", "Beckerrjqsea", BORN)
+    found = search(intake_health, "Phyllis", "Beckerrjqse")
+    assert found[0].client == phyllis
+    assert "names sound alike" in found[0].found_by
+    assert found[0].found_by[0] == "last name one letter off"
+
+
+def test_every_branch_has_a_place_in_the_reason_order():
+    queries = (
+        (Person(id="q", first_name="William", last_name="Becker-Smith"), ""),
+        (Person(id="q", first_name="Phyllis", last_name="Becker", dob=BORN), ""),
+        (Person(id="q", first_name="Phyllis", last_name=""), "b"),
+    )
+    reasons = {
+        why
+        for person, initial in queries
+        for why, _, _ in intake_search.branches_for(features(person), str, initial)
+    }
+    assert reasons == set(intake_search.REASON_ORDER)
