@@ -18,7 +18,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from casework.api.concurrency import check_version, require_if_match, set_etag
-from casework.api.disclosure import DisclosureNoticeOut
+from casework.api.disclosure import DisclosureNoticeOut, notice_field
 from casework.api.intake import MatchOut, matches_out
 from casework.api.lookups import case_manager_or_none, program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
@@ -76,11 +76,7 @@ class ClientOut(BaseModel):
     access_basis: str = Field(
         "", description="How you reach this client: program, organization, consent, break_glass."
     )
-    disclosure_notice: DisclosureNoticeOut | None = Field(
-        None,
-        description="When you reach the client through a consent: the 42 CFR 2.32 notice and "
-        "the consent's scope, which accompany the information wherever you use it.",
-    )
+    disclosure_notice: DisclosureNoticeOut | None = notice_field()
 
 
 class ClientSummaryOut(Schema):

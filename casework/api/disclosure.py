@@ -2,15 +2,19 @@
 
 ``DisclosureNoticeOut`` is the field every operation answering client information to a
 consent recipient carries (``disclosure_notice``): the 42 CFR 2.32 notice and the scope of
-each consent. Other routers reuse it: ``disclosure_notice: DisclosureNoticeOut | None``,
-filled from ``client.disclosure_notice`` (set by the client gate) or
-``clients.disclosure.disclosure_notice(user, client)``.
+each consent. Other routers reuse it: ``disclosure_notice: DisclosureNoticeOut | None =
+notice_field()``, filled from ``client.disclosure_notice`` (set by the client gate, so it is
+built once per request) or ``clients.disclosure.disclosure_notice(user, client)``. A list
+answered as a bare JSON array carries it on each item (``with_notice``): the array stays an
+array, and an item passed on keeps its notice. It is null for readers inside the client's own
+programs. FHIR resources carry it as security labels instead (``interop.fhir_security``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -23,6 +27,30 @@ from casework.core.exceptions import NotFound
 
 router = Router(tags=["client record"])
 STAFF_BASES = frozenset({"program", "organization"})
+NOTICE_DESCRIPTION = (
+    "When you reach the client through a consent: the 42 CFR 2.32 notice and the consent's "
+    "scope, which accompany the information wherever you use it. Null when you reach the "
+    "client through its own programs."
+)
+Row = TypeVar("Row")
+
+
+def notice_field() -> Any:
+    """The ``disclosure_notice`` field of an answer schema: optional, null by default."""
+    return Field(None, description=NOTICE_DESCRIPTION)
+
+
+def with_notice(rows: Iterable[Row], client: Any) -> list[Row]:
+    """``rows`` of the gated ``client``, each carrying the notice the gate built once for
+    this request (``None`` inside the client's own programs): no query per row."""
+    notice = getattr(client, "disclosure_notice", None)
+    answered = list(rows)
+    for row in answered:
+        if isinstance(row, dict):
+            row["disclosure_notice"] = notice
+        else:
+            row.disclosure_notice = notice  # type: ignore[attr-defined]  # read by the schema
+    return answered
 
 
 class ConsentScopeOut(BaseModel):

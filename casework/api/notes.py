@@ -14,6 +14,7 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.disclosure import DisclosureNoticeOut, notice_field, with_notice
 from casework.api.lookups import program_for_caller
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import Id, InputSchema, PatchSchema, Text200
@@ -72,6 +73,7 @@ class NoteOut(Schema):
     service_code: str
     created_at: datetime
     updated_at: datetime
+    disclosure_notice: DisclosureNoticeOut | None = notice_field()
 
     @staticmethod
     def resolve_cosigned(obj: CaseNote) -> bool:
@@ -136,6 +138,7 @@ def notes_list(request: HttpRequest, client_id: Id, filters: Query[NoteFilters])
     rows = notes_visible_on(client).select_related("cosignature").order_by("-service_at", "-id")
     rows = search_notes(rows, filters.q or "", client.pk)
     page = paginate(request, rows, filters)
+    page["results"] = with_notice(page["results"], client)
     notes.note_list_record(
         actor=request.user,
         client=client,
@@ -167,7 +170,7 @@ def notes_create(
 def notes_get(request: HttpRequest, note_id: Id, response: HttpResponse) -> CaseNote:
     note = access_note(request.user, note_id)
     set_etag(response, note)
-    return note
+    return with_notice([note], note.client)[0]
 
 
 @router.patch(

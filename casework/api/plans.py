@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Body, Query, Router, Schema
 from pydantic import Field
 
+from casework.api.disclosure import DisclosureNoticeOut, notice_field, with_notice
 from casework.api.types import Id, InputSchema, Text200, Text300
 from casework.assessments.models import Assessment
 from casework.assessments.permissions import access_assessment
@@ -107,6 +108,7 @@ class PlanOut(Schema):
     review_overdue: bool
     ipe_clock: dict[str, Any] | None
     version: VersionOut
+    disclosure_notice: DisclosureNoticeOut | None = notice_field()
 
 
 def _goal(goal: Goal, referrals: dict[str, list[Referral]]) -> dict[str, Any]:
@@ -185,7 +187,8 @@ def plan_out(
 @router.get("/clients/{client_id}/plans", response=list[PlanOut], operation_id="plan_list")
 def plan_list(request: HttpRequest, client_id: Id) -> list[dict[str, Any]]:
     client = access_client(request.user, client_id, audit=False)
-    return [plan_out(p, user=request.user) for p in readable_plans(request.user, client)]
+    plans = [plan_out(p, user=request.user) for p in readable_plans(request.user, client)]
+    return with_notice(plans, client)
 
 
 class FromNeedsIn(InputSchema):

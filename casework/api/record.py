@@ -22,6 +22,7 @@ from pydantic import Field, StringConstraints, field_validator
 from casework.accounts.access import access_for
 from casework.accounts.models import Organization, Program
 from casework.api.concurrency import check_version, require_if_match, set_etag
+from casework.api.disclosure import DisclosureNoticeOut, notice_field, with_notice
 from casework.api.enrollments import EnrollmentOut
 from casework.api.pagination import Page, PageParams, paginate
 from casework.api.types import (
@@ -130,7 +131,10 @@ def _schemas(name: str, model: type[ClientPart]) -> tuple[Any, Any, Any]:
         model,
         name=f"{label}Out",
         fields=["id", "version", *model.FIELDS, "created_at", "updated_at"],
-        custom_fields=[("client_id", int, ...)],
+        custom_fields=[
+            ("client_id", int, ...),
+            ("disclosure_notice", DisclosureNoticeOut | None, notice_field()),
+        ],
     )
     create = create_schema(
         model,
@@ -170,7 +174,7 @@ def _register_part(name: str, model: type[ClientPart]) -> None:
 
     def list_rows(request: HttpRequest, client_id: Id) -> list[ClientPart]:
         client = access_client(request.user, client_id)
-        return parts.record_parts_for(request.user, client)[name]
+        return with_notice(parts.record_parts_for(request.user, client)[name], client)
 
     def add_row(request: HttpRequest, client_id: Id, payload: create, response: HttpResponse):  # type: ignore[valid-type]  # a schema made at runtime
         client = access_client(request.user, client_id, write=True)
@@ -184,7 +188,7 @@ def _register_part(name: str, model: type[ClientPart]) -> None:
         client = access_client(request.user, client_id)
         item = _item(request.user, client, name, item_id)
         set_etag(response, item)
-        return item
+        return with_notice([item], client)[0]
 
     def patch_row(
         request: HttpRequest,
