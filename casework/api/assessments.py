@@ -17,7 +17,7 @@ from pydantic import Field
 from casework.accounts.access import access_for
 from casework.accounts.models import Organization
 from casework.api.concurrency import check_version, require_if_match, set_etag
-from casework.api.disclosure import DisclosureNoticeOut
+from casework.api.disclosure import DisclosureNoticeOut, notice_field
 from casework.api.types import Id, InputSchema, Text300
 from casework.assessments import services
 from casework.assessments.library import current_instruments
@@ -32,7 +32,7 @@ from casework.assessments.permissions import (
 )
 from casework.clients.permissions import access_client, access_enrollment
 from casework.core.exceptions import NotFound, PermissionDenied
-from casework.interop import fhir_care
+from casework.interop import fhir_care, fhir_security
 
 router = Router(tags=["assessments"])
 Code = str  # path parameter: an instrument code
@@ -135,11 +135,7 @@ class AssessmentOut(Schema):
     notes: dict[str, str]
     variant: str | None = None
     created_at: datetime
-    disclosure_notice: DisclosureNoticeOut | None = Field(
-        None,
-        description="When you reach the client through a consent: the 42 CFR 2.32 notice and "
-        "the consent's scope, which accompany the information wherever you use it.",
-    )
+    disclosure_notice: DisclosureNoticeOut | None = notice_field()
 
     @staticmethod
     def resolve_disclosure_notice(obj: Assessment) -> Any:
@@ -237,11 +233,16 @@ def assessment_get(request: HttpRequest, assessment_id: Id) -> Assessment:
 
 @router.get("/assessments/{assessment_id}/fhir", operation_id="assessment_fhir")
 def assessment_fhir(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
-    """The assessment as a FHIR R4 QuestionnaireResponse."""
+    """The assessment as a FHIR R4 QuestionnaireResponse. To a reader who reaches the client
+    through a consent it carries the disclosure notice as HL7 Data Segmentation for Privacy
+    labels: ``meta.security`` (restricted; with a Part 2 consent, 42CFRPart2 and NORDSCLCD,
+    no redisclosure without consent) and one ``meta.extension`` display annotation per line
+    of the notice and the consent's scope."""
     assessment = access_assessment(request.user, assessment_id)
-    return fhir_care.questionnaire_response(
+    resource = fhir_care.questionnaire_response(
         assessment, patient_ref=f"Patient/{assessment.client_id}"
     )
+    return fhir_security.with_disclosure_notice(resource, assessment.client.disclosure_notice)
 
 
 # --- Risk flags -------------------------------------------------------------------------------
