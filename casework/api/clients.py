@@ -37,7 +37,11 @@ from casework.api.types import (
 )
 from casework.clients.intake_check import PossibleDuplicates, client_create_checked
 from casework.clients.models import Client, Enrollment, EnrollmentStatus, Sex
-from casework.clients.permissions import access_client, redact_confidential_addresses
+from casework.clients.permissions import (
+    access_client,
+    mark_list_access,
+    redact_confidential_addresses,
+)
 from casework.clients.services import client_list_record, client_update
 
 router = Router(tags=["clients"])
@@ -90,6 +94,7 @@ class ClientSummaryOut(Schema):
     city: str
     address_hidden: bool
     is_active: bool
+    disclosure_notice: DisclosureNoticeOut | None = notice_field()
 
 
 class ClientFilters(InputSchema, PageParams):
@@ -173,7 +178,8 @@ def _enrollment_filter(request: HttpRequest, filters: ClientFilters) -> Exists:
 
 @router.get("/clients", response=Page[ClientSummaryOut], summary="List and search clients")
 def clients_list(request: HttpRequest, filters: Query[ClientFilters]) -> dict[str, Any]:
-    """Clients the caller may see, by family then given name. The page shown is audited."""
+    """Clients the caller may see, by family then given name. The page shown is audited.
+    A client you reach through a consent carries ``disclosure_notice`` (null otherwise)."""
     clients = Client.objects.visible_to(request.user).search(filters.q, filters.date_of_birth)
     if filters.program is not None or filters.status is not None:
         clients = clients.filter(_enrollment_filter(request, filters))
@@ -185,6 +191,9 @@ def clients_list(request: HttpRequest, filters: Query[ClientFilters]) -> dict[st
         "status": filters.status,
         "page": filters.page if filters.page > 1 else None,
     }
+    # The list's gate: each client reached through a consent carries its notice (one
+    # consent query for the page); the audit then accounts for those names.
+    mark_list_access(request.user, page["results"])
     client_list_record(actor=request.user, clients=page["results"], query=query)
     redact_confidential_addresses(request.user, page["results"])
     return page

@@ -27,6 +27,7 @@ from ninja import Header, Query, Router, Schema
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from casework.api.concurrency import require_if_match
+from casework.api.disclosure import DisclosureNoticeOut, notice_field
 from casework.api.types import (
     Id,
     InputSchema,
@@ -315,6 +316,7 @@ class MatchOut(Schema):
     )
     reasons: list[str] = Field(description="The evidence, in plain words, strongest first.")
     found_by: list[str] = Field(description="The search branches that offered this client.")
+    disclosure_notice: DisclosureNoticeOut | None = notice_field()
 
 
 class MatchesOut(Schema):
@@ -331,6 +333,8 @@ def matches_out(matches: list[Match]) -> list[dict[str, Any]]:
             "possible_duplicate": m.possible_duplicate,
             "reasons": m.reasons,
             "found_by": m.found_by,
+            # Set by the list's gate when the search was audited (``client_list_record``).
+            "disclosure_notice": getattr(m.client, "disclosure_notice", None),
         }
         for m in matches
     ]

@@ -19,7 +19,7 @@ receives a disclosure. Two things follow:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,30 +81,36 @@ def _scope(consent: Consent) -> ConsentScope:
     )
 
 
-def consents_to_reader(user: Any, client_id: int) -> list[Consent]:
-    """The consents in force through which ``user`` reaches the client (memoized per request)."""
+def consents_to_readers(
+    user: Any, client_ids: Collection[int], *, fresh: bool = False
+) -> dict[int, list[Consent]]:
+    """For each client, the consents in force through which ``user`` reaches it: one query
+    for all of them, memoized per request (``fresh`` reads them again, as the gate does when
+    it decides the basis)."""
     access = access_for(user)
     memo: dict[int, list[Consent]] = access.memo.setdefault("consents_to", {})  # type: ignore[assignment]
-    if client_id not in memo:
+    missing = sorted({pk for pk in client_ids if fresh or pk not in memo})
+    if missing:
         staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
-        memo[client_id] = list(
+        found: dict[int, list[Consent]] = {pk: [] for pk in missing}
+        for consent in (
             Consent.objects.in_force()
-            .filter(client_id=client_id)
+            .filter(client_id__in=missing)
             .to_recipient(organization_ids=staff_orgs, program_ids=access.program_ids)
             .select_related("recipient_organization", "recipient_program")
             .order_by("pk")
-        )
-    return memo[client_id]
+        ):
+            found[consent.client_id].append(consent)
+        memo.update(found)
+    return {pk: memo[pk] for pk in client_ids}
 
 
-def disclosure_notice(user: Any, client: Client) -> DisclosureNotice | None:
-    """The notice for a client ``user`` reaches through a consent; None otherwise.
+def consents_to_reader(user: Any, client_id: int) -> list[Consent]:
+    """The consents in force through which ``user`` reaches the client (memoized per request)."""
+    return consents_to_readers(user, [client_id])[client_id]
 
-    ``client`` was loaded through the gate (``access_client``), which set ``access_basis``.
-    """
-    if getattr(client, "access_basis", None) != "consent":
-        return None
-    consents = consents_to_reader(user, client.pk)
+
+def _notice(consents: list[Consent]) -> DisclosureNotice:
     part2 = next((c.redisclosure_notice for c in consents if c.is_part2), "")
     if part2 == "" and any(c.is_part2 for c in consents):
         from casework.clients.consent import PART2_REDISCLOSURE_NOTICE
@@ -113,6 +119,25 @@ def disclosure_notice(user: Any, client: Client) -> DisclosureNotice | None:
     return DisclosureNotice(
         intro=NOTICE_INTRO, part2_notice=part2, scopes=[_scope(c) for c in consents]
     )
+
+
+def disclosure_notices(user: Any, clients: Iterable[Client]) -> dict[int, DisclosureNotice | None]:
+    """The notice for each client of a page (a list, a search): one query for the consents
+    of every client ``user`` reaches through a consent, none when the gate already read them;
+    None for the others. Each client carries ``access_basis`` (the gate, or
+    ``permissions.mark_list_access`` for a page)."""
+    clients = list(clients)
+    consented = [c.pk for c in clients if getattr(c, "access_basis", None) == "consent"]
+    consents = consents_to_readers(user, consented) if consented else {}
+    return {c.pk: _notice(consents[c.pk]) if c.pk in consents else None for c in clients}
+
+
+def disclosure_notice(user: Any, client: Client) -> DisclosureNotice | None:
+    """The notice for a client ``user`` reaches through a consent; None otherwise.
+
+    ``client`` was loaded through the gate (``access_client``), which set ``access_basis``.
+    """
+    return disclosure_notices(user, [client])[client.pk]
 
 
 def notice_lines(notice: DisclosureNotice | None) -> list[str]:
@@ -132,23 +157,22 @@ def notice_lines(notice: DisclosureNotice | None) -> list[str]:
     return lines
 
 
-def disclosure_record(
-    *,
+def _disclosure(
     actor: Any,
     client: Client,
     what: str,
-    audit_event: AuditEvent | None = None,
-    categories: Iterable[str] | None = None,
+    audit_event: AuditEvent | None,
+    categories: Iterable[str] | None,
 ) -> Disclosure | None:
-    """Account for showing or sending ``client``'s information to ``actor``, if it is a
-    disclosure (the client reached through a consent or emergency access); else None."""
+    """The accounting row for showing ``client`` to ``actor``, unsaved; None when it is no
+    disclosure (the consents come from the per-request memo the gate filled)."""
     basis = getattr(client, "access_basis", None)
     if basis not in DISCLOSED_BASES:
         return None
     consents = consents_to_reader(actor, client.pk) if basis == "consent" else []
     access = access_for(actor)
     shown = sorted(categories if categories is not None else client.access_categories)
-    disclosure = Disclosure(
+    return Disclosure(
         client_id=client.pk,
         organization_id=client.organization_id,
         recipient=actor if getattr(actor, "is_authenticated", False) else None,
@@ -166,8 +190,47 @@ def disclosure_record(
         channel=context.current().channel,
         audit_event=audit_event,
     )
-    disclosure.save()
+
+
+def disclosure_record(
+    *,
+    actor: Any,
+    client: Client,
+    what: str,
+    audit_event: AuditEvent | None = None,
+    categories: Iterable[str] | None = None,
+) -> Disclosure | None:
+    """Account for showing or sending ``client``'s information to ``actor``, if it is a
+    disclosure (the client reached through a consent or emergency access); else None."""
+    disclosure = _disclosure(actor, client, what, audit_event, categories)
+    if disclosure is not None:
+        disclosure.save()
     return disclosure
+
+
+def disclosures_record(
+    *,
+    actor: Any,
+    clients: Iterable[Client],
+    what: str,
+    audit_event: AuditEvent | None = None,
+    categories: Iterable[str] | None = None,
+) -> int:
+    """``disclosure_record`` for each client of a page, written in one insert (each client
+    carries ``access_basis``; the consents of the page were read once). Returns how many."""
+    clients = list(clients)
+    chosen = list(categories) if categories is not None else None
+    consented = [c.pk for c in clients if getattr(c, "access_basis", None) == "consent"]
+    if consented:
+        consents_to_readers(actor, consented)  # one query, or none after the page's gate
+    rows = [
+        row
+        for client in clients
+        if (row := _disclosure(actor, client, what, audit_event, chosen)) is not None
+    ]
+    if rows:
+        Disclosure.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _recipient_label(actor: Any) -> str:

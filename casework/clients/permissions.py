@@ -6,7 +6,7 @@ the attempt is audited. A client the user may see but not change (an auditor) gi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -16,7 +16,14 @@ from casework.accounts.access import access_for
 from casework.accounts.rows import ModelRows
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.clients.disclosure import DISCLOSED_BASES, disclosure_notice, disclosure_record
+from casework.clients.disclosure import (
+    DISCLOSED_BASES,
+    consents_to_readers,
+    disclosure_notice,
+    disclosure_notices,
+    disclosure_record,
+    disclosures_record,
+)
 from casework.clients.models import (
     BreakGlassAccess,
     Client,
@@ -52,38 +59,86 @@ def access_basis(
     releases could be read. ``enrolled`` says whether the client is enrolled in one of
     the user's programs, when the caller already knows (otherwise it is looked up).
     """
+    known = None if enrolled is None else ({client.pk} if enrolled else set())
+    return access_bases(user, [client], enrolled=known)[client.pk]
+
+
+def access_bases(
+    user: Any, clients: Iterable[Client], *, enrolled: Collection[int] | None = None
+) -> dict[int, tuple[str, frozenset[str]]]:
+    """``access_basis`` for each client of a page, with one query per step for the whole
+    page (enrollments, emergency accesses, consents), whatever its length. ``enrolled``:
+    the ids among them enrolled in one of the user's programs, when the caller knows."""
     access = access_for(user)
-    if client.organization_id in access.org_wide_org_ids:
-        return "organization", ALL_CATEGORIES
-    if enrolled is None:
-        enrolled = bool(access.program_ids) and (
-            Enrollment.objects.filter(
-                client_id=client.pk, program_id__in=access.program_ids
-            ).exists()
+    bases: dict[int, tuple[str, frozenset[str]]] = {}
+    rest: list[int] = []
+    for client in clients:
+        if client.organization_id in access.org_wide_org_ids:
+            bases[client.pk] = ("organization", ALL_CATEGORIES)
+        else:
+            rest.append(client.pk)
+    if rest and enrolled is None:
+        enrolled = (
+            set(
+                Enrollment.objects.filter(
+                    client_id__in=rest, program_id__in=access.program_ids
+                ).values_list("client_id", flat=True)
+            )
+            if access.program_ids
+            else set()
         )
-    if enrolled:
-        return "program", ALL_CATEGORIES
-    if (
-        has_break_glass(access)
-        and BreakGlassAccess.objects.filter(
-            client_id=client.pk, user_id=access.user_id or 0, expires_at__gt=timezone.now()
-        ).exists()
-    ):
-        return "break_glass", ALL_CATEGORIES
-    if access.is_empty or not has_consents_to(access):
-        return "none", frozenset()
-    staff_orgs = access.org_wide_org_ids | frozenset(access.program_org.values())
+    rest = _settle(bases, rest, set(enrolled or ()), "program")
+    if rest and has_break_glass(access):
+        glass = BreakGlassAccess.objects.filter(
+            client_id__in=rest, user_id=access.user_id or 0, expires_at__gt=timezone.now()
+        )
+        rest = _settle(bases, rest, set(glass.values_list("client_id", flat=True)), "break_glass")
     consents = (
-        Consent.objects.in_force()
-        .filter(client_id=client.pk)
-        .to_recipient(organization_ids=staff_orgs, program_ids=access.program_ids)
+        consents_to_readers(user, rest, fresh=True)
+        if rest and not access.is_empty and has_consents_to(access)
+        else {}
     )
-    categories: set[str] = set()
-    for granted in consents.values_list("categories", flat=True):
-        categories.update(granted or [])
-    if not categories and not consents.exists():
-        return "none", frozenset()
-    return "consent", frozenset(categories | {ConsentCategory.GENERAL})
+    for pk in rest:
+        if not consents.get(pk):
+            bases[pk] = ("none", frozenset())
+            continue
+        categories = {c for consent in consents[pk] for c in consent.categories or []}
+        bases[pk] = ("consent", frozenset(categories | {ConsentCategory.GENERAL}))
+    return bases
+
+
+def _settle(
+    bases: dict[int, tuple[str, frozenset[str]]], rest: list[int], found: set[int], basis: str
+) -> list[int]:
+    """Give ``basis`` (every category) to the ids ``found``; the ids still undecided."""
+    for pk in rest:
+        if pk in found:
+            bases[pk] = (basis, ALL_CATEGORIES)
+    return [pk for pk in rest if pk not in found]
+
+
+def mark_list_access(user: Any, clients: Iterable[Client]) -> list[Client]:
+    """The client gate for a page of clients (a list, a search) that ``visible_to`` found:
+    sets ``access_basis``, ``access_categories`` and ``disclosure_notice`` on each, as
+    ``access_client`` does for one, with a bounded number of queries for the whole page.
+    Staff without consents or emergency accesses cost no query (every client they list is
+    in their own programs or organizations: no notice). Clients already marked are kept."""
+    clients = list(clients)
+    access = access_for(user)
+    unmarked = [c for c in clients if not getattr(c, "access_basis", "")]
+    if not unmarked:
+        return clients
+    if access.is_empty or not (has_consents_to(access) or has_break_glass(access)):
+        for client in unmarked:
+            client.disclosure_notice = None
+        return clients
+    bases = access_bases(user, unmarked)
+    for client in unmarked:
+        client.access_basis, client.access_categories = bases[client.pk]
+    notices = disclosure_notices(user, unmarked)
+    for client in unmarked:
+        client.disclosure_notice = notices[client.pk]
+    return clients
 
 
 def list_disclosures_record(
@@ -91,27 +146,16 @@ def list_disclosures_record(
 ) -> int:
     """Account for each client a list or search showed ``actor`` through a consent or an
     emergency access (a name shown outside the client's programs is a disclosure of its
-    identity). Returns how many were written; staff without such access cost no query."""
-    access = access_for(actor)
-    if access.is_empty or not (has_consents_to(access) or has_break_glass(access)):
-        return 0
-    written = 0
-    for client in clients:
-        if client.organization_id in access.org_wide_org_ids:
-            continue
-        basis, _categories = access_basis(actor, client)
-        if basis not in DISCLOSED_BASES:
-            continue
-        client.access_basis = basis
-        disclosure_record(
-            actor=actor,
-            client=client,
-            what=what,
-            audit_event=audit_event,
-            categories=[ConsentCategory.GENERAL],
-        )
-        written += 1
-    return written
+    identity), in one insert. Marks the clients as ``mark_list_access`` does. Returns how
+    many were written; staff without such access cost no query."""
+    clients = mark_list_access(actor, clients)
+    return disclosures_record(
+        actor=actor,
+        clients=clients,
+        what=what,
+        audit_event=audit_event,
+        categories=[ConsentCategory.GENERAL],
+    )
 
 
 def in_care_team(user: Any, client: Client) -> bool:

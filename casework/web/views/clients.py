@@ -23,6 +23,7 @@ from casework.clients.intake_check import client_create_checked
 from casework.clients.models import Client, Enrollment, Sex
 from casework.clients.permissions import (
     can_write_client,
+    mark_list_access,
     programs_for_new_client,
     reads_whole_record,
     redact_confidential_addresses,
@@ -73,10 +74,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
     redact_confidential_addresses(request.user, page.items)
     mark_open_risk(request.user, list(page.items))
     query = {"q": text.strip(), "dob": dob.isoformat() if dob else ""}
+    # The list's gate: a client reached through a consent carries its notice (one consent
+    # query for the page), shown above the results; the audit accounts for those names.
+    mark_list_access(request.user, page.items)
     clients.client_list_record(actor=request.user, clients=page.items, query=query)
     context = {
         "form": form,
         "page": page,
+        "shared": [c for c in page.items if c.disclosure_notice],
         "searching": any(query.values()),
         "can_create": bool(programs_for_new_client(request.user)),
     }
