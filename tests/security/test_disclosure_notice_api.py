@@ -10,6 +10,11 @@ resource, the Data Segmentation for Privacy labels and the notice as display ext
 disclose nothing to carry a notice with; and no download reaches that reader. A new
 operation without the notice fails, and so does a listed one that changes. The client's own
 program staff read the same operations and get a null notice and no labels.
+
+The collection operations (no id in the path: a list, a search) are called too, with the
+client's name where a search needs one: every client the answer names through a consent
+must sit under a non-null notice, and ``CLIENT_COLLECTIONS``, the operations that name the
+client to a consent recipient, is exact both ways.
 """
 
 from __future__ import annotations
@@ -20,14 +25,21 @@ from typing import Any
 import pytest
 
 from casework.interop.fhir_security import DISPLAY
-from tests.security.conftest import World
-from tests.security.test_api_authorization import OBJECT_OPERATIONS, Api, _fill
+from tests.security.conftest import FAMILY, World
+from tests.security.test_api_authorization import OBJECT_OPERATIONS, Api, _fill, operations
 
 WITHOUT_NOTICE: frozenset[str] = frozenset()
 # Service plans are read by the client's own programs only (``plans.permissions``): a consent
 # recipient's list is always empty. Its items carry the field for the day plans are shared.
 ANSWERED_EMPTY = frozenset({"/clients/{client_id}/plans"})
 LABELS = {"R", "42CFRPart2", "NORDSCLCD"}
+# The collection operations that name the world's client to a consent recipient, and the
+# query each is called with (a search needs the person's name).
+CLIENT_COLLECTIONS = {
+    "/clients": "",
+    "/intake/matches": f"?given_name=Dolores&family_name={FAMILY}&date_of_birth=1961-04-12",
+}
+COLLECTIONS = sorted(p for m, p in operations() if m == "get" and "{" not in p)
 
 
 def _notices(value: Any) -> list[Any]:
@@ -71,6 +83,26 @@ def _get_answers(api: Api, world: World) -> dict[str, Any]:
         is_json = "json" in response.get("Content-Type", "") and not response.streaming
         # A download (a PDF, say) is no JSON answer: ``None``.
         answers[path] = json.loads(response.content) if is_json else None
+    return answers
+
+
+def _uncovered(value: Any, covered: bool = False) -> list[str]:
+    """Every text naming the client that no non-null ``disclosure_notice`` covers (a notice
+    covers the object that carries it, and everything inside that object)."""
+    if isinstance(value, dict):
+        covered = covered or bool(value.get("disclosure_notice"))
+        return [t for v in value.values() for t in _uncovered(v, covered)]
+    if isinstance(value, list):
+        return [t for v in value for t in _uncovered(v, covered)]
+    return [value] if isinstance(value, str) and FAMILY in value and not covered else []
+
+
+def _collection_answers(api: Api) -> dict[str, Any]:
+    answers = {}
+    for path in COLLECTIONS:
+        response = api.get(path + CLIENT_COLLECTIONS.get(path, ""))
+        if response.status_code == 200 and "json" in response.get("Content-Type", ""):
+            answers[path] = json.loads(response.content)
     return answers
 
 
@@ -163,3 +195,30 @@ def test_fhir_labels_without_a_part2_consent() -> None:
     resource = with_disclosure_notice({"resourceType": "QuestionnaireResponse"}, plain)
     assert _labels(resource) == ({"R"}, ["Under consent."])
     assert with_disclosure_notice({"id": "x"}, None) == {"id": "x"}
+
+
+def test_collections_naming_a_consent_reached_client_carry_the_notice(
+    world: World, recipient: Any
+) -> None:
+    answers = _collection_answers(Api(recipient))
+    naming = {path for path, body in answers.items() if FAMILY in json.dumps(body)}
+    assert naming == set(CLIENT_COLLECTIONS), {
+        "new collections naming the client (check their notice, then list them)": sorted(
+            naming - set(CLIENT_COLLECTIONS)
+        ),
+        "listed but no longer naming it": sorted(set(CLIENT_COLLECTIONS) - naming),
+    }
+    for path in naming:
+        assert _uncovered(answers[path]) == [], path
+        notices = [n for n in _notices(answers[path]) if n is not None]
+        assert notices, path
+        assert all(n["scopes"] and n["part2_notice"] for n in notices), path
+
+
+def test_collections_carry_no_notice_for_the_clients_own_staff(world: World) -> None:
+    answers = _collection_answers(Api(world.owner))
+    assert {p for p, body in answers.items() if FAMILY in json.dumps(body)} >= set(
+        CLIENT_COLLECTIONS
+    )
+    for path, body in answers.items():
+        assert all(n is None for n in _notices(body)), path

@@ -5,23 +5,27 @@ program, releasing every category (substance use included, so the Part 2 notice 
 Each client page of the route inventory is opened as that reader: a page that answers 200
 in HTML and shows the client's name must carry the notice and the Part 2 statement; a page
 that refuses is fine (the consent opens reading, not the owner's work). Downloads that are
-not HTML are listed, so a new one cannot slip in unseen.
+not HTML are listed, so a new one cannot slip in unseen. The signed-in pages without an id
+(lists, searches) are opened too: ``LIST_PAGES``, those that name the client to that reader,
+is exact, and each carries the notice.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.security.conftest import FAMILY, World, signed_in
-from tests.security.routes import OBJECT_ROUTES
+from tests.security.routes import OBJECT_ROUTES, SELF_SCOPED
 
 NOTICE = 'data-testid="disclosure-notice"'
 PART2 = "Notice of federal confidentiality rules (42 CFR Part 2)"
 # Client data a consent recipient may download that is not a page: a file the client or a
 # worker signed or attached, passed on as it is (the page that links it carries the notice).
 FILES = {"consent_form_download"}
+# Pages without an id that name the client to a consent recipient (the client search).
+LIST_PAGES = {"client_list"}
 
 
 def test_every_client_page_a_consent_recipient_sees_carries_the_notice(
@@ -59,3 +63,25 @@ def test_staff_of_the_clients_own_program_see_no_notice(world: World) -> None:
     )
     assert response.status_code == 200
     assert NOTICE not in response.content.decode()
+
+
+def test_every_list_page_naming_a_shared_client_carries_the_notice(
+    world: World, recipient: Any
+) -> None:
+    http = signed_in(recipient)
+    naming = set()
+    for name in sorted(SELF_SCOPED):
+        try:
+            url = reverse(f"web:{name}")
+        except NoReverseMatch:  # a route that needs arguments is no list page
+            continue
+        response = http.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = response.content.decode()
+        if FAMILY not in text:
+            continue
+        naming.add(name)
+        assert text.count(NOTICE) == 1, f"{name} names the client without the notice once"
+        assert PART2 in text, f"{name} lacks the Part 2 notice"
+    assert naming == LIST_PAGES

@@ -154,3 +154,104 @@ def test_staff_lists_and_searches_account_no_disclosure(consented, cm_health, cl
     assert "Abernathy" in text(signed_in(HttpClient(), cm_health).get("/clients/?q=aber"))
     api_client(cm_health).get("/api/v1/clients")
     assert not Disclosure.objects.exists()
+
+
+# --- The notice on lists and searches ----------------------------------------------------------
+
+
+def _own_client(lakeside_cm):
+    from casework.clients.services import client_create
+
+    program = lakeside_cm.memberships.get().program
+    data = {"given_name": "Teddy", "family_name": "Flood", "date_of_birth": None}
+    return client_create(actor=lakeside_cm, program=program, data=data)
+
+
+def _shared_clients(make_client, cm_health, lakeside_cm, count):
+    org = lakeside_cm.memberships.get().program.organization
+    shared = []
+    for n in range(count):
+        client = make_client(
+            "healthcare", actor=cm_health, given_name=f"Shared{n}", family_name=f"Zeta{n}"
+        )
+        consents.consent_record(
+            actor=cm_health, client=client, data=PART2 | {"recipient_organization": org}
+        )
+        shared.append(client)
+    return shared
+
+
+def _list_queries(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_client(user)
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/clients").json()
+    return len(queries), body["results"]
+
+
+def test_the_recipients_client_list_carries_the_notice_on_each_shared_item(
+    consented, lakeside_cm, client_health
+):
+    own = _own_client(lakeside_cm)
+    rows = api_client(lakeside_cm).get("/api/v1/clients").json()["results"]
+    by_id = {row["id"]: row for row in rows}
+    assert set(by_id) == {client_health.pk, own.pk}
+    notice = by_id[client_health.pk]["disclosure_notice"]
+    assert "42 CFR part 2" in notice["part2_notice"]
+    assert [s["consent_id"] for s in notice["scopes"]] == [consented.pk]
+    assert notice["scopes"][0]["purpose"] == "care coordination"
+    assert by_id[own.pk]["disclosure_notice"] is None
+    # The single read answers the same notice as the list item.
+    single = api_client(lakeside_cm).get(f"/api/v1/clients/{client_health.pk}").json()
+    assert single["disclosure_notice"] == notice
+
+
+def test_staff_client_list_items_carry_a_null_notice(consented, cm_health, client_health):
+    rows = api_client(cm_health).get("/api/v1/clients").json()["results"]
+    assert rows
+    assert all(row["disclosure_notice"] is None for row in rows)
+
+
+def test_the_list_notice_costs_the_same_queries_for_two_shared_clients_or_six(
+    make_client, cm_health, lakeside_cm
+):
+    from casework.audit.models import Disclosure
+
+    _own_client(lakeside_cm)
+    _shared_clients(make_client, cm_health, lakeside_cm, 2)
+    _list_queries(lakeside_cm)  # warm the per-process caches (access, tokens)
+    few, rows = _list_queries(lakeside_cm)
+    assert sum(1 for r in rows if r["disclosure_notice"]) == 2
+    _shared_clients(make_client, cm_health, lakeside_cm, 4)
+    many, rows = _list_queries(lakeside_cm)
+    assert sum(1 for r in rows if r["disclosure_notice"]) == 6
+    assert all(r["disclosure_notice"]["scopes"] for r in rows if r["family_name"] != "Flood")
+    assert many == few
+    # Each name shown is still accounted for, one row per client and list.
+    assert Disclosure.objects.filter(what="client list").count() == 2 + 2 + 6
+
+
+def test_the_client_list_page_shows_the_notice_for_shared_clients(
+    consented, lakeside_cm, client_health
+):
+    own = _own_client(lakeside_cm)
+    http = signed_in(HttpClient(), lakeside_cm)
+    for response in (http.get("/clients/"), http.get("/clients/?q=aber", HTTP_HX_REQUEST="true")):
+        body = text(response)
+        assert body.count('data-testid="disclosure-notice"') == 1
+        assert "Notice of federal confidentiality rules (42 CFR Part 2)" in body
+        assert f'id="consent-notice-{client_health.pk}"' in body
+        assert f'href="#consent-notice-{client_health.pk}"' in body
+        assert "How the client revokes" in body
+        assert f'id="consent-notice-{own.pk}"' not in body
+    # The whole page shows the own client too, without a notice of its own.
+    assert "Flood" in text(http.get("/clients/"))
+
+
+def test_the_client_list_page_shows_staff_no_notice(consented, cm_health, client_health):
+    body = text(signed_in(HttpClient(), cm_health).get("/clients/"))
+    assert "Abernathy" in body
+    assert 'data-testid="disclosure-notice"' not in body
+    assert "Shared under consent" not in body
