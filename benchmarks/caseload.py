@@ -129,6 +129,7 @@ def seed(clients: int, rows: int) -> None:
     from casework.accounts import services as accounts
     from casework.accounts.models import Organization, User
     from casework.casenotes.models import CaseNote
+    from casework.casenotes.search import TERMS_FUNCTION
     from casework.clients.models import Client, Enrollment
     from casework.scheduling.models import Appointment, Task
 
@@ -277,7 +278,16 @@ def seed(clients: int, rows: int) -> None:
     print(f"rows at {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if fts_trigger:
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO casenotes_note_fts(casenotes_note_fts) VALUES ('rebuild')")
+            cursor.execute("SELECT coalesce(max(id), 0) FROM casenotes_casenote")
+            last = cursor.fetchone()[0]
+            step = 200_000
+            for low in tqdm(range(0, last + 1, step), desc="note index", unit="batch"):
+                cursor.execute(
+                    "INSERT INTO casenotes_note_fts(rowid, terms) "  # noqa: S608 - constants
+                    f"SELECT id, {TERMS_FUNCTION}(client_id, search_text) "
+                    "FROM casenotes_casenote WHERE id >= %s AND id < %s",
+                    [low, low + step],
+                )
             cursor.execute(fts_trigger)
         print(f"note index at {time.perf_counter() - started:.1f} s", file=sys.stderr)
     with connection.cursor() as cursor:

@@ -27,8 +27,7 @@ from pydantic import (
 )
 
 from casework.core import places
-
-MAX_ID = 2**63 - 1
+from casework.core.db import MAX_ID
 
 
 def _storable(value: str) -> str:

@@ -16,8 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-
-MAX_ID = 2**63 - 1
+from casework.core.db import MAX_ID
 
 
 class IdRangeMiddleware:

@@ -33,7 +33,7 @@ from casework.clients.models import (
 )
 from casework.clients.models.client import has_break_glass, has_consents_to
 from casework.core import context
-from casework.core.db import bound_cursor
+from casework.core.db import MAX_ID, bound_cursor
 from casework.core.exceptions import NotFound, PermissionDenied
 
 ALL_CATEGORIES = frozenset(ConsentCategory.values)
@@ -41,10 +41,6 @@ ALL_CATEGORIES = frozenset(ConsentCategory.values)
 # enrolled in one of the caller's programs.
 _CLIENT_ROWS = ModelRows(Client, "c")
 _ENROLLED_SQL = f'SELECT 1 FROM "{Enrollment._meta.db_table}" e WHERE e.client_id = c.id'  # noqa: S608
-
-
-# The largest id a 64-bit primary key can hold.
-MAX_ID = 2**63 - 1
 
 
 def access_basis(

@@ -19,6 +19,10 @@ from __future__ import annotations
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
 
+# The largest id a 64-bit primary key holds: a larger id in a URL or a body is refused
+# before it reaches the database (whose driver would raise instead of finding nothing).
+MAX_ID = 2**63 - 1
+
 
 def bound_cursor(using: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
     """A cursor whose statements PostgreSQL binds (and may prepare); use it in ``with``.

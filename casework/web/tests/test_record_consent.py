@@ -133,6 +133,7 @@ def test_revoking_ends_access_at_once(cm, lake, client_health, lakeside_cm):
     )
     consent = Consent.objects.get()
     assert lake.get(f"/clients/{client_health.pk}/").status_code == 200
+    assert "Reason for revoking" in text(cm.get(f"/clients/{client_health.pk}/consents/"))
     refused = cm.post(f"/consents/{consent.pk}/revoke/", {"reason": ""})
     assert refused.status_code == 302
     assert Consent.objects.get().revoked_at is None
@@ -162,7 +163,10 @@ def test_an_expired_consent_gives_no_access(cm, lake, client_health, lakeside_cm
     )
     assert cm.post(f"/clients/{client_health.pk}/consents/new/", data).status_code == 302
     assert lake.get(f"/clients/{client_health.pk}/").status_code == 404
-    assert "expired" in text(cm.get(f"/clients/{client_health.pk}/consents/"))
+    listing = text(cm.get(f"/clients/{client_health.pk}/consents/"))
+    assert "expired" in listing
+    # Nothing left to revoke: the form is offered only while the consent is or will be in force.
+    assert "Reason for revoking" not in listing
 
 
 def test_consent_expiring_within_30_days_shows_a_banner(cm, client_health, lakeside_cm):

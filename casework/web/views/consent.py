@@ -55,7 +55,13 @@ def consent_list(request: HttpRequest, pk: int) -> HttpResponse:
     client = load_client(request.user, pk)
     require_whole_record(client)
     rows = [
-        {"consent": c, "status": _status(c), "awaits_event": awaits_event_outcome(c)}
+        {
+            "consent": c,
+            "status": _status(c),
+            "awaits_event": awaits_event_outcome(c),
+            # An expired or ended consent has nothing left to revoke.
+            "revocable": _status(c) in ("in force", "not yet in force"),
+        }
         for c in client.consents.select_related(
             "recipient_organization", "recipient_program"
         ).order_by("-effective_date", "-id")
