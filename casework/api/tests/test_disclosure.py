@@ -255,3 +255,24 @@ def test_the_client_list_page_shows_staff_no_notice(consented, cm_health, client
     assert "Abernathy" in body
     assert 'data-testid="disclosure-notice"' not in body
     assert "Shared under consent" not in body
+
+
+def test_the_intake_search_shows_the_notice_for_a_shared_match(
+    consented, lakeside_cm, client_health
+):
+    http = signed_in(HttpClient(), lakeside_cm)
+    program = lakeside_cm.memberships.get().program
+    page = http.get(
+        "/intake/",
+        {"given_name": "Dolores", "family_name": "Abernathy", "program": program.pk},
+    )
+    body = text(page)
+    assert "Abernathy" in body
+    assert body.count('data-testid="disclosure-notice"') == 1
+    assert f'href="#consent-notice-{client_health.pk}"' in body
+    matches = api_client(lakeside_cm).get(
+        "/api/v1/intake/matches?given_name=Dolores&family_name=Abernathy"
+    )
+    found = matches.json()["matches"]
+    assert [m["client"]["id"] for m in found] == [client_health.pk]
+    assert found[0]["disclosure_notice"]["scopes"][0]["consent_id"] == consented.pk

@@ -40,7 +40,12 @@ from casework.web.forms_assignment import case_manager_choices
 from casework.web.gates import load_client, signed_in_user
 from casework.web.paging import Page, page_number, paginate
 from casework.web.views.assessments import care_header_context
-from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
+from casework.web.views.new_record import (
+    add_reason_field,
+    create_or_matches,
+    matches_context,
+    shared_clients,
+)
 from casework.web.views.record import client_sections_context
 
 PAGE_SIZE = 25
@@ -81,7 +86,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "shared": [c for c in page.items if c.disclosure_notice],
+        "shared": shared_clients(page.items),
         "searching": any(query.values()),
         "can_create": bool(programs_for_new_client(request.user)),
     }

@@ -57,7 +57,12 @@ from casework.web.forms import (
 )
 from casework.web.forms_assignment import IntakeCaseManagerForm
 from casework.web.gates import load_client, signed_in_user
-from casework.web.views.new_record import add_reason_field, create_or_matches, matches_context
+from casework.web.views.new_record import (
+    add_reason_field,
+    create_or_matches,
+    matches_context,
+    shared_clients,
+)
 
 DISABILITY_CHOICES = [(str(k), v) for k, v in eligibility.DISABILITY_TYPES.items()]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
@@ -221,6 +226,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
             "searched": True,
             "program": next(p for p in programs if p.pk == data["program"]),
             "candidates": candidates,
+            "shared": shared_clients(c.client for c in candidates),
             "strong_match": any(c.possible_duplicate for c in candidates),
             "search_notes": query_notes(entered),
             "new_url": reverse("web:intake_new_client", args=[data["program"]])

@@ -8,7 +8,7 @@ new record is created only when the worker says why this is a different person.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -52,5 +52,16 @@ def create_or_matches(
         return refused.matches
 
 
+def shared_clients(clients: Iterable[Client]) -> list[Client]:
+    """The clients of a list or search reached through a consent, whose notice the page
+    shows (``web/includes/disclosure_notices.html``): the list's gate set it when the list
+    was audited (``clients.permissions.mark_list_access``)."""
+    return [c for c in clients if getattr(c, "disclosure_notice", None)]
+
+
 def matches_context(matches: list[Match]) -> dict[str, Any]:
-    return {"matches": matches, "shown_flag": SHOWN_FLAG}
+    return {
+        "matches": matches,
+        "shown_flag": SHOWN_FLAG,
+        "shared": shared_clients(m.client for m in matches),
+    }
