@@ -40,7 +40,10 @@ candidate carries the model's reasons, the notes above, and the branches that fo
 (``found_by``), so the worker sees why it was offered.
 
 Only reads, through the queryset given: tenant scoping, visibility and auditing are the
-caller's (``casework.intake.candidates``, the API, the import).
+caller's (``casework.intake.candidates``, the API, the import). A branch's cap counts only
+clients of that queryset (a full branch is read again with its filter), so another
+organization's namesakes cannot crowd the caller's out. On PostgreSQL a list of names is
+one parameter the planner cannot see into (``render``, decision 0111).
 """
 
 from __future__ import annotations
@@ -49,13 +52,14 @@ import csv
 import datetime as dt
 import math
 import string
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 
 from casework.clients.matching.compare import (
@@ -245,6 +249,47 @@ def _in(column: str, values: Iterable[object]) -> Condition:
     return f"{column} IN ({', '.join(['%s'] * len(listed))})", listed
 
 
+class NameSet(tuple[str, ...]):
+    """Name keys a column may equal: one parameter, written out per database by ``render``."""
+
+    __slots__ = ()
+
+
+def _names_in(column: str, names: Iterable[str]) -> Condition:
+    return f"{column} %s", [NameSet(sorted(names))]
+
+
+def render(where: str, params: Sequence[Any], vendor: str) -> Condition:
+    """``where`` with each ``NameSet`` parameter written for the database.
+
+    SQLite: ``IN (%s, %s, ...)``. PostgreSQL: ``= ANY(ARRAY(SELECT unnest(...)))`` of one
+    string split on line breaks, an array the planner cannot see into (decision 0111).
+    Given the list itself, it took each of a typed name's several hundred neighbours for a
+    name on file (10 ms of planning), expected thousands of rows where there were none,
+    and read the whole table to fill the cap: a third of a second at a million clients.
+    Given an array it cannot see, it reads the name index once per neighbour. One string
+    rather than an array of strings: the driver quoted each name, 4 ms a search. Stored
+    keys are letters, digits and single spaces (``normalize_name``), so a value with a
+    line break could match nothing and is left out.
+    """
+    pieces = where.split("%s")
+    if len(pieces) != len(params) + 1:
+        raise ValueError("one parameter per placeholder")
+    sql, out = [pieces[0]], []
+    for value, piece in zip(params, pieces[1:], strict=True):
+        if not isinstance(value, NameSet):
+            sql.append("%s")
+            out.append(value)
+        elif vendor == "postgresql":
+            sql.append("= ANY(ARRAY(SELECT unnest(string_to_array(%s, chr(10)))))")
+            out.append("\n".join(name for name in value if "\n" not in name))
+        else:
+            sql.append(f"IN ({', '.join(['%s'] * len(value))})")
+            out.extend(value)
+        sql.append(piece)
+    return "".join(sql), out
+
+
 def _prefix(column: str, text: str) -> Condition:
     # A range, not LIKE, so that SQLite and PostgreSQL both use the plain b-tree index.
     return f"{column} >= %s AND {column} < %s", [text, text + "\uffff"]
@@ -316,13 +361,13 @@ def name_branches(person: Features, last_initial: str = "") -> list[Branch]:
     nicknames = nickname_groups().get(first)
     if nicknames:
         branches.append(
-            _branch(NICKNAME, _eq("family_name_key", last), _in("given_name_key", nicknames))
+            _branch(NICKNAME, _eq("family_name_key", last), _names_in("given_name_key", nicknames))
         )
-    unknown = _in("given_name_key", placeholder_names("first"))
+    unknown = _names_in("given_name_key", placeholder_names("first"))
     branches.append(_branch(PLACEHOLDER, _eq("family_name_key", last), unknown))
     # A stored family name cut to any one letter is as good as unknown (it is not compared):
     # "Ruth H" on file for an arriving "Ruth Carlisle".
-    no_last = _in("family_name_key", placeholder_names("last") | {last[0], *LETTERS})
+    no_last = _names_in("family_name_key", placeholder_names("last") | {last[0], *LETTERS})
     branches.append(_branch(PLACEHOLDER_LAST, _eq("given_name_key", first), no_last))
     if len(last) >= TYPO_MIN_LENGTH:
         starts = _prefix("family_name_key", last[:TYPO_MIN_LENGTH])
@@ -372,10 +417,10 @@ def _typo_branches(first: str, last: str) -> list[Branch]:
     """
     branches = []
     if len(last) >= TYPO_MIN_LENGTH:
-        near = _in("family_name_key", typo_keys(last))
+        near = _names_in("family_name_key", typo_keys(last))
         branches.append(_branch(LAST_TYPO, near, _prefix("given_name_key", first[0])))
     if len(first) >= TYPO_MIN_LENGTH:
-        near = _in("given_name_key", typo_keys(first))
+        near = _names_in("given_name_key", typo_keys(first))
         branches.append(_branch(FIRST_TYPO, near, _eq("family_name_key", last)))
     return branches
 
@@ -385,7 +430,7 @@ def _lone_typo(field: str, name: str) -> list[Branch]:
     if len(name) < TYPO_MIN_LENGTH:
         return []
     why = LONE_FIRST_TYPO if field == "given" else LONE_LAST_TYPO
-    return [_branch(why, _in(f"{field}_name_key", typo_keys(name)))]
+    return [_branch(why, _names_in(f"{field}_name_key", typo_keys(name)))]
 
 
 def _part_branches(person: Features) -> list[Branch]:
@@ -449,24 +494,72 @@ def branches_for(
 
 
 def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int, list[str]]:
-    """Client id -> the branches that found it. One ``UNION ALL`` of capped selects."""
-    connection = connections[clients.db]
-    table = connection.ops.quote_name(clients.model._meta.db_table)
-    selects = [
-        f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {where} LIMIT {LIMITS.get(why, BRANCH_LIMIT)}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
-        for i, (why, where, _) in enumerate(branches)
-    ]
-    params = [p for _, _, ps in branches for p in ps]
+    """Client id -> the branches that found it: one ``UNION ALL`` of capped selects.
+
+    The selects read the whole table, which keeps each on its own index. A branch that
+    came back full may have left out clients the caller can see (another organization's
+    "Maria Garcia"s filled it), so those branches are read again with the queryset's own
+    filter. The caller keeps only the clients its queryset holds.
+    """
+    rows = _select(branches, clients, ("", []))
+    full = {i for i, count in Counter(i for _, i in rows).items() if count >= _limit(branches[i])}
+    scope = _scope(clients)
+    if scope is None:
+        return {}
+    if full and scope[0]:
+        again = [branches[i] for i in sorted(full)]
+        numbered = dict(enumerate(sorted(full)))
+        rows = [row for row in rows if row[1] not in full]
+        rows += [(pk, numbered[i]) for pk, i in _select(again, clients, scope)]
     found: dict[int, list[str]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
-        for client_id, index in cursor.fetchall():
-            why = branches[index][0]
-            if why not in found[client_id]:
-                found[client_id].append(why)
+    for client_id, index in rows:
+        why = branches[index][0]
+        if why not in found[client_id]:
+            found[client_id].append(why)
     for reasons in found.values():
         reasons.sort(key=REASON_ORDER.__getitem__)
     return found
+
+
+def _limit(branch: Branch) -> int:
+    return LIMITS.get(branch[0], BRANCH_LIMIT)
+
+
+def _select(
+    branches: Sequence[Branch], clients: QuerySet[Client], scope: Condition
+) -> list[tuple[int, int]]:
+    """(client id, branch index) for each branch's first rows, ``scope`` added to each."""
+    connection = connections[clients.db]
+    table = connection.ops.quote_name(clients.model._meta.db_table)
+    selects, params = [], []
+    for i, branch in enumerate(branches):
+        sql, rendered = render(branch[1], branch[2], connection.vendor)
+        if scope[0]:
+            sql, rendered = f"({sql}) AND {scope[0]}", [*rendered, *scope[1]]
+        selects.append(
+            f"SELECT id, {i} AS branch FROM (SELECT id FROM {table} WHERE {sql} LIMIT {_limit(branch)}) AS b{i}"  # noqa: S608, E501  # table name from model metadata; values are parameters
+        )
+        params += rendered
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        return [(int(pk), int(i)) for pk, i in cursor.fetchall()]
+
+
+def _scope(clients: QuerySet[Client]) -> Condition | None:
+    """The queryset's filter as SQL on the client table ("" when it has none), or None when
+    it can hold no client at all."""
+    query = clients.query
+    joined = [a for a in query.alias_map if query.alias_refcount[a] and a != query.base_table]
+    if joined:  # a filter through a join: ask for the ids
+        sql, params = clients.order_by().values("pk").query.sql_with_params()
+        return f"id IN ({sql})", list(params)
+    try:
+        sql, params = query.get_compiler(clients.db).compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "", []
+    return f"({sql})", list(params)
 
 
 # --- Search and ranking ------------------------------------------------------------------

@@ -152,7 +152,8 @@ def test_the_search_reads_only_indexes_never_the_whole_table():
     branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
     assert {why for why, _, _ in branches} >= {"last name one letter off", "same name"}
     with connection.cursor() as cursor:
-        for why, where, params in branches:
+        for why, written, values in branches:
+            where, params = intake_search.render(written, values, connection.vendor)
             sql = f"EXPLAIN QUERY PLAN SELECT id FROM clients_client WHERE {where}"  # noqa: S608
             cursor.execute(sql, params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
@@ -165,7 +166,8 @@ def test_a_double_family_name_branch_reads_the_family_range_not_every_initial():
         pytest.skip("SQLite's EXPLAIN QUERY PLAN names the index")
     person = features(Person(id="q", first_name="Phyllis", last_name="Becker"))
     branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
-    [(_, where, params)] = [b for b in branches if b[0] == "part of a double last name"]
+    [(_, written, values)] = [b for b in branches if b[0] == "part of a double last name"]
+    where, params = intake_search.render(written, values, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN SELECT id FROM clients_client WHERE {where}", params)  # noqa: S608
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
@@ -396,3 +398,68 @@ def test_every_branch_has_a_place_in_the_reason_order():
         for why, _, _ in intake_search.branches_for(features(person), str, initial)
     }
     assert reasons == set(intake_search.REASON_ORDER)
+
+
+def test_a_list_of_names_is_written_for_each_database():
+    names = intake_search.NameSet(("becker", "beckr"))
+    where, params = "family_name_key %s AND given_name_key >= %s", [names, "p"]
+    assert intake_search.render(where, params, "sqlite") == (
+        "family_name_key IN (%s, %s) AND given_name_key >= %s",
+        ["becker", "beckr", "p"],
+    )
+    # PostgreSQL gets one array it cannot see into when planning (decision 0111).
+    assert intake_search.render(where, params, "postgresql") == (
+        "family_name_key = ANY(ARRAY(SELECT unnest(string_to_array(%s, chr(10)))))"
+        " AND given_name_key >= %s",
+        ["becker\nbeckr", "p"],
+    )
+    with pytest.raises(ValueError, match="placeholder"):
+        intake_search.render("family_name_key = %s", [], "sqlite")
+
+
+def test_the_names_typed_a_letter_off_find_the_client_on_both_databases(intake_health, add):
+    # Several hundred neighbours of each name: rendered as an array on PostgreSQL.
+    phyllis = add("Phyllis", "Becker", BORN)
+    found = search(intake_health, "Phylis", "Beckre", datetime.date(1990, 1, 1))
+    assert [c.client for c in found] == [phyllis]
+    assert "last name one letter off" in found[0].found_by or (
+        "first name one letter off" in found[0].found_by
+    )
+
+
+def test_another_agencys_namesakes_do_not_fill_a_branch_before_ours(
+    intake_health, add, other_agency_admin
+):
+    """Each branch's cap counts only clients the worker may see."""
+    lakeside = other_agency_admin.memberships.get().organization
+    limit = intake_search.BRANCH_LIMIT
+    namesakes = [
+        Client(
+            organization=lakeside,
+            given_name="Maria",
+            family_name="Garcia",
+            date_of_birth=datetime.date(1950, 1, 1) + datetime.timedelta(days=i),
+        )
+        for i in range(limit + 20)
+    ]
+    for namesake in namesakes:
+        namesake.refresh_search_keys()
+    Client.objects.bulk_create(namesakes)
+    ours = add("Maria", "Garcia", BORN)  # the newest row: last in the name index's order
+    found = search(intake_health, "Maria", "Garcia", datetime.date(1991, 6, 2))
+    assert [c.client for c in found] == [ours]
+    assert "same name" in found[0].found_by
+
+
+def test_postgresql_keeps_finer_statistics_on_the_name_keys():
+    """Prefix ranges on the names are estimated from 1,000 buckets, not 100 (decision 0111)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstattarget FROM pg_attribute"
+            " WHERE attrelid = 'clients_client'::regclass AND attname LIKE %s",
+            ["%name_key"],
+        )
+        targets = dict(cursor.fetchall())
+    assert targets["family_name_key"] == targets["given_name_key"] == 1000
