@@ -85,6 +85,10 @@ def test_a_recipient_sees_the_part2_notice_above_a_list_of_clients(visit, live_u
     own_row = rows.filter(has_text="Teddy")
     assert shared_row.get_by_role("link", name="Shared under consent").count() == 1
     assert own_row.get_by_role("link", name="Shared under consent").count() == 0
+    # Which program holds the client is not shared (it may itself be Part 2 information),
+    # and "No open enrollment" would say something untrue.
+    assert "None in your programs" in shared_row.inner_text()
+    assert "No open enrollment" not in shared_row.inner_text()
     shared_row.get_by_role("link", name="Shared under consent").click()
     assert page.url.endswith(f"#consent-notice-{made['shared']}")
     assert page.locator(f"#consent-notice-{made['shared']}").is_visible()
