@@ -14,8 +14,11 @@ CASE_MANAGER = "cm.healthcare@example.org"
 
 
 def _family(stem: str) -> str:
-    # A family name no other test or demo record has; typos are made at its end.
-    return stem + "".join(random.choices(string.ascii_lowercase, k=6))
+    # A family name no other test or demo record has; typos are made at its end, so its last
+    # two letters differ (swapping "xx" would type the same name).
+    suffix = random.choices(string.ascii_lowercase, k=5)
+    last = random.choice([c for c in string.ascii_lowercase if c != suffix[-1]])
+    return stem + "".join(suffix) + last
 
 
 def _fill_date(page, month: str, day: str, year: str) -> None:
