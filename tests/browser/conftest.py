@@ -10,6 +10,7 @@ append-only triggers). Each test gets a fresh browser context (no shared cookies
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -104,6 +105,22 @@ def _server_env(var_dir: Path, password: str) -> dict[str, str]:
         "CASEWORK_TASK_BACKEND": "immediate",
         "DJANGO_SETTINGS_MODULE": "casework.settings",
     }
+
+
+def seed(server: LiveServer, script: str, *args: str) -> Any:
+    """Run ``script`` with Django set up in the live server's environment, as the server
+    would (through the service layer); the JSON it prints last is returned."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{script}", *args],
+        env=_server_env(server.var_dir, server.password),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"seeding failed:\n{result.stdout}\n{result.stderr}"
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

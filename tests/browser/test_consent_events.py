@@ -8,17 +8,14 @@ the elements a consent must hold per category on ``/settings/consent-elements/``
 from __future__ import annotations
 
 import datetime
-import json
 import random
 import string
-import subprocess
-import sys
 from dataclasses import dataclass
 
 import pytest
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import ROOT, _server_env
+from tests.browser.conftest import seed
 
 CASE_MANAGER = "cm.healthcare@example.org"
 ADMIN = "admin@example.org"
@@ -59,18 +56,7 @@ class EventConsent:
 @pytest.fixture
 def event_consent(live_url) -> EventConsent:
     family = "Evt" + "".join(random.choices(string.ascii_lowercase, k=8))
-    script = f"import django; django.setup()\n{SEED_CONSENT}"
-    result = subprocess.run(
-        [sys.executable, "-c", script, family, RECIPIENT, EVENT],
-        env=_server_env(live_url.var_dir, live_url.password),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, f"seeding the consent failed:\n{result.stdout}\n{result.stderr}"
-    made = json.loads(result.stdout.strip().splitlines()[-1])
+    made = seed(live_url, SEED_CONSENT, family, RECIPIENT, EVENT)
     return EventConsent(
         client_path=f"/clients/{made['client']}/",
         consent_id=made["consent"],

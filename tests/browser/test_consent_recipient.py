@@ -8,16 +8,13 @@ results with the client's Part 2 notice and the consent's scope, and the row car
 
 from __future__ import annotations
 
-import json
 import random
 import string
-import subprocess
-import sys
 
 import pytest
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.conftest import ROOT, _server_env
+from tests.browser.conftest import seed
 
 RECIPIENT = "cm.mental_health@example.org"
 
@@ -56,17 +53,7 @@ print(json.dumps({"shared": shared.pk, "own": own.pk}))
 @pytest.mark.browser
 def test_a_recipient_sees_the_part2_notice_above_a_list_of_clients(visit, live_url):
     family = "Shr" + "".join(random.choices(string.ascii_lowercase, k=8))
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup()\n{SEED}", family],
-        env=_server_env(live_url.var_dir, live_url.password),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, f"seeding failed:\n{result.stdout}\n{result.stderr}"
-    made = json.loads(result.stdout.strip().splitlines()[-1])
+    made = seed(live_url, SEED, family)
 
     visit.sign_in(RECIPIENT)
     visit.goto(f"/clients/?q={family}", "client-list-shared")
