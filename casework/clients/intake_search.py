@@ -501,16 +501,19 @@ def _found_by(branches: Sequence[Branch], clients: QuerySet[Client]) -> dict[int
     "Maria Garcia"s filled it), so those branches are read again with the queryset's own
     filter. The caller keeps only the clients its queryset holds.
     """
+    if clients.query.is_empty():
+        return {}
     rows = _select(branches, clients, ("", []))
-    full = {i for i, count in Counter(i for _, i in rows).items() if count >= _limit(branches[i])}
-    scope = _scope(clients)
+    full = sorted(
+        {i for i, count in Counter(i for _, i in rows).items() if count >= _limit(branches[i])}
+    )
+    scope = _scope(clients) if full else ("", [])  # compiled only when a branch is full
     if scope is None:
         return {}
-    if full and scope[0]:
-        again = [branches[i] for i in sorted(full)]
-        numbered = dict(enumerate(sorted(full)))
+    if scope[0]:
         rows = [row for row in rows if row[1] not in full]
-        rows += [(pk, numbered[i]) for pk, i in _select(again, clients, scope)]
+        again = _select([branches[i] for i in full], clients, scope)
+        rows += [(pk, full[i]) for pk, i in again]
     found: dict[int, list[str]] = defaultdict(list)
     for client_id, index in rows:
         why = branches[index][0]
