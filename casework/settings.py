@@ -219,7 +219,16 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Statements run through casework.core.db.bound_cursor (the per-request lookups and the
     # audit INSERT) are prepared on their connection after this many runs; every other
     # query keeps Django's client-side binding. Off behind a pooler that drops them.
-    _db.setdefault("OPTIONS", {})["prepare_threshold"] = 2 if env_bool("DB_PREPARE", True) else None
+    # Prepared, they run PostgreSQL's generic plan, planned once per connection: they are
+    # key lookups, an INSERT and the intake search, whose custom plan cost more to make
+    # than to run (decision 0112). Django's own queries are never prepared, so never
+    # affected.
+    _options = _db.setdefault("OPTIONS", {})
+    _options["prepare_threshold"] = 2 if env_bool("DB_PREPARE", True) else None
+    if _options["prepare_threshold"] is not None:
+        _options["options"] = " ".join(
+            filter(None, [_options.get("options", ""), "-c plan_cache_mode=force_generic_plan"])
+        )
 else:
     raise ConfigurationError("CASEWORK_DATABASE_URL must point at SQLite or PostgreSQL")
 _db["ATOMIC_REQUESTS"] = False

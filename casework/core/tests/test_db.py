@@ -77,3 +77,45 @@ def test_preparing_follows_the_setting(tmp_path, setting, threshold):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == threshold
+
+
+@pytest.mark.parametrize(("setting", "options"), [(None, True), ("false", False)])
+def test_prepared_statements_run_the_generic_plan_only_when_prepared(tmp_path, setting, options):
+    """Behind a pooler that cannot keep prepared statements, no session setting is sent."""
+    env = {"CASEWORK_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/casework"}
+    if setting is not None:
+        env["CASEWORK_DB_PREPARE"] = setting
+    done = run_python(
+        tmp_path,
+        "-c",
+        "import json, casework.settings as s;"
+        " print(json.dumps(s.DATABASES['default']['OPTIONS'].get('options', '')))",
+        **env,
+    )
+    assert done.returncode == 0, done.stderr
+    sent = json.loads(done.stdout)
+    assert ("plan_cache_mode=force_generic_plan" in sent) is options
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_prepared_statement_is_planned_once_and_django_queries_are_not_prepared():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+    for _ in range(4):
+        with bound_cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM audit_auditevent WHERE id = %s", [1])
+        with connection.cursor() as cursor:  # Django's own: client-side binding
+            cursor.execute("SELECT count(*) FROM audit_auditevent WHERE id > %s", [1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["SELECT count(*) FROM audit_auditevent%"],
+        )
+        prepared = cursor.fetchall()
+    # Prepared after two runs; each later run reused the one generic plan.
+    assert [(sql.endswith("id = $1"), generic, custom) for sql, generic, custom in prepared] == [
+        (True, 2, 0)
+    ]

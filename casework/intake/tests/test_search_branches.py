@@ -6,10 +6,11 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casework.clients import intake_search
 from casework.clients.matching.records import Person, features
-from casework.clients.models import Client
+from casework.clients.models import Client, DataQuality
 from casework.intake.candidates import find_candidates
 
 pytestmark = pytest.mark.django_db
@@ -463,3 +464,84 @@ def test_postgresql_keeps_finer_statistics_on_the_name_keys():
         )
         targets = dict(cursor.fetchall())
     assert targets["family_name_key"] == targets["given_name_key"] == 1000
+
+
+def test_a_full_branch_of_our_own_clients_is_not_read_again(intake_health, add):
+    """A branch's cap filled by clients the worker may see holds what a scoped read would."""
+    for i in range(intake_search.BRANCH_LIMIT + 20):
+        add("Maria", "Garcia", datetime.date(1950, 1, 1) + datetime.timedelta(days=i))
+    with CaptureQueriesContext(connection) as captured:
+        found = search(intake_health, "Maria", "Garcia", datetime.date(1991, 6, 2))
+    assert found
+    assert {c.client.family_name for c in found} == {"Garcia"}
+    reads = [q["sql"] for q in captured.captured_queries if "AS hits" in q["sql"]]
+    assert len(reads) == 1  # the candidates and their rows, in one statement
+
+
+def _plan(sql: str, params: list) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A handful of test rows: without this the planner reads the table.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            # The generic plan, as the search's prepared statement runs it: values unseen.
+            numbered = sql.split("%s")
+            prepared = "".join(f"{a}${n}" for n, a in enumerate(numbered[:-1], 1)) + numbered[-1]
+            cursor.execute("DEALLOCATE ALL")
+            cursor.execute(f"PREPARE branch AS {prepared}")
+            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            marks = ", ".join(["%s"] * len(params))
+            cursor.execute(f"EXPLAIN EXECUTE branch({marks})", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_name_branches_among_undated_clients_read_only_the_undated_indexes():
+    """With a date entered, the name branches look only at clients whose stored date is
+    blank or approximate, through partial indexes holding only those (decision 0112)."""
+    assert intake_search.APPROXIMATE_DOB == DataQuality.PARTIAL
+    person = features(Person(id="q", first_name="Phyllis", last_name="Becker", dob=BORN))
+    branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
+    undated = [b for b in branches if "date_of_birth IS NULL" in b[1]]
+    assert {why for why, _, _ in undated} >= {
+        "names sound alike",
+        "same last name and first initial",
+        "same last name, first name not known",
+        "same first name, last name not known",
+        "same first name, last name starts alike",
+        "part of a double last name",
+    }
+    for why, where, values in undated:
+        sql, params = intake_search._capped(where, values, connection.vendor, "clients_client", 5)
+        assert "client_undated_" in _plan(sql, params), why
+
+
+def test_a_list_of_names_is_a_lateral_join_on_postgresql():
+    where = "family_name_key = %s AND given_name_key %s"
+    values = ["becker", intake_search.NameSet(("phylis", "phyllis"))]
+    sql, params = intake_search._capped(where, values, "postgresql", "clients_client", 20)
+    assert sql == (
+        "SELECT c.id FROM unnest(string_to_array(%s, chr(10))) AS each_name(key) CROSS JOIN"
+        " LATERAL (SELECT id FROM clients_client WHERE family_name_key = %s AND given_name_key"
+        " = each_name.key LIMIT 20) AS c LIMIT 20"
+    )
+    assert params == ["phylis\nphyllis", "becker"]
+    sql, params = intake_search._capped(where, values, "sqlite", "clients_client", 20)
+    assert "IN (%s, %s)" in sql
+    assert params == ["becker", "phylis", "phyllis"]
+
+
+def test_each_neighbour_of_a_typed_name_is_one_index_lookup_with_the_other_name():
+    """However common the other name, a branch with a list of names reads no more rows than
+    match both (PostgreSQL's generic plan, decision 0112)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans each search with its values")
+    person = features(Person(id="q", first_name="Phylis", last_name="Smith"))
+    branches = intake_search.branches_for(person, connection.ops.adapt_datefield_value)
+    [(_, where, values)] = [b for b in branches if b[0] == "first name one letter off"]
+    sql, params = intake_search._capped(where, values, connection.vendor, "clients_client", 100)
+    plan = _plan(sql, params)
+    assert "Nested Loop" in plan
+    conditions = [line for line in plan.split("Index Cond: ")[1:] if "each_name.key" in line]
+    assert conditions, plan
+    assert "family_name_key" in conditions[0], plan
