@@ -591,7 +591,7 @@ def _columns(table: str, quote: Callable[[str], str]) -> str:
     names = [
         meta.pk.name if name == "pk" else name for name in (*CLIENT_COLUMNS, "dob_data_quality")
     ]
-    by_name = {field.name: field.column for field in meta.concrete_fields}
+    by_name = {key: f.column for f in meta.concrete_fields for key in (f.name, f.attname)}
     return ", ".join(f"{table}.{quote(by_name[name])}" for name in names)
 
 

@@ -401,7 +401,7 @@ class Client(VersionedModel):
             models.Index(
                 fields=["given_name_key", "family_name_key", "id"], name="client_given_order"
             ),
-            # Intake blocking (matching.intake.candidate_sql) reads only these: a birthday
+            # Intake search (clients.intake_search, its date branches) reads these: a birthday
             # and the dates one keystroke away, with the names' first letters (covered, so
             # no row is read to filter on them) or their sounds; both names sounding alike,
             # born the same year.

@@ -11,8 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from casework.audit.models import AuditEvent
+from casework.clients.intake_search import find_candidates
 from casework.clients.matching.csvio import write_people
-from casework.clients.matching.intake import find_candidates, one_keystroke_dates
+from casework.clients.matching.intake import one_keystroke_dates
 from casework.clients.matching.records import FIELDS, Person
 from casework.clients.matching.synth import generate
 from casework.clients.models import Client
