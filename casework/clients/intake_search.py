@@ -199,6 +199,7 @@ def placeholder_names(field: str) -> frozenset[str]:
         )
 
 
+@lru_cache(maxsize=65_536)  # every stored candidate's names, on every search
 def is_placeholder(normalized: str, field: str) -> bool:
     """Whether a normalized name is only placeholder words ("baby girl", "ms", "unknown")."""
     words = placeholder_names(field)

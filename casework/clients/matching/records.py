@@ -75,7 +75,7 @@ def normalize_text(value: str | None) -> str:
 
 
 def digits(value: str | None) -> str:
-    return _NON_DIGIT.sub("", value or "")
+    return _NON_DIGIT.sub("", value) if value else ""
 
 
 # Many values at once (the columnar path normalizes each distinct value of a column): the
@@ -210,6 +210,8 @@ def _street(normalized_number: str, words: str) -> str:
 
 def street_value(number: str, line: str) -> str:
     """'12', 'Main Street' -> '12 main st'; '' when there is no street line."""
+    if not line:
+        return ""
     return _street(normalize_text(number), _abbreviated(normalize_text(line)))
 
 
@@ -296,7 +298,8 @@ def postcode_values(raws: Sequence[str]) -> list[str]:
 
 
 def dob_value(dob: dt.date | None) -> str:
-    return dob.strftime("%Y%m%d") if dob else ""
+    # As strftime("%Y%m%d") (zero-padded), a quarter of its cost: ranking reads every candidate.
+    return f"{dob.year:04d}{dob.month:02d}{dob.day:02d}" if dob else ""
 
 
 def features(person: Person) -> Features:
