@@ -93,7 +93,7 @@ if TYPE_CHECKING:
 
 PLACEHOLDERS_FILE = Path(__file__).parent / "data" / "placeholder_names.csv"
 # HMIS 3.03.2 "partial or approximate" (DataQuality.PARTIAL): the stored date is a guess.
-APPROXIMATE_DOB = 2  # DataQuality.PARTIAL; the test of the undated indexes checks they agree
+APPROXIMATE_DOB = 2
 DATES_DIFFER = DOB.levels.index("different")
 FIRST_DIFFERENT = FIRST_NAME.levels.index("different")
 LAST_DIFFERENT = LAST_NAME.levels.index("different")
@@ -321,7 +321,8 @@ def _capped(where: str, params: Sequence[Any], vendor: str, table: str, limit: i
     with the branch's other conditions (a lateral join): the plan is then the same for a
     name a thousand clients share as for one no one has, and PostgreSQL can keep one plan
     for every search (decision 0112). Given ``= ANY(array)`` the generic plan read every
-    client with the family name and filtered on the first names: 90 ms for "Smith".
+    client with the family name and filtered on the first names: 91 ms for a family name
+    18,350 of a million clients share.
     """
     at = [i for i, value in enumerate(params) if isinstance(value, NameSet)]
     if vendor != "postgresql" or len(at) != 1:
@@ -584,8 +585,8 @@ def _limit(branch: Branch) -> int:
 
 
 @cache
-def _columns(table: str, quote: Callable[[str], str]) -> str:
-    """The joined client's ``CLIENT_COLUMNS`` and date data-quality code, as SQL."""
+def _columns() -> tuple[str, ...]:
+    """The client table's columns of ``CLIENT_COLUMNS`` and the date's data-quality code."""
     from casework.clients.models import Client
 
     meta = Client._meta
@@ -593,7 +594,7 @@ def _columns(table: str, quote: Callable[[str], str]) -> str:
         meta.pk.name if name == "pk" else name for name in (*CLIENT_COLUMNS, "dob_data_quality")
     ]
     by_name = {key: f.column for f in meta.concrete_fields for key in (f.name, f.attname)}
-    return ", ".join(f"{table}.{quote(by_name[name])}" for name in names)
+    return tuple(by_name[name] for name in names)
 
 
 def _read(
@@ -618,8 +619,9 @@ def _read(
     # Each branch's count before the filter (a window over its hits), and only the
     # caller's clients' values: a client outside the scope comes back as NULLs.
     on = f"{table}.id = hits.id" + (f" AND {scope[0]}" if scope[0] else "")
+    columns = ", ".join(f"{table}.{quote(column)}" for column in _columns())
     sql = (
-        f"SELECT hits.branch, COUNT(*) OVER (PARTITION BY hits.branch), {_columns(table, quote)}"  # noqa: S608  # names from model metadata; values are parameters
+        f"SELECT hits.branch, COUNT(*) OVER (PARTITION BY hits.branch), {columns}"  # noqa: S608  # names from model metadata; values are parameters
         f" FROM ({' UNION ALL '.join(selects)}) AS hits LEFT JOIN {table} ON {on}"
     )
     with bound_cursor(clients.db) as cursor:
