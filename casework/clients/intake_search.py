@@ -275,10 +275,12 @@ def _names_in(column: str, names: Iterable[str]) -> Condition:
 
 
 def render(where: str, params: Sequence[Any], vendor: str) -> Condition:
-    """``where`` with each ``NameSet`` parameter written for the database.
+    """``where`` with each ``NameSet`` and ``DateSet`` parameter written for the database.
 
-    SQLite: ``IN (%s, %s, ...)``. PostgreSQL: ``= ANY(ARRAY(SELECT unnest(...)))`` of one
-    string split on line breaks, an array the planner cannot see into (decision 0111).
+    SQLite: ``IN (%s, %s, ...)``. PostgreSQL: dates as one string cast to ``date[]``; a
+    branch's one list of names becomes a lateral join (``_capped``, decision 0112), and
+    any other as ``= ANY(ARRAY(SELECT unnest(...)))`` of one string split on line breaks,
+    an array the planner cannot see into (decision 0111).
     Given the list itself, it took each of a typed name's several hundred neighbours for a
     name on file (10 ms of planning), expected thousands of rows where there were none,
     and read the whole table to fill the cap: a third of a second at a million clients.
