@@ -63,37 +63,28 @@ def test_times_come_back_in_the_connection_time_zone():
     assert value.utcoffset().total_seconds() == 0
 
 
-@pytest.mark.parametrize(("setting", "threshold"), [(None, 2), ("true", 2), ("false", None)])
-def test_preparing_follows_the_setting(tmp_path, setting, threshold):
+def _database_options(tmp_path, setting: str | None) -> dict:
+    """The database OPTIONS the settings build for PostgreSQL with this CASEWORK_DB_PREPARE."""
     env = {"CASEWORK_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/casework"}
     if setting is not None:
         env["CASEWORK_DB_PREPARE"] = setting
-    done = run_python(
-        tmp_path,
-        "-c",
-        "import json, casework.settings as s;"
-        " print(json.dumps(s.DATABASES['default']['OPTIONS'].get('prepare_threshold')))",
-        **env,
+    code = (
+        "import json, casework.settings as s; print(json.dumps(s.DATABASES['default']['OPTIONS']))"
     )
+    done = run_python(tmp_path, "-c", code, **env)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == threshold
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(("setting", "threshold"), [(None, 2), ("true", 2), ("false", None)])
+def test_preparing_follows_the_setting(tmp_path, setting, threshold):
+    assert _database_options(tmp_path, setting).get("prepare_threshold") == threshold
 
 
 @pytest.mark.parametrize(("setting", "options"), [(None, True), ("false", False)])
 def test_prepared_statements_run_the_generic_plan_only_when_prepared(tmp_path, setting, options):
     """Behind a pooler that cannot keep prepared statements, no session setting is sent."""
-    env = {"CASEWORK_DATABASE_URL": "postgres://postgres@127.0.0.1:5432/casework"}
-    if setting is not None:
-        env["CASEWORK_DB_PREPARE"] = setting
-    done = run_python(
-        tmp_path,
-        "-c",
-        "import json, casework.settings as s;"
-        " print(json.dumps(s.DATABASES['default']['OPTIONS'].get('options', '')))",
-        **env,
-    )
-    assert done.returncode == 0, done.stderr
-    sent = json.loads(done.stdout)
+    sent = _database_options(tmp_path, setting).get("options", "")
     assert ("plan_cache_mode=force_generic_plan" in sent) is options
 
 
