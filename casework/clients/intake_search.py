@@ -640,11 +640,13 @@ def _read(
     return hits, lost
 
 
+_DOB_AT = CLIENT_COLUMNS.index("date_of_birth")
+
+
 def _typed(row: list[Any]) -> tuple[Any, ...]:
     """A row as the ORM would give it: SQLite returns the date of birth as text."""
-    dob = CLIENT_COLUMNS.index("date_of_birth")
-    if isinstance(row[dob], str):
-        row[dob] = dt.date.fromisoformat(row[dob])
+    if isinstance(row[_DOB_AT], str):
+        row[_DOB_AT] = dt.date.fromisoformat(row[_DOB_AT])
     return tuple(row)
 
 
