@@ -129,6 +129,13 @@ def finish(found: Found, options: dict[str, Any], stdout: TextIO, say: Say) -> N
     pairs, model, problems = found
     if model is not None:
         say(f"model: {model_source(model)}")
+        share = model.info.get(pipeline.ONE_MATCH_SHARE)
+        if isinstance(share, float):
+            say(
+                f"one match per record: {share:.1%} of the shorter list's records estimated "
+                "to have a match in the other list (a pair is reported when this reading or "
+                "the pair-by-pair one finds it more likely than not)"
+            )
     report = options["report"]
     if problems:
         listed = f" (listed in {report})" if report else ""

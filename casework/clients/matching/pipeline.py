@@ -244,7 +244,18 @@ def _scored(
     i, j = pairs
     if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
         progress.write(f"comparing {len(i):,} pairs\n")
-    scores = score_pairs(model, table, i, j)
+    return _kept(table, pairs, score_pairs(model, table, i, j), threshold, ordered_ids)
+
+
+def _kept(
+    table: FeatureTable,
+    pairs: tuple[Codes, Codes],
+    scores: NDArray[np.float64],
+    threshold: float,
+    ordered_ids: bool,
+) -> list[ScoredPair]:
+    """Pairs at or above ``threshold``, best first, then by ids; ``ordered_ids``: id_a <= id_b."""
+    i, j = pairs
     kept = np.flatnonzero(scores >= threshold)
     a, b, scores = i[kept], j[kept], scores[kept]
     rank = _id_ranks(table.ids)
@@ -279,6 +290,9 @@ def dedupe(
     """Likely duplicate pairs within one list, best first."""
     table = as_table(records)
     model = model or fit(table)
+    if ONE_MATCH_SHARE in model.info:  # a saved link run's model: that reading was not made here
+        info = {k: v for k, v in model.info.items() if k != ONE_MATCH_SHARE}
+        model = Model(model.comparisons, model.m, model.u, model.prior, info)
     pairs = blocking.dedupe_pairs(table)
     return _scored(model, table, pairs, threshold, True, progress), model
 
@@ -308,4 +322,69 @@ def link_table(
     """:func:`link` of a table whose rows from ``split`` on are the right-hand list."""
     model = model or fit(table, split=split)
     pairs = blocking.link_pairs(table, split)
-    return _scored(model, table, pairs, threshold, False, progress), model
+    i, j = pairs
+    if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
+        progress.write(f"comparing {len(i):,} pairs\n")
+    scores = score_pairs(model, table, i, j)
+    one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
+    info = {**model.info, ONE_MATCH_SHARE: round(share, 4)}
+    model = Model(model.comparisons, model.m, model.u, model.prior, info)
+    found = _kept(table, pairs, np.maximum(scores, one), threshold, False)
+    return found, model
+
+
+# Where a saved model's info records the one-match reading of the run that produced it.
+ONE_MATCH_SHARE = "one_match_share"
+# EM for the share of the shorter list's records that have a match starts here and stops
+# when the share moves by less than ONE_MATCH_TOLERANCE (it took 3-11 iterations on the
+# public sets of docs/benchmarks-matching.md).
+ONE_MATCH_START = 0.5
+ONE_MATCH_TOLERANCE = 1e-9
+ONE_MATCH_ITERATIONS = 500
+# Odds at which a probability of 1.0 is read (weights are clipped to +-60 bits).
+_MAX_ODDS = 2.0**60
+
+
+def one_match_scores(
+    scores: NDArray[np.float64], i: Codes, j: Codes, split: int, size: int, prior: float
+) -> tuple[NDArray[np.float64], float]:
+    """Each link pair's probability if a record of the shorter list matches at most one record.
+
+    Scored pair by pair (``scores``), a record that is the only plausible partner of a
+    survey record gets the prior of any pair, about 1 / (records in the longer list). But
+    when nearly every record of the shorter list is somebody in the longer one (a survey
+    drawn from a census, two extracts of one caseload), a record's best candidate is
+    likely its match: with M_r the longer list's record that record r matches (or none),
+    P(M_r = k) = pi / n, and the posterior of pair (r, k) is
+    q_k / ((1 - pi) + sum of q over r's candidates), q_k = (pi / n) x likelihood ratio_k
+    (the bipartite model of Sadinle 2017, Bayesian estimation of bipartite matchings for
+    record linkage, JASA 112(518), without its constraint on the longer list). pi, the
+    share of the shorter list's records that have a match, is estimated by EM on the run
+    itself, with a Beta(2, 2) prior so that it stays strictly between 0 and 1.
+
+    Returns the probabilities (aligned with ``scores``) and pi. The caller keeps the
+    larger of the two readings: alone, this one would split a person listed twice in the
+    longer list between the two records (census vs ACS: 2 of 88 survey people).
+    """
+    left, right = split, size - split
+    if not len(scores) or min(left, right) == 0:
+        return np.zeros_like(scores), 0.0
+    if right <= left:
+        record, n_short, n_long = j - split, right, left
+    else:
+        record, n_short, n_long = i, left, right
+    with np.errstate(divide="ignore"):
+        odds = np.where(scores < 1.0, scores / (1.0 - scores), _MAX_ODDS)
+    odds_sum = np.bincount(record, weights=odds, minlength=n_short)
+    per_pair = 1.0 / (prior / (1.0 - prior)) / n_long  # q_k / odds_k is pi x this
+    share = ONE_MATCH_START
+    for _ in range(ONE_MATCH_ITERATIONS):
+        q_sum = share * per_pair * odds_sum
+        expected = float(np.sum(q_sum / ((1.0 - share) + q_sum)))
+        updated = (expected + 1.0) / (n_short + 2.0)
+        if abs(updated - share) < ONE_MATCH_TOLERANCE:
+            share = updated
+            break
+        share = updated
+    q = share * per_pair * odds
+    return q / ((1.0 - share) + share * per_pair * odds_sum[record]), share

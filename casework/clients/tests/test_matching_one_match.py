@@ -1,0 +1,135 @@
+"""Link runs: a record of the shorter list matches at most one record of the other."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+
+import numpy as np
+import pytest
+
+from casework.clients.matching import blocking, pipeline
+from casework.clients.matching.cli import finish
+from casework.clients.matching.records import Person, features
+from casework.clients.matching.synth import generate
+from casework.clients.matching.table import FeatureTable
+
+PRIOR = 1e-4
+LONG = 10_000
+
+
+def arrays(*pairs: tuple[int, int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(left row, right row counted from 0, score) triples as link_table's arrays."""
+    i = np.array([p[0] for p in pairs], dtype=np.int64)
+    j = np.array([LONG + p[1] for p in pairs], dtype=np.int64)
+    return i, j, np.array([p[2] for p in pairs], dtype=np.float64)
+
+
+def test_the_only_candidate_of_a_survey_record_is_likely_its_match_when_most_have_one():
+    # 49 of 50 survey records have a sure partner; the 50th one weak candidate (0.1).
+    i, j, scores = arrays(*((k, k, 0.99999) for k in range(49)), (500, 49, 0.1))
+    one, share = pipeline.one_match_scores(scores, i, j, LONG, LONG + 50, PRIOR)
+    # EM's fixed point: the share is the expected number of records with a match, plus
+    # one of two pseudo-records (Beta(2, 2)), over the records.
+    assert share == pytest.approx((one.sum() + 1) / 52, abs=1e-6)
+    assert share == pytest.approx(0.9775, abs=0.0005)
+    # The prior of a pair is 1 / LONG here, so q = share x odds = 0.9775 x 0.111, and the
+    # pair's probability is q / ((1 - share) + q).
+    assert one[-1] == pytest.approx(0.1086 / (0.0225 + 0.1086), abs=0.005)  # 0.83
+    assert one[:-1] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_a_list_of_mostly_other_people_raises_no_score():
+    # 5 of 50 survey records have a partner: the weak candidate stays weak.
+    i, j, scores = arrays(*((k, k, 0.99999) for k in range(5)), (500, 49, 0.1))
+    one, share = pipeline.one_match_scores(scores, i, j, LONG, LONG + 50, PRIOR)
+    assert share == pytest.approx((one.sum() + 1) / 52, abs=1e-6)
+    assert share == pytest.approx(6 / 52, abs=0.005)
+    assert one[-1] < 0.02
+    assert (one <= scores).all()
+
+
+def test_two_sure_candidates_share_the_one_match_and_the_records_side_is_the_shorter():
+    # Survey record 0 has two sure candidates (a person listed twice in the census): read
+    # as "at most one", each is about 0.5. The caller keeps the pair-by-pair score.
+    i, j, scores = arrays((3, 0, 0.999999), (4, 0, 0.999999))
+    one, _ = pipeline.one_match_scores(scores, i, j, LONG, LONG + 1, PRIOR)
+    assert one == pytest.approx([0.5, 0.5], abs=0.01)
+    # The left list shorter: the left rows are the records with at most one match.
+    left_short, share = pipeline.one_match_scores(scores, i, j, 5, LONG + 5, PRIOR)
+    assert left_short == pytest.approx([1.0, 1.0], abs=1e-4)
+    assert share == pytest.approx(3 / 7, abs=0.01)  # 2 of 5 left records matched, Beta(2, 2)
+
+
+def test_no_pairs_or_an_empty_list_gives_nothing():
+    empty = np.array([], dtype=np.int64)
+    one, share = pipeline.one_match_scores(np.array([]), empty, empty, 10, 20, PRIOR)
+    assert len(one) == 0
+    assert share == 0.0
+
+
+@pytest.fixture(scope="module")
+def census():
+    """1,500 generator people (with their own duplicates), James Nelson born 1952, and
+    one person listed twice."""
+    people = generate(1500, seed=4).people
+    left = [dataclasses.replace(p, id=f"L{k}", ssn="", phone="") for k, p in enumerate(people)]
+    left.append(
+        Person(
+            id="Lnelson", first_name="James", last_name="Nelson", sex="M", dob=dt.date(1952, 7, 6)
+        )
+    )
+    left.append(dataclasses.replace(left[0], id="Ltwice"))
+    return left
+
+
+NELSON = Person(id="Rnelson", first_name="James", last_name="Nelson", dob=dt.date(1949, 1, 30))
+
+
+def linked(left: list[Person], right: list[Person]):
+    table = FeatureTable.from_features([features(p) for p in [*left, *right]])
+    found, model = pipeline.link_table(table, len(left))
+    i, j = blocking.link_pairs(table, len(left))
+    scores = pipeline.score_pairs(model, table, i, j)
+    alone = {(table.ids[a], table.ids[b]): s for a, b, s in zip(i, j, scores, strict=True)}
+    return {(p.id_a, p.id_b): p.score for p in found}, alone, model
+
+
+def test_a_survey_drawn_from_the_census_links_a_namesake_born_years_apart(census):
+    # Every survey record is a census person; James Nelson's birth date is three years
+    # off, with nothing else to go on (census vs CPS had this pair).
+    survey = [dataclasses.replace(p, id=f"R{k}") for k, p in enumerate(census[:60:2])]
+    found, alone, model = linked(census, [*survey, NELSON])
+    assert alone[("Lnelson", "Rnelson")] < 0.5  # pair by pair: unlikely
+    assert found[("Lnelson", "Rnelson")] >= 0.5  # the one plausible partner of a census person
+    assert model.info[pipeline.ONE_MATCH_SHARE] > 0.9
+    # The person listed twice in the census keeps both pairs (each about 0.5 if read
+    # as "at most one match").
+    assert found[("L0", "R0")] > 0.99
+    assert found[("Ltwice", "R0")] > 0.99
+    said: list[str] = []
+    finish(
+        ([], model, []),
+        {"report": None, "save_model": None, "output": None, "threshold": 0.5},
+        io.StringIO(),
+        said.append,
+    )
+    assert any(line.startswith("one match per record: 9") for line in said)
+
+
+def test_a_list_of_strangers_does_not_link_the_namesake(census):
+    strangers = [
+        dataclasses.replace(p, id=f"S{k}") for k, p in enumerate(generate(200, seed=99).people[:30])
+    ]
+    found, _alone, model = linked(census, [*strangers, NELSON])
+    assert ("Lnelson", "Rnelson") not in found
+    assert model.info[pipeline.ONE_MATCH_SHARE] < 0.1
+
+
+def test_a_dedupe_run_does_not_report_a_saved_link_runs_reading(census):
+    _, _, model = linked(census, [NELSON])
+    _, used = pipeline.dedupe(
+        FeatureTable.from_features([features(p) for p in census[:50]]), model=model
+    )
+    assert pipeline.ONE_MATCH_SHARE not in used.info
