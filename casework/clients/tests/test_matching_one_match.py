@@ -133,3 +133,46 @@ def test_a_dedupe_run_does_not_report_a_saved_link_runs_reading(census):
         FeatureTable.from_features([features(p) for p in census[:50]]), model=model
     )
     assert pipeline.ONE_MATCH_SHARE not in used.info
+
+
+RANGEL = Person(
+    id="Lrangel", first_name="Jaryaart", last_name="Rangel", sex="F", dob=dt.date(2001, 7, 27)
+)
+MARGARET = dataclasses.replace(RANGEL, id="Rmargaret", first_name="Margaret")
+
+
+def test_a_first_name_corrupted_past_recognition_is_linked_when_no_one_else_is_near(census):
+    # Family name, birthday and sex the same, first names unrelated: the twin signature,
+    # set aside pair by pair. Read as one match, Jaryaart is Margaret's only partner.
+    survey = [dataclasses.replace(p, id=f"R{k}") for k, p in enumerate(census[:60:2])]
+    found, alone, _ = linked([*census, RANGEL], [*survey, MARGARET])
+    assert alone[("Lrangel", "Rmargaret")] < 0.01
+    assert found[("Lrangel", "Rmargaret")] >= 0.5
+
+
+def test_a_twin_loses_the_one_match_to_the_person(census):
+    # Margaret is in the census too: her twin sister is not her match.
+    margaret = dataclasses.replace(MARGARET, id="Lmargaret")
+    survey = [dataclasses.replace(p, id=f"R{k}") for k, p in enumerate(census[:60:2])]
+    found, _, _ = linked([*census, RANGEL, margaret], [*survey, MARGARET])
+    assert found[("Lmargaret", "Rmargaret")] > 0.99
+    assert ("Lrangel", "Rmargaret") not in found
+
+
+def test_twins_compete_only_changes_the_twin_signature():
+    from casework.clients.matching.model import default_model
+
+    model = default_model()
+    assert model is not None
+    twins = dataclasses.replace(model, twins_compete=True)
+    levels = {name: model.comparisons.index(name) for name in model.comparisons}
+    gamma = [None] * len(model.comparisons)
+    gamma[levels["first_name"]] = len(model.m["first_name"]) - 1  # different
+    gamma[levels["last_name"]] = 0
+    gamma[levels["dob"]] = 0
+    gamma[levels["sex"]] = 0
+    twin = tuple(gamma)
+    assert twins.weight(twin) > model.weight(twin) + 10
+    gamma[levels["dob"]] = len(model.m["dob"]) - 1  # born apart: a sibling, not a twin
+    sibling = tuple(gamma)
+    assert twins.weight(sibling) == model.weight(sibling)
