@@ -166,7 +166,7 @@ def test_twins_compete_only_changes_the_twin_signature():
     assert model is not None
     twins = dataclasses.replace(model, twins_compete=True)
     levels = {name: model.comparisons.index(name) for name in model.comparisons}
-    gamma = [None] * len(model.comparisons)
+    gamma: list[int | None] = [None] * len(model.comparisons)
     gamma[levels["first_name"]] = len(model.m["first_name"]) - 1  # different
     gamma[levels["last_name"]] = 0
     gamma[levels["dob"]] = 0
