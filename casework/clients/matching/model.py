@@ -46,9 +46,6 @@ class Model:
     u: dict[str, list[float]]
     prior: float
     info: dict[str, object] = field(default_factory=dict)
-    # Set for the one-match reading of a link run (pipeline.one_match_scores): there a
-    # twin competes with the person for the record's one match, and is not set aside.
-    twins_compete: bool = field(default=False, repr=False)
     _weights: list[list[float]] = field(default_factory=list, init=False, repr=False)
     _cache: dict[Gamma, float] = field(default_factory=dict, init=False, repr=False)
     _subsets: dict[tuple[str, ...], Model] = field(default_factory=dict, init=False, repr=False)
@@ -81,8 +78,6 @@ class Model:
     def contributions(self, gamma: Gamma) -> list[float]:
         """Each comparison's weight for this pair (0 for missing)."""
         out = [0.0 if level is None else self._weights[i][level] for i, level in enumerate(gamma)]
-        if self.twins_compete and self._twin_signature(gamma):
-            return out
         if self.looks_like_relative(gamma, out):
             for i in [*self._household, *self._dob]:
                 out[i] = min(out[i], 0.0)

@@ -6,7 +6,6 @@ Runs work on a :class:`~table.FeatureTable` (whole columns at once); lists of
 
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing
 import os
 import threading
@@ -327,10 +326,7 @@ def link_table(
     if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
         progress.write(f"comparing {len(i):,} pairs\n")
     scores = score_pairs(model, table, i, j)
-    twins = dataclasses.replace(model, twins_compete=True)
-    one, share = one_match_scores(
-        score_pairs(twins, table, i, j), i, j, split, len(table), model.prior
-    )
+    one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
     info = {**model.info, ONE_MATCH_SHARE: round(share, 4)}
     model = Model(model.comparisons, model.m, model.u, model.prior, info)
     found = _kept(table, pairs, np.maximum(scores, one), threshold, False)
@@ -368,14 +364,7 @@ def one_match_scores(
 
     Returns the probabilities (aligned with ``scores``) and pi. The caller keeps the
     larger of the two readings: alone, this one would split a person listed twice in the
-    longer list between the two records (census vs ACS: 2 of 88 survey people). The
-    caller also scores this reading with ``Model.twins_compete``: pair by pair, a pair
-    with the twin signature (family name, birthday and sex the same, first names
-    unrelated) is set aside, since twins exist; here a twin competes with the person, who
-    also has the first name and wins. Only where the twin-like record is the one plausible
-    partner does it take the match: a first name corrupted past recognition ("Jaryaart"
-    for Margaret, census vs ACS), far likelier in a survey drawn from a census than a twin
-    missing from it.
+    longer list between the two records (census vs ACS: 2 of 88 survey people).
     """
     left, right = split, size - split
     if not len(scores) or min(left, right) == 0:
