@@ -12,8 +12,9 @@ Data (installed by `make bench-setup`; nothing is downloaded):
 - the project's generator (10,000 records, seed 7; no SSN or phone here).
 - ``pseudopeople``'s simulated sample data (the Institute for Health Metrics and
   Evaluation's noisy census-like files): the 2020 census linked to the American Community
-  Survey, to the Current Population Survey, and to itself noised with another seed. Census
-  vs WIC and census vs SSA are NOT run: they are kept for judging.
+  Survey, to the Current Population Survey, and to itself noised with another seed; the
+  ``census2-*`` sets do the same with noise seeds 2 and 3. Census vs WIC and census vs SSA
+  are NOT run: they are kept for judging.
 
 Each set is written in `casework match`'s CSV columns (dates as YYYY-MM-DD by slicing the
 source's digits, as a plain conversion would: a noised date such as 19851131 becomes
@@ -177,6 +178,11 @@ SETS: dict[str, Callable[[], list[tuple[Rows, dict[str, str]]]]] = {
     "census-acs": lambda: pseudopeople_pair("acs"),
     "census-cps": lambda: pseudopeople_pair("cps"),
     "census-census2": lambda: pseudopeople_pair("census"),
+    # Added 2026-12-07, after the one-match reading of link runs was built: other noise
+    # seeds, to see it on data it was not worked out on.
+    "census2-acs3": lambda: pseudopeople_pair("acs", 2, 3),
+    "census2-cps3": lambda: pseudopeople_pair("cps", 2, 3),
+    "census2-census3": lambda: pseudopeople_pair("census", 2, 3),
     "generator": generator,
 }
 
