@@ -35,9 +35,9 @@ EM_STARTS = (0.05, 0.3, 0.7)
 EM_PROBE_ITERATIONS = 15
 # EM learns m from a sample of each training block; more pairs barely move the estimates.
 SESSION_PAIRS = 60_000
-# (training rule, comparisons that rule fixes). Sex is fixed in the name session too: a
-# shared first name nearly implies a shared sex, so in that block sex agreement is no
-# evidence, and EM would otherwise mistake "same sex" for "same person".
+# (training rule, comparisons that rule fixes, the one it blocks on first). Sex is fixed in
+# the name session too: a shared first name nearly implies a shared sex, so in that block
+# sex agreement is no evidence, and EM would otherwise mistake "same sex" for "same person".
 SESSIONS = (
     ("dob", ("dob",)),
     ("first_and_last_name_sound", ("first_name", "last_name", "sex")),
@@ -91,9 +91,23 @@ _CODES: dict[str, Callable[[FeatureTable], Codes]] = {
 }
 
 
-def present_in_table(table: FeatureTable, names: Sequence[str]) -> tuple[str, ...]:
-    """:func:`present_comparisons` of a whole table."""
-    return tuple(name for name in names if bool((_CODES[name](table) > 0).any()))
+def present_in_table(
+    table: FeatureTable, names: Sequence[str], split: int | None = None
+) -> tuple[str, ...]:
+    """:func:`present_comparisons` of a whole table.
+
+    ``split``: a link run's table (rows from ``split`` on are the right-hand list), where a
+    comparison needs values on both sides: a field one list never has compares nothing (W-2
+    forms carry no birth date or sex, a census does).
+    """
+    if split is None:
+        return tuple(name for name in names if bool((_CODES[name](table) > 0).any()))
+    return tuple(
+        name
+        for name in names
+        if bool((_CODES[name](table)[:split] > 0).any())
+        and bool((_CODES[name](table)[split:] > 0).any())
+    )
 
 
 def _sides(table: FeatureTable, split: int | None) -> tuple[range, range]:
@@ -380,7 +394,9 @@ def train(
     dob_block: tuple[float, int] | None = None
     for rule, fixed in SESSIONS:
         learn = [i for i, name in enumerate(names) if name not in fixed]
-        if len(learn) < MIN_LEARNED:
+        if len(learn) < MIN_LEARNED or fixed[0] not in names:
+            # A rule on a field the run does not compare (a link to W-2 forms, which carry
+            # no birth date) blocks only one list's own pairs: relatives and namesakes.
             continue
         patterns = _session_patterns(names, table, rule, session_limit)
         if seen is not False:  # households, or no addresses to tell: EM stays cautious
@@ -405,9 +421,16 @@ def train(
         )
     if dob_block is not None and "dob" in names:
         prior = _prior_from_dob_block(dob_block, sum(m_final["dob"][:2]), table, split)
+    elif fallback is not None:
+        # The shipped prior, moved from the records it was trained on to these (as
+        # pipeline.rescaled does): the share of pairs that match falls as 1 / n.
+        trained_on = int(fallback.info.get("records", 0) or 0)  # type: ignore[call-overload]  # JSON
+        prior = fallback.prior
+        if trained_on:
+            prior = min(prior * trained_on / max(len(table), 1), 0.5)
     else:
         left = len(table) if split is None else split
-        prior = fallback.prior if fallback else 1 / max(left, 2)
+        prior = 1 / max(left, 2)
     info["prior_from"] = "dob block" if dob_block is not None else "fallback"
     return Model(names, m_final, u, prior, info)
 
