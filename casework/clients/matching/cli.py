@@ -119,6 +119,19 @@ def model_source(model: Model | None) -> str:
         )
     if model.info.get("estimated") is False:
         return "the shipped default model (too few records to estimate one)"
+    rounds = model.info.get(pipeline.M_FROM_ONE_MATCH)
+    if "sessions" in model.info and not model.info["sessions"]:
+        learned = (
+            f"agreement rates among matches learned from these records' own pairs in {rounds} "
+            "round(s), read as one match per record"
+            if rounds
+            else "the shipped default model's agreement rates among matches"
+        )
+        return (
+            f"{learned}, rates among non-matches estimated on these "
+            f"{model.info.get('records', 0):,} records (no training block fits these "
+            "fields: a birth date to learn names from, or the reverse)"
+        )
     if "sessions" in model.info:
         return f"estimated by EM on these {model.info.get('records', 0):,} records"
     return "the model given"

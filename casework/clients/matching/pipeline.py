@@ -82,7 +82,7 @@ def fit(records: Records, *, split: int | None = None, seed: int = 0) -> Model:
     ``split``: a link run's table, whose rows from ``split`` on are the right-hand list.
     """
     table = as_table(records)
-    names = present_in_table(table, tuple(c.name for c in ALL_COMPARISONS))
+    names = present_in_table(table, tuple(c.name for c in ALL_COMPARISONS), split)
     fallback = default_model()
     if fallback is not None and len(table) < MIN_TRAINING_RECORDS:
         return rescaled(fallback.restricted(names), len(table))
@@ -182,9 +182,7 @@ def _chunk_scores(
 ) -> NDArray[np.float64]:
     chunk = slice(start, start + SCORE_CHUNK)
     patterns = Patterns.of(gamma_matrix(table, model.comparisons, i[chunk], j[chunk]))
-    weights = np.array([model.weight(g) for g in patterns.gammas], dtype=np.float64)
-    weight = weights[patterns.of_pair] + _name_frequency_weights(model, table, i[chunk], patterns)
-    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60.0, 60.0)))
+    return _pattern_scores(model, table, i[chunk], patterns)
 
 
 # A name's own frequency moves its exact-agreement weight by at most this many bits.
@@ -320,13 +318,17 @@ def link_table(
     progress: TextIO | None = None,
 ) -> tuple[list[ScoredPair], Model]:
     """:func:`link` of a table whose rows from ``split`` on are the right-hand list."""
+    learn_here = model is None
     model = model or fit(table, split=split)
     pairs = blocking.link_pairs(table, split)
     i, j = pairs
     if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
         progress.write(f"comparing {len(i):,} pairs\n")
-    scores = score_pairs(model, table, i, j)
-    one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
+    if learn_here and model.info.get("sessions") == {}:
+        model, scores, one, share = m_from_one_match(model, table, split, pairs)
+    else:
+        scores = score_pairs(model, table, i, j)
+        one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
     info = {**model.info, ONE_MATCH_SHARE: round(share, 4)}
     model = Model(model.comparisons, model.m, model.u, model.prior, info)
     found = _kept(table, pairs, np.maximum(scores, one), threshold, False)
@@ -343,6 +345,70 @@ ONE_MATCH_TOLERANCE = 1e-9
 ONE_MATCH_ITERATIONS = 500
 # Odds at which a probability of 1.0 is read (weights are clipped to +-60 bits).
 _MAX_ODDS = 2.0**60
+
+
+# Rounds of m_from_one_match: it stops when no m moves by more than ONE_MATCH_M_TOLERANCE
+# (census vs W-2 forms: 3 rounds, docs/benchmarks-matching.md).
+ONE_MATCH_ROUNDS = 6
+ONE_MATCH_M_TOLERANCE = 1e-3
+# Where a model's info records that m was learned that way, and in how many rounds.
+M_FROM_ONE_MATCH = "m_from_one_match_rounds"
+
+
+def m_from_one_match(
+    model: Model, table: FeatureTable, split: int, pairs: tuple[Codes, Codes]
+) -> tuple[Model, NDArray[np.float64], NDArray[np.float64], float]:
+    """m learned from the run's own pairs, where no training block could (EM's M step).
+
+    EM learns m in blocks that leave comparisons to learn: a birth date block learns the
+    names, a name block the birth date. A link to a list without birth dates (W-2 tax
+    forms) leaves neither, and the shipped m (learned on the project's generator, where
+    duplicates rarely move house) then weighs a different address as strong evidence
+    against. Here each pair counts towards m with its probability under the larger of the
+    two readings (pair by pair, one match per record), and the pairs are scored again, until
+    m settles. u and the prior stay as estimated.
+
+    Returns the model, its pair-by-pair and one-match probabilities, and the share of the
+    shorter list's records with a match.
+    """
+    i, j = pairs
+    patterns = Patterns.of(gamma_matrix(table, model.comparisons, i, j))
+    for rounds in range(1, ONE_MATCH_ROUNDS + 1):
+        scores = _pattern_scores(model, table, i, patterns)
+        one, _ = one_match_scores(scores, i, j, split, len(table), model.prior)
+        weights = np.bincount(
+            patterns.of_pair, weights=np.maximum(scores, one), minlength=len(patterns.gammas)
+        )
+        m = {}
+        for at, name in enumerate(model.comparisons):
+            tally = np.zeros(len(model.m[name]))
+            for gamma, weight in zip(patterns.gammas, weights.tolist(), strict=True):
+                if gamma[at] is not None:
+                    tally[gamma[at]] += weight
+            if tally.sum() <= 0:
+                m[name] = list(model.m[name])
+                continue
+            share = np.maximum(tally / tally.sum(), estimate.M_FLOOR)
+            m[name] = (share / share.sum()).tolist()
+        moved = max(
+            abs(new - old) for name in m for new, old in zip(m[name], model.m[name], strict=True)
+        )
+        info = {**model.info, M_FROM_ONE_MATCH: rounds}
+        model = Model(model.comparisons, m, model.u, model.prior, info)
+        if moved < ONE_MATCH_M_TOLERANCE:
+            break
+    scores = _pattern_scores(model, table, i, patterns)
+    one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
+    return model, scores, one, share
+
+
+def _pattern_scores(
+    model: Model, table: FeatureTable, i: Codes, patterns: Patterns
+) -> NDArray[np.float64]:
+    """:func:`score_pairs` of pairs whose gamma patterns are already known."""
+    weights = np.array([model.weight(g) for g in patterns.gammas], dtype=np.float64)
+    weight = weights[patterns.of_pair] + _name_frequency_weights(model, table, i, patterns)
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60.0, 60.0)))
 
 
 def one_match_scores(

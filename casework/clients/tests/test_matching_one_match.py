@@ -133,3 +133,69 @@ def test_a_dedupe_run_does_not_report_a_saved_link_runs_reading(census):
         FeatureTable.from_features([features(p) for p in census[:50]]), model=model
     )
     assert pipeline.ONE_MATCH_SHARE not in used.info
+
+
+@pytest.fixture(scope="module")
+def tax_forms():
+    """3,000 generator people, and forms for half of them: no birth date or sex, and
+    every other one mailed to the address of someone else (moved since)."""
+    data = generate(3000, seed=4)
+    left = [dataclasses.replace(p, id=f"L{k}", ssn="", phone="") for k, p in enumerate(data.people)]
+    movers = generate(3000, seed=9).people
+    right = []
+    for k, person in enumerate(left[:1500]):
+        form = dataclasses.replace(person, id=f"R{k}", dob=None, sex="")
+        if k % 2:
+            elsewhere = movers[k]
+            form = dataclasses.replace(
+                form,
+                street_number=elsewhere.street_number,
+                address_1=elsewhere.address_1,
+                address_2=elsewhere.address_2,
+                city=elsewhere.city,
+                state=elsewhere.state,
+                postcode=elsewhere.postcode,
+            )
+        right.append(form)
+    entity = {f"L{k}": data.entity[p.id] for k, p in enumerate(data.people)}
+    truth = {(a, f"R{k}") for k in range(1500) for a in entity if entity[a] == entity[f"L{k}"]}
+    table = FeatureTable.from_features([features(p) for p in [*left, *right]])
+    return table, len(left), truth
+
+
+def test_a_field_one_list_never_has_is_not_compared(tax_forms):
+    table, split, _ = tax_forms
+    model = pipeline.fit(table, split=split)
+    assert model.comparisons == ("first_name", "last_name", "address")
+    # Neither training block fits: blocked on a birth date only the census's own pairs
+    # (relatives) share one; blocked on names nothing is left to learn but the address.
+    assert model.info["sessions"] == {}
+    assert model.info["prior_from"] == "fallback"
+    shipped = pipeline.default_model()
+    assert shipped is not None
+    assert model.prior == pytest.approx(
+        shipped.prior * int(shipped.info["records"]) / len(table)  # type: ignore[call-overload]
+    )
+    # A dedupe run of the same records compares every field some record has.
+    assert "dob" in pipeline.fit(table).comparisons
+
+
+def test_without_a_training_block_m_is_learned_from_the_runs_own_pairs(tax_forms):
+    table, split, truth = tax_forms
+    found, model = pipeline.link_table(table, split)
+    assert int(model.info[pipeline.M_FROM_ONE_MATCH]) >= 2  # type: ignore[call-overload]
+    # Half the forms went to another address: the learned m says so, the shipped one
+    # (duplicates in the generator rarely move) does not.
+    different = -1
+    assert model.m["address"][different] == pytest.approx(0.48, abs=0.05)
+    shipped = pipeline.fit(table, split=split)
+    assert shipped.m["address"][different] < 0.4
+    kept, _ = pipeline.link_table(table, split, model=shipped)  # a given model is kept
+    learned = {(p.id_a, p.id_b) for p in found}
+    given = {(p.id_a, p.id_b) for p in kept}
+    assert len(learned & truth) > len(given & truth)
+    assert len(learned & truth) / len(learned) > 0.97
+    from casework.clients.matching.cli import model_source
+
+    assert "learned from these records' own pairs" in model_source(model)
+    assert "shipped default model's agreement rates" in model_source(shipped)
