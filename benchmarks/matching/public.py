@@ -13,7 +13,8 @@ Data (installed by `make bench-setup`; nothing is downloaded):
 - ``pseudopeople``'s simulated sample data (the Institute for Health Metrics and
   Evaluation's noisy census-like files): the 2020 census linked to the American Community
   Survey, to the Current Population Survey, and to itself noised with another seed; the
-  ``census2-*`` sets do the same with noise seeds 2 and 3. Census vs WIC and census vs SSA
+  ``census2-*`` sets do the same with noise seeds 2 and 3, and ``census-w2`` links it to
+  W-2 and 1099 tax forms (no birth date). Census vs WIC and census vs SSA
   are NOT run: they are kept for judging.
 
 Each set is written in `casework match`'s CSV columns (dates as YYYY-MM-DD by slicing the
@@ -119,6 +120,9 @@ def febrl(number: int) -> list[tuple[Rows, dict[str, str]]]:
     return [_febrl(loader(), _febrl_entity)]
 
 
+MAIL = "mailing_address_"
+
+
 def _pseudopeople(frame: Any, source: str) -> tuple[Rows, dict[str, str]]:
     rows, entity = [], {}
     for k, row in enumerate(frame.to_dict("records")):
@@ -130,12 +134,13 @@ def _pseudopeople(frame: Any, source: str) -> tuple[Rows, dict[str, str]]:
                 "last_name": _text(row.get("last_name")),
                 "dob": iso_by_slicing(_text(row.get("date_of_birth"))),
                 "sex": _text(row.get("sex")),
-                "street_number": _text(row.get("street_number")),
-                "address_1": _text(row.get("street_name")),
-                "address_2": _text(row.get("unit_number")),
-                "city": _text(row.get("city")),
-                "state": _text(row.get("state")),
-                "postcode": _text(row.get("zipcode")),
+                # W-2 forms carry the mailing address under these names.
+                "street_number": _text(row.get("street_number", row.get(f"{MAIL}street_number"))),
+                "address_1": _text(row.get("street_name", row.get(f"{MAIL}street_name"))),
+                "address_2": _text(row.get("unit_number", row.get(f"{MAIL}unit_number"))),
+                "city": _text(row.get("city", row.get(f"{MAIL}city"))),
+                "state": _text(row.get("state", row.get(f"{MAIL}state"))),
+                "postcode": _text(row.get("zipcode", row.get(f"{MAIL}zipcode"))),
             }
         )
         entity[rec_id] = str(row["simulant_id"])
@@ -150,6 +155,7 @@ def pseudopeople_pair(right: str, seed: int = 0, right_seed: int = 1) -> list[An
         "acs": pp.generate_american_community_survey,
         "cps": pp.generate_current_population_survey,
         "census": pp.generate_decennial_census,
+        "w2": pp.generate_taxes_w2_and_1099,
     }[right](seed=right_seed, verbose=False)
     return [_pseudopeople(census, "census"), _pseudopeople(other, f"{right}{right_seed}")]
 
@@ -183,6 +189,9 @@ SETS: dict[str, Callable[[], list[tuple[Rows, dict[str, str]]]]] = {
     "census2-acs3": lambda: pseudopeople_pair("acs", 2, 3),
     "census2-cps3": lambda: pseudopeople_pair("cps", 2, 3),
     "census2-census3": lambda: pseudopeople_pair("census", 2, 3),
+    # W-2 and 1099 forms: no birth date or sex, the mailing address at tax time, and a
+    # form per job (a person can have several). Its names+dob field set is names only.
+    "census-w2": lambda: pseudopeople_pair("w2"),
     "generator": generator,
 }
 
@@ -315,7 +324,10 @@ def run_splink(paths: list[Path], output: Path) -> None:
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     tables = [_splink_rows(p) for p in paths]
-    present = {k for rows in tables for row in rows for k, v in row.items() if v}
+    # A field counts only where every file has it (W-2 forms carry no birth date or sex).
+    present = set.intersection(
+        *({k for row in rows for k, v in row.items() if v} for rows in tables)
+    )
     db_api = DuckDBAPI(connection=duckdb.connect())
     frames = [
         db_api.register(pa.Table.from_pylist(rows), table_name=f"people_{k}")
@@ -341,12 +353,15 @@ def run_splink(paths: list[Path], output: Path) -> None:
         retain_intermediate_calculation_columns=False,
     )
     linker = Linker(frames if len(frames) == 2 else frames[0], settings, log_level="WARNING")
-    deterministic = [block_on("first_name", "surname", "dob" if "dob" in present else "sex")]
+    third = [field for field in ("dob", "sex") if field in present][:1]
+    deterministic = [block_on("first_name", "surname", *third)]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     for rule in ("dob", "first_name+surname"):
         if rule == "dob" and "dob" not in present:
             continue
+        if rule == "first_name+surname" and not present & {"dob", "sex", "address"}:
+            continue  # names only: the session would have nothing left to learn
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*rule.split("+"))
         )
