@@ -119,6 +119,8 @@ def model_source(model: Model | None) -> str:
         )
     if model.info.get("estimated") is False:
         return "the shipped default model (too few records to estimate one)"
+    if not model.comparisons:
+        return "none: the lists have no field in common to compare"
     rounds = model.info.get(pipeline.M_FROM_ONE_MATCH)
     if "sessions" in model.info and not model.info["sessions"]:
         learned = (

@@ -388,10 +388,11 @@ def m_from_one_match(
             if tally.sum() <= 0:
                 m[name] = list(model.m[name])
                 continue
-            share = np.maximum(tally / tally.sum(), estimate.M_FLOOR)
-            m[name] = (share / share.sum()).tolist()
+            rates = np.maximum(tally / tally.sum(), estimate.M_FLOOR)
+            m[name] = (rates / rates.sum()).tolist()
         moved = max(
-            abs(new - old) for name in m for new, old in zip(m[name], model.m[name], strict=True)
+            (abs(new - old) for name in m for new, old in zip(m[name], model.m[name], strict=True)),
+            default=0.0,
         )
         info = {**model.info, M_FROM_ONE_MATCH: rounds}
         model = Model(model.comparisons, m, model.u, model.prior, info)

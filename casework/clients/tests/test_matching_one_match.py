@@ -199,3 +199,15 @@ def test_without_a_training_block_m_is_learned_from_the_runs_own_pairs(tax_forms
 
     assert "learned from these records' own pairs" in model_source(model)
     assert "shipped default model's agreement rates" in model_source(shipped)
+
+
+def test_lists_with_no_field_in_common_link_nothing_and_say_so():
+    from casework.clients.matching.cli import model_source
+
+    left = [Person(id=f"L{k}", dob=dt.date(1980, 1, 1 + k % 28)) for k in range(1200)]
+    right = [Person(id=f"R{k}", first_name="Ann", last_name=f"Lee{k}") for k in range(1200)]
+    table = FeatureTable.from_features([features(p) for p in [*left, *right]])
+    found, model = pipeline.link_table(table, len(left))
+    assert found == []
+    assert model.comparisons == ()
+    assert model_source(model) == "none: the lists have no field in common to compare"
