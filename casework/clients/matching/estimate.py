@@ -35,9 +35,10 @@ EM_STARTS = (0.05, 0.3, 0.7)
 EM_PROBE_ITERATIONS = 15
 # EM learns m from a sample of each training block; more pairs barely move the estimates.
 SESSION_PAIRS = 60_000
-# (training rule, comparisons that rule fixes, the one it blocks on first). Sex is fixed in
-# the name session too: a shared first name nearly implies a shared sex, so in that block
-# sex agreement is no evidence, and EM would otherwise mistake "same sex" for "same person".
+# (training rule, comparisons that rule fixes; the first is the field it blocks on). Sex is
+# fixed in the name session too: a shared first name nearly implies a shared sex, so in that
+# block sex agreement is no evidence, and EM would otherwise mistake "same sex" for "same
+# person".
 SESSIONS = (
     ("dob", ("dob",)),
     ("first_and_last_name_sound", ("first_name", "last_name", "sex")),
