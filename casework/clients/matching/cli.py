@@ -142,7 +142,13 @@ def model_source(model: Model | None) -> str:
 def finish(found: Found, options: dict[str, Any], stdout: TextIO, say: Say) -> None:
     """Say which model scored the pairs, count (and list) unusable values, write pairs."""
     pairs, model, problems = found
-    if model is not None:
+    if model is not None and options.get("model"):
+        # A saved model's info describes the run that estimated it, not this one.
+        say(
+            f"model: the one given ({options['model']}), "
+            f"from a run where it was {model_source(model)}"
+        )
+    elif model is not None:
         say(f"model: {model_source(model)}")
         share = model.info.get(pipeline.ONE_MATCH_SHARE)
         if isinstance(share, float):

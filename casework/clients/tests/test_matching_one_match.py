@@ -211,3 +211,25 @@ def test_lists_with_no_field_in_common_link_nothing_and_say_so():
     assert found == []
     assert model.comparisons == ()
     assert model_source(model) == "none: the lists have no field in common to compare"
+
+
+def test_a_given_model_is_named_as_given_not_as_estimated_here(tmp_path):
+    from django.core.management import call_command
+
+    from casework.clients.matching.csvio import write_people
+
+    data = generate(1200, seed=5)
+    people = tmp_path / "people.csv"
+    write_people(people, data.people)
+    saved = tmp_path / "model.json"
+
+    def said(*args: str) -> list[str]:
+        err = io.StringIO()
+        call_command("match", str(people), "--no-progress", *args, stdout=io.StringIO(), stderr=err)
+        return [line for line in err.getvalue().splitlines() if line.startswith("model:")]
+
+    assert said("--save-model", str(saved)) == ["model: estimated by EM on these 1,200 records"]
+    assert said("--model", str(saved)) == [
+        f"model: the one given ({saved}), from a run where it was estimated by EM on these "
+        "1,200 records"
+    ]
