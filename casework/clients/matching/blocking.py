@@ -137,6 +137,17 @@ def _street_two_of_three(table: FeatureTable) -> Keys:
     return _concatenated(*parts)
 
 
+def _last_street(table: FeatureTable) -> Keys:
+    # The family name with the street line and its postcode or city: in a building too
+    # big for the street rules (a dormitory, a prison), the residents who share a family
+    # name. There a person whose first name was replaced ("Boy") and whose other record
+    # lacks a birth date meets no other rule.
+    place = np.where(table.postcode > 0, table.postcode, table.city)
+    street = table.street * (int(place.max(initial=0)) + 1) + place
+    key = street * len(table.names.codes) + table.last
+    return _rows(table, (table.street > 0) & (place > 0) & (table.last > 0), key)
+
+
 def _names_exact(table: FeatureTable) -> Keys:
     # Both names spelled the same, whatever the birthday says: FEBRL-style sources replace
     # a duplicate's date of birth outright. In the same order only: "Ryan Lee" and "Lee
@@ -167,6 +178,7 @@ RULES: dict[str, BlockingKey] = {
     "ssn": _ssn,
     "street+postcode_or_city": _street_place,
     "two_of_street_number+street_name+postcode": _street_two_of_three,
+    "last_name+street": _last_street,
     "first_and_last_name": _names_exact,
 }
 
@@ -197,6 +209,7 @@ PREDICTION_RULES = (
     "ssn",
     "street+postcode_or_city",
     "two_of_street_number+street_name+postcode",
+    "last_name+street",
     "first_and_last_name",
 )
 
@@ -212,6 +225,7 @@ SMALL_BLOCK = 20
 RULE_MAX_BLOCK = {
     "street+postcode_or_city": SMALL_BLOCK,
     "two_of_street_number+street_name+postcode": SMALL_BLOCK,
+    "last_name+street": SMALL_BLOCK,
     "first_and_last_name": SMALL_BLOCK,
 }
 

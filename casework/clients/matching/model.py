@@ -89,6 +89,15 @@ class Model:
                 out[i] = min(out[i], 0.0)
         return out
 
+    def set_aside(self, gamma: Gamma) -> list[int]:
+        """The comparisons whose agreement the family correction set aside for this pair."""
+        capped = self.contributions(gamma)
+        return [
+            at
+            for at, level in enumerate(gamma)
+            if level is not None and capped[at] < self._weights[at][level]
+        ]
+
     def _first_unrelated(self, gamma: Gamma) -> bool:
         marker = self._first_different
         return marker is not None and gamma[marker[0]] == marker[1]

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from tqdm import tqdm
 
 from casework.clients.matching import blocking, estimate
-from casework.clients.matching.compare import ALL_COMPARISONS
+from casework.clients.matching.compare import ALL_COMPARISONS, Gamma
 from casework.clients.matching.estimate import present_in_table
 from casework.clients.matching.model import Model, default_model
 from casework.clients.matching.records import Features, Person, features
@@ -125,12 +125,44 @@ def score_pairs(
     ``workers``: processes scoring chunks at once (None: :func:`scoring_workers`). Each
     chunk is scored alone, the same way in any process, so the scores do not depend on it.
     """
-    scores = np.zeros(len(i), dtype=np.float64)
+    return _scores(model, table, i, j, None, workers)[0]
+
+
+def link_scores(
+    model: Model,
+    table: FeatureTable,
+    i: Codes,
+    j: Codes,
+    family: FamilyAgreement,
+    *,
+    workers: int | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`score_pairs`, and the same pairs scored for the one-match reading.
+
+    The second scores weigh family agreement by ``family`` (see :class:`FamilyAgreement`)
+    where the first set it aside.
+    """
+    both = _scores(model, table, i, j, family, workers)
+    return both[0], both[1]
+
+
+def _scores(
+    model: Model,
+    table: FeatureTable,
+    i: Codes,
+    j: Codes,
+    family: FamilyAgreement | None,
+    workers: int | None,
+) -> NDArray[np.float64]:
+    """Rows of scores: pair by pair, and with ``family`` also for the one-match reading."""
+    scores = np.zeros((1 if family is None else 2, len(i)), dtype=np.float64)
     starts = range(0, len(i), SCORE_CHUNK)
     workers = scoring_workers(len(i)) if workers is None else min(workers, len(starts))
     if workers <= 1:
         for start in starts:
-            scores[start : start + SCORE_CHUNK] = _chunk_scores(model, table, i, j, start)
+            scores[:, start : start + SCORE_CHUNK] = _chunk_scores(
+                model, table, i, j, start, family
+            )
         return scores
     # Forked children share the table read by this process; each takes every workers-th
     # chunk, this process the first share, and the children send their scores back.
@@ -142,20 +174,22 @@ def score_pairs(
         receive, send = context.Pipe(duplex=False)
         share = starts[k::workers]
         child = context.Process(
-            target=_score_share, args=(model, table, i, j, share, send), daemon=True
+            target=_score_share, args=(model, table, i, j, share, family, send), daemon=True
         )
         child.start()
         send.close()
         children.append((child, receive, share))
     try:
         for start in starts[::workers]:
-            scores[start : start + SCORE_CHUNK] = _chunk_scores(model, table, i, j, start)
+            scores[:, start : start + SCORE_CHUNK] = _chunk_scores(
+                model, table, i, j, start, family
+            )
         for _, receive, share in children:
             status, payload = receive.recv()
             if status != "ok":
                 raise RuntimeError(f"a scoring process failed: {payload}")
             for start, part in zip(share, payload, strict=True):
-                scores[start : start + SCORE_CHUNK] = part
+                scores[:, start : start + SCORE_CHUNK] = part
     finally:
         for child, receive, _ in children:
             receive.close()
@@ -178,11 +212,16 @@ def scoring_workers(pairs: int) -> int:
 
 
 def _chunk_scores(
-    model: Model, table: FeatureTable, i: Codes, j: Codes, start: int
+    model: Model,
+    table: FeatureTable,
+    i: Codes,
+    j: Codes,
+    start: int,
+    family: FamilyAgreement | None = None,
 ) -> NDArray[np.float64]:
     chunk = slice(start, start + SCORE_CHUNK)
     patterns = Patterns.of(gamma_matrix(table, model.comparisons, i[chunk], j[chunk]))
-    return _pattern_scores(model, table, i[chunk], patterns)
+    return _pattern_scores(model, table, i[chunk], patterns, family)
 
 
 # A name's own frequency moves its exact-agreement weight by at most this many bits.
@@ -219,11 +258,17 @@ def _name_frequency_weights(
 
 
 def _score_share(
-    model: Model, table: FeatureTable, i: Codes, j: Codes, starts: range, send: Connection
+    model: Model,
+    table: FeatureTable,
+    i: Codes,
+    j: Codes,
+    starts: range,
+    family: FamilyAgreement | None,
+    send: Connection,
 ) -> None:
-    """A child's share of :func:`score_pairs`: its chunks' scores, or why it failed."""
+    """A child's share of :func:`_scores`: its chunks' scores, or why it failed."""
     try:
-        send.send(("ok", [_chunk_scores(model, table, i, j, start) for start in starts]))
+        send.send(("ok", [_chunk_scores(model, table, i, j, start, family) for start in starts]))
     except BaseException as error:  # the parent raises; a child only reports
         send.send(("error", f"{type(error).__name__}: {error}"))
     finally:
@@ -324,11 +369,12 @@ def link_table(
     i, j = pairs
     if progress is not None and len(table) >= PROGRESS_MIN_RECORDS:
         progress.write(f"comparing {len(i):,} pairs\n")
+    family = FamilyAgreement(table, split)
     if learn_here and model.info.get("sessions") == {}:
-        model, scores, one, share = m_from_one_match(model, table, split, pairs)
+        model, scores, one, share = m_from_one_match(model, table, split, pairs, family)
     else:
-        scores = score_pairs(model, table, i, j)
-        one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
+        scores, family_scores = link_scores(model, table, i, j, family)
+        one, share = one_match_scores(family_scores, i, j, split, len(table), model.prior)
     info = {**model.info, ONE_MATCH_SHARE: round(share, 4)}
     model = Model(model.comparisons, model.m, model.u, model.prior, info)
     found = _kept(table, pairs, np.maximum(scores, one), threshold, False)
@@ -356,7 +402,11 @@ M_FROM_ONE_MATCH = "m_from_one_match_rounds"
 
 
 def m_from_one_match(
-    model: Model, table: FeatureTable, split: int, pairs: tuple[Codes, Codes]
+    model: Model,
+    table: FeatureTable,
+    split: int,
+    pairs: tuple[Codes, Codes],
+    family: FamilyAgreement,
 ) -> tuple[Model, NDArray[np.float64], NDArray[np.float64], float]:
     """m learned from the run's own pairs, where no training block could (EM's M step).
 
@@ -374,8 +424,8 @@ def m_from_one_match(
     i, j = pairs
     patterns = Patterns.of(gamma_matrix(table, model.comparisons, i, j))
     for rounds in range(1, ONE_MATCH_ROUNDS + 1):
-        scores = _pattern_scores(model, table, i, patterns)
-        one, _ = one_match_scores(scores, i, j, split, len(table), model.prior)
+        scores, family_scores = _pattern_scores(model, table, i, patterns, family)
+        one, _ = one_match_scores(family_scores, i, j, split, len(table), model.prior)
         weights = np.bincount(
             patterns.of_pair, weights=np.maximum(scores, one), minlength=len(patterns.gammas)
         )
@@ -398,18 +448,109 @@ def m_from_one_match(
         model = Model(model.comparisons, m, model.u, model.prior, info)
         if moved < ONE_MATCH_M_TOLERANCE:
             break
-    scores = _pattern_scores(model, table, i, patterns)
-    one, share = one_match_scores(scores, i, j, split, len(table), model.prior)
+    scores, family_scores = _pattern_scores(model, table, i, patterns, family)
+    one, share = one_match_scores(family_scores, i, j, split, len(table), model.prior)
     return model, scores, one, share
 
 
 def _pattern_scores(
-    model: Model, table: FeatureTable, i: Codes, patterns: Patterns
+    model: Model,
+    table: FeatureTable,
+    i: Codes,
+    patterns: Patterns,
+    family: FamilyAgreement | None = None,
 ) -> NDArray[np.float64]:
-    """:func:`score_pairs` of pairs whose gamma patterns are already known."""
+    """Probabilities of pairs whose gamma patterns are known: one row, or two with ``family``.
+
+    The second row is the one-match reading's (see :class:`FamilyAgreement`).
+    """
     weights = np.array([model.weight(g) for g in patterns.gammas], dtype=np.float64)
     weight = weights[patterns.of_pair] + _name_frequency_weights(model, table, i, patterns)
-    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60.0, 60.0)))
+    rows = [weight]
+    if family is not None:
+        bits = np.array([family.bits(model, g) for g in patterns.gammas], dtype=np.float64)
+        rows.append(weight + bits[patterns.of_pair])
+    return 1.0 / (1.0 + np.exp2(-np.clip(np.array(rows), -60.0, 60.0)))
+
+
+# The comparisons whose agreement the family correction sets aside (model.HOUSEHOLD_FIELDS
+# and the birth date), with the codes two records share when they agree exactly.
+def _family_codes(table: FeatureTable, name: str) -> tuple[NDArray[np.bool_], Codes]:
+    if name == "address":  # exact: the same street, and the same postcode or city
+        place = np.where(table.postcode > 0, table.postcode, table.city)
+        code = table.street * (int(place.max(initial=0)) + 1) + place
+        return (table.street > 0) & (place > 0), code
+    code = {"last_name": table.last, "dob": table.dob, "phone": table.phone}[name]
+    return code > 0, code
+
+
+FAMILY_FIELDS = ("last_name", "address", "phone", "dob")
+
+
+class FamilyAgreement:
+    """How often different people of the longer list agree exactly on family fields together.
+
+    Pair by pair, when first names are unrelated (or one is missing), agreement on the
+    family name, the home, the phone and the birthday is set aside (model.HOUSEHOLD_FIELDS):
+    relatives share them, and multiplying their agreement rates as if independent would
+    count one family several times over. The one-match reading instead weighs them at
+    their measured joint rate: for the fields K a pair agrees on exactly, log2(the product
+    of m over K / u_K), where u_K is the share of pairs of records of the longer list that
+    agree on all of K at once (relatives, and any person listed twice, which only makes
+    u_K larger). Fellegi and Sunter (1969, "A theory for record linkage", JASA 64(328))
+    define u on the whole agreement pattern; the product of per-field rates is their
+    simplification for independent fields, which family fields are not. m stays the
+    product: one person's records are corrupted field by field. A twin with an unrelated
+    first name then weighs m(first name differs) x m(family fields) against how often the
+    longer list's own twins agree that way, and so loses to the person's own record, which
+    has the first name as well (docs/decisions/0114).
+    """
+
+    def __init__(self, table: FeatureTable, split: int) -> None:
+        size = len(table)
+        self._rows = slice(0, split) if split >= size - split else slice(split, size)
+        self._table = table
+        self._joint: dict[tuple[str, ...], float | None] = {}
+
+    def u(self, names: tuple[str, ...], model: Model) -> float:
+        """The share of the longer list's pairs that agree exactly on all of ``names``.
+
+        Counted among the records that have all of them; at least one pair (no infinite
+        weight where the list holds none), and never below ``model``'s independent rates
+        multiplied. Where fewer than two records have them all, those rates.
+        """
+        if names not in self._joint:
+            self._joint[names] = self._count(names)
+        independent = float(np.prod([model.u[name][0] for name in names]))
+        joint = self._joint[names]
+        return independent if joint is None else max(joint, independent)
+
+    def _count(self, names: tuple[str, ...]) -> float | None:
+        present = np.ones(self._rows.stop - self._rows.start, dtype=bool)
+        columns = []
+        for name in names:
+            has, code = _family_codes(self._table, name)
+            present &= has[self._rows]
+            columns.append(code[self._rows])
+        records = int(present.sum())
+        if records < 2:
+            return None
+        keys = np.stack([column[present] for column in columns], axis=1)
+        counts = np.unique(keys, axis=0, return_counts=True)[1].astype(np.float64)
+        pairs = float((counts * (counts - 1) / 2).sum())
+        return max(pairs, 1.0) / (records * (records - 1) / 2)
+
+    def bits(self, model: Model, gamma: Gamma) -> float:
+        """The weight the one-match reading adds for fields the pair-by-pair one set aside."""
+        exact = tuple(
+            model.comparisons[at]
+            for at in model.set_aside(gamma)
+            if gamma[at] == 0 and model.comparisons[at] in FAMILY_FIELDS
+        )
+        if not exact:
+            return 0.0
+        m = float(np.prod([model.m[name][0] for name in exact]))
+        return float(np.log2(m / self.u(exact, model)))
 
 
 def one_match_scores(

@@ -126,3 +126,29 @@ def test_sharing_a_rare_name_counts_for_more_than_sharing_a_common_one():
     scores = pipeline.score_pairs(model, table, np.array([0, 40]), np.array([1, 41]))
     plain = model.probability((0, 0, 0))
     assert scores[1] > plain > scores[0]
+
+
+def test_residents_of_a_big_building_sharing_a_family_name_are_compared():
+    # A dormitory of 30 (census vs ACS had one of 130): too many for the street rules. A
+    # resident whose first name was a placeholder ("Boy", read as missing), against a
+    # record without a birth date, shares no other key than family name and street.
+    def resident(k: int, **fields: object) -> Person:
+        values: dict[str, object] = {
+            "id": f"p{k}",
+            "first_name": f"Name{k}",
+            "last_name": f"Family{k}",
+            "dob": dt.date(1990, 1, 1 + k % 28),
+            "street_number": "8203",
+            "address_1": "West Farwell Avenue",
+            "city": "Anytown",
+        }
+        return Person(**{**values, **fields})  # type: ignore[arg-type]
+
+    building = [resident(k) for k in range(30)]
+    building.append(resident(30, first_name="", last_name="Cornel", dob=dt.date(1964, 12, 20)))
+    building.append(resident(31, first_name="Christy", last_name="Cornel", dob=None))
+    table = FeatureTable.from_people(building)
+    assert (30, 31) in _pairs(table, blocking.PREDICTION_RULES)
+    without = tuple(r for r in blocking.PREDICTION_RULES if r != "last_name+street")
+    assert (30, 31) not in _pairs(table, without)
+    assert len(_pairs(table, ("last_name+street",))) == 1

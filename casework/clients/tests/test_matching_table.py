@@ -153,6 +153,9 @@ def _scalar_keys(record: Features) -> dict[str, set[str]]:
         keys["first_and_last_name_sound+missing_dob"].add(names)
     if record.street and (record.postcode or record.city):
         keys["street+postcode_or_city"].add(f"{record.street}|{record.postcode or record.city}")
+        if record.last:
+            place = record.postcode or record.city
+            keys["last_name+street"].add(f"{record.street}|{place}|{record.last}")
     head, _, rest = record.street.partition(" ")
     numbered = bool(rest) and any(ch.isdigit() for ch in head)
     number = head if numbered else ""
