@@ -143,7 +143,9 @@ def _last_street(table: FeatureTable) -> Keys:
     # name. There a person whose first name was replaced ("Boy") and whose other record
     # lacks a birth date meets no other rule.
     place = np.where(table.postcode > 0, table.postcode, table.city)
-    street = table.street * (int(place.max(initial=0)) + 1) + place
+    # Numbered from 0 first: street x place x name could pass 2**63 past a million records.
+    street_place = table.street * (int(place.max(initial=0)) + 1) + place
+    street = np.unique(street_place, return_inverse=True)[1].reshape(-1)
     key = street * len(table.names.codes) + table.last
     return _rows(table, (table.street > 0) & (place > 0) & (table.last > 0), key)
 

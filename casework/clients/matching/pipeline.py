@@ -473,84 +473,106 @@ def _pattern_scores(
     return 1.0 / (1.0 + np.exp2(-np.clip(np.array(rows), -60.0, 60.0)))
 
 
-# The comparisons whose agreement the family correction sets aside (model.HOUSEHOLD_FIELDS
-# and the birth date), with the codes two records share when they agree exactly.
-def _family_codes(table: FeatureTable, name: str) -> tuple[NDArray[np.bool_], Codes]:
-    if name == "address":  # exact: the same street, and the same postcode or city
-        place = np.where(table.postcode > 0, table.postcode, table.city)
-        code = table.street * (int(place.max(initial=0)) + 1) + place
-        return (table.street > 0) & (place > 0), code
-    code = {"last_name": table.last, "dob": table.dob, "phone": table.phone}[name]
-    return code > 0, code
-
-
+# The comparisons whose agreement the family correction sets aside: model.HOUSEHOLD_FIELDS
+# and the birth date.
 FAMILY_FIELDS = ("last_name", "address", "phone", "dob")
+
+
+def _pairs_agreeing(columns: list[Codes]) -> float:
+    """How many pairs of rows have the same values in all of ``columns``."""
+    counts = np.unique(np.stack(columns, axis=1), axis=0, return_counts=True)[1]
+    return float((counts.astype(np.float64) * (counts - 1) / 2).sum())
 
 
 class FamilyAgreement:
     """How often different people of the longer list agree exactly on family fields together.
 
-    Pair by pair, when first names are unrelated (or one is missing), agreement on the
-    family name, the home, the phone and the birthday is set aside (model.HOUSEHOLD_FIELDS):
-    relatives share them, and multiplying their agreement rates as if independent would
-    count one family several times over. The one-match reading instead weighs them at
-    their measured joint rate: for the fields K a pair agrees on exactly, log2(the product
-    of m over K / u_K), where u_K is the share of pairs of records of the longer list that
-    agree on all of K at once (relatives, and any person listed twice, which only makes
-    u_K larger). Fellegi and Sunter (1969, "A theory for record linkage", JASA 64(328))
-    define u on the whole agreement pattern; the product of per-field rates is their
-    simplification for independent fields, which family fields are not. m stays the
-    product: one person's records are corrupted field by field. A twin with an unrelated
-    first name then weighs m(first name differs) x m(family fields) against how often the
-    longer list's own twins agree that way, and so loses to the person's own record, which
-    has the first name as well (docs/decisions/0114).
+    Pair by pair, agreement on the family name, the home, the phone and sometimes the
+    birthday is set aside for a pair whose first names are unrelated, or (in data with
+    households) whose first name is missing on a side while the birthdays differ or one
+    is unknown (model.HOUSEHOLD_FIELDS): relatives share them, and multiplying their
+    agreement rates as if independent would count one family several times over. The
+    one-match reading instead weighs them at their measured joint rate: for the fields K
+    a pair agrees on exactly, log2(the product of m over K / u_K), where u_K is the share
+    of pairs of records of the longer list that agree on all of K at once (relatives, and
+    any person listed twice, which only makes u_K larger). Fellegi and Sunter (1969, "A
+    theory for record linkage", JASA 64(328)) define u on the whole agreement pattern; the
+    product of per-field rates is their simplification for independent fields, which
+    family fields are not. m stays the product: one person's records are corrupted field
+    by field. A twin with an unrelated first name then weighs m(first name differs) x
+    m(family fields) against how often the longer list's own twins agree that way, and
+    so loses to the person's own record, which has the first name as well
+    (docs/decisions/0114).
     """
 
     def __init__(self, table: FeatureTable, split: int) -> None:
         size = len(table)
+        # The longer list, as in one_match_scores (the left one when they are equal).
         self._rows = slice(0, split) if split >= size - split else slice(split, size)
         self._table = table
         self._joint: dict[tuple[str, ...], float | None] = {}
 
-    def u(self, names: tuple[str, ...], model: Model) -> float:
+    def u(self, names: tuple[str, ...], model: Model) -> float | None:
         """The share of the longer list's pairs that agree exactly on all of ``names``.
 
         Counted among the records that have all of them; at least one pair (no infinite
         weight where the list holds none), and never below ``model``'s independent rates
-        multiplied. Where fewer than two records have them all, those rates.
+        multiplied. None where fewer than two records have them all: nothing to count.
         """
         if names not in self._joint:
             self._joint[names] = self._count(names)
-        independent = float(np.prod([model.u[name][0] for name in names]))
         joint = self._joint[names]
-        return independent if joint is None else max(joint, independent)
+        if joint is None:
+            return None
+        return max(joint, float(np.prod([model.u[name][0] for name in names])))
 
     def _count(self, names: tuple[str, ...]) -> float | None:
-        present = np.ones(self._rows.stop - self._rows.start, dtype=bool)
+        table, rows = self._table, self._rows
+        present = np.ones(rows.stop - rows.start, dtype=bool)
         columns = []
         for name in names:
-            has, code = _family_codes(self._table, name)
-            present &= has[self._rows]
-            columns.append(code[self._rows])
+            if name == "address":
+                present &= table.street[rows] > 0
+            else:
+                code = {"last_name": table.last, "dob": table.dob, "phone": table.phone}[name]
+                present &= code[rows] > 0
+                columns.append(code[rows])
         records = int(present.sum())
         if records < 2:
             return None
-        keys = np.stack([column[present] for column in columns], axis=1)
-        counts = np.unique(keys, axis=0, return_counts=True)[1].astype(np.float64)
-        pairs = float((counts * (counts - 1) / 2).sum())
+        columns = [column[present] for column in columns]
+        if "address" in names:
+            # The address comparison's exact level: the same street, and the same postcode
+            # or the same city (either may be missing on both). Pairs of the one, plus the
+            # other, less those counted twice.
+            street, postcode, city = (
+                column[rows][present] for column in (table.street, table.postcode, table.city)
+            )
+            pairs = (
+                _pairs_agreeing([*columns, street, postcode])
+                + _pairs_agreeing([*columns, street, city])
+                - _pairs_agreeing([*columns, street, postcode, city])
+            )
+        else:
+            pairs = _pairs_agreeing(columns)
         return max(pairs, 1.0) / (records * (records - 1) / 2)
 
     def bits(self, model: Model, gamma: Gamma) -> float:
-        """The weight the one-match reading adds for fields the pair-by-pair one set aside."""
+        """The weight the one-match reading gives back to fields the pair-by-pair one set aside.
+
+        Never negative: at worst the fields stay set aside, as pair by pair. They stay
+        so where the longer list has too few records with all of them to count.
+        """
         exact = tuple(
             model.comparisons[at]
             for at in model.set_aside(gamma)
             if gamma[at] == 0 and model.comparisons[at] in FAMILY_FIELDS
         )
-        if not exact:
+        u = self.u(exact, model) if exact else None
+        if u is None:
             return 0.0
         m = float(np.prod([model.m[name][0] for name in exact]))
-        return float(np.log2(m / self.u(exact, model)))
+        return max(0.0, float(np.log2(m / u)))
 
 
 def one_match_scores(

@@ -11,6 +11,7 @@ import pytest
 
 from casework.clients.matching import blocking, pipeline
 from casework.clients.matching.cli import finish
+from casework.clients.matching.compare import by_name
 from casework.clients.matching.records import Person, features
 from casework.clients.matching.synth import generate
 from casework.clients.matching.table import FeatureTable
@@ -239,32 +240,64 @@ def test_a_given_model_is_named_as_given_not_as_estimated_here(tmp_path):
 
 
 def test_family_agreement_is_the_share_of_the_longer_lists_pairs_agreeing_on_all_of_them():
-    # The longer list (left, 6 records): two households. Family name and birthday agree
-    # together in 2 of the 15 pairs among the 6 records that have both: (0, 1), (3, 4).
+    # The longer list: two households. Family name and birthday agree together in 2 of the
+    # 15 pairs among the 6 records that have both: (a, b) and (d, e).
     born, other = dt.date(2001, 7, 27), dt.date(1970, 1, 2)
-    left = [
-        Person(id="a", first_name="Ann", last_name="Rangel", dob=born),
-        Person(id="b", first_name="Bea", last_name="Rangel", dob=born),  # Ann's twin
-        Person(id="c", first_name="Cy", last_name="Rangel", dob=other),
+    home = {"street_number": "8203", "address_1": "West Farwell Avenue", "city": "Anytown"}
+    longer = [
+        Person(id="a", first_name="Ann", last_name="Rangel", dob=born, postcode="98101", **home),
+        # Ann's twin; the postcode missing, the city the same: the address is the same.
+        Person(id="b", first_name="Bea", last_name="Rangel", dob=born, **home),
+        Person(id="c", first_name="Cy", last_name="Rangel", dob=other, **home),
         Person(id="d", first_name="Di", last_name="Cornel", dob=born),
         Person(id="e", first_name="Ed", last_name="Cornel", dob=born),
         Person(id="f", first_name="Flo", last_name="Cornel", dob=other),
         Person(id="g", first_name="Gus", last_name="Cornel"),  # no birthday: not counted
     ]
-    right = [Person(id="r", first_name="Margaret", last_name="Rangel", dob=born)]
-    table = FeatureTable.from_features([features(p) for p in [*left, *right]])
+    shorter = [Person(id="r", first_name="Margaret", last_name="Rangel", dob=born)]
     model = pipeline.default_model()
     assert model is not None
-    family = pipeline.FamilyAgreement(table, len(left))
-    assert family.u(("last_name", "dob"), model) == pytest.approx(2 / 15)
-    # Family name alone: 3 + 6 pairs of 21 (all 7 have one).
-    assert family.u(("last_name",), model) == pytest.approx(9 / 21)
+    for records, split in (([*longer, *shorter], len(longer)), ([*shorter, *longer], 1)):
+        table = FeatureTable.from_features([features(p) for p in records])
+        family = pipeline.FamilyAgreement(table, split)
+        assert family.u(("last_name", "dob"), model) == pytest.approx(2 / 15)
+        # Family name alone: 3 + 6 pairs of 21 (all 7 have one).
+        assert family.u(("last_name",), model) == pytest.approx(9 / 21)
+        # With the address: a, b and c have one, and all three pairs agree on it; with the
+        # birthday as well, only (a, b).
+        assert family.u(("last_name", "address"), model) == pytest.approx(1.0)
+        assert family.u(("last_name", "dob", "address"), model) == pytest.approx(1 / 3)
+        # Nobody in the longer list has a phone: nothing to count.
+        assert family.u(("last_name", "phone"), model) is None
     # No pair of the longer list agrees: one pair is assumed (never an infinite weight).
-    nobody = pipeline.FamilyAgreement(
-        FeatureTable.from_features([features(p) for p in [*left[:1], left[2], left[3], *right]]),
-        3,
-    )
+    apart = [longer[0], longer[2], longer[3], *shorter]
+    nobody = pipeline.FamilyAgreement(FeatureTable.from_features([features(p) for p in apart]), 3)
     assert nobody.u(("last_name", "dob"), model) == pytest.approx(1 / 3)
+
+
+def test_family_fields_are_never_weighed_below_setting_them_aside():
+    # Family name and birthday shared by most of a tiny longer list: their joint rate is
+    # higher than a match's, and the one-match reading gives them back nothing rather
+    # than count them against the pair.
+    born = dt.date(2001, 7, 27)
+    longer = [
+        Person(id=f"k{n}", first_name=f"N{n}", last_name="Rangel", dob=born) for n in range(4)
+    ]
+    table = FeatureTable.from_features(
+        [
+            features(p)
+            for p in [*longer, Person(id="r", first_name="Margaret", last_name="Rangel", dob=born)]
+        ]
+    )
+    model = pipeline.default_model()
+    assert model is not None
+    family = pipeline.FamilyAgreement(table, len(longer))
+    assert family.u(("last_name", "dob"), model) == pytest.approx(1.0)
+    different = by_name(["first_name"])[0].levels.index("different")
+    levels = {"first_name": different, "last_name": 0, "dob": 0}
+    twin = tuple(levels.get(name) for name in model.comparisons)
+    assert model.set_aside(twin)
+    assert family.bits(model, twin) == 0.0
 
 
 def _family_census() -> tuple[list[Person], Person, Person]:
