@@ -34,6 +34,7 @@ JSON line per data set and field set.
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import json
 import os
@@ -421,6 +422,11 @@ def main(argv: Iterable[str] | None = None) -> None:
         print(markdown(args.table.read_text(encoding="utf-8").splitlines()))
         return
     args.data.mkdir(parents=True, exist_ok=True)
+    # Casework's modules as an install leaves them, compiled once: pip compiled splink's
+    # when it installed them. Where PYTHONDONTWRITEBYTECODE is set (this workplace's
+    # machines set it), every timed process would otherwise compile Casework's matcher
+    # again, on both sides (the splink side reads the files with Casework's reader).
+    compileall.compile_dir(ROOT / "casework", quiet=1)
     for name in args.sets:
         for fields in args.fields:
             print(json.dumps(bench(name, fields, args.runs, args.data)), flush=True)
