@@ -257,9 +257,10 @@ def clean_column(
     if not bad:
         return cells
     out = list(cells)
+    as_shown = {value: shown(value) for value in bad}  # once per value: "00000" fills columns
     for k, value in enumerate(cells):
         if value in bad:
-            problems.append(Problem(str(rows[k]), name, shown(value), bad[value]))
+            problems.append(Problem(str(rows[k]), name, as_shown[value], bad[value]))
             out[k] = ""
     return out
 
@@ -276,9 +277,10 @@ def clean_dates(
         except ValueError as error:
             parsed[value], bad[value] = None, str(error)
     if bad:
+        as_shown = {value: shown(value) for value in bad}
         for k, value in enumerate(cells):
             if value in bad:
-                problems.append(Problem(str(rows[k]), "dob", shown(value), bad[value]))
+                problems.append(Problem(str(rows[k]), "dob", as_shown[value], bad[value]))
     return list(map(parsed.__getitem__, cells))
 
 
