@@ -422,7 +422,7 @@ def m_from_one_match(
     shorter list's records with a match.
     """
     i, j = pairs
-    patterns = Patterns.of(gamma_matrix(table, model.comparisons, i, j))
+    patterns = Patterns.of_pairs(table, model.comparisons, i, j, SCORE_CHUNK)
     for rounds in range(1, ONE_MATCH_ROUNDS + 1):
         scores, family_scores = _pattern_scores(model, table, i, patterns, family)
         one, _ = one_match_scores(family_scores, i, j, split, len(table), model.prior)

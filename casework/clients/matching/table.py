@@ -611,3 +611,28 @@ class Patterns:
             for row in matrix[first[order]].tolist()
         ]
         return cls(gammas, counts[order].tolist(), position[inverse.reshape(-1)])
+
+    @classmethod
+    def of_pairs(
+        cls, table: FeatureTable, names: Sequence[str], i: Codes, j: Codes, chunk: int
+    ) -> Patterns:
+        """:meth:`of` the gamma matrix of pairs (i[k], j[k]), built ``chunk`` pairs at a time.
+
+        Only one chunk's gamma matrix (and its comparisons' working arrays) is held at once.
+        """
+        index: dict[Gamma, int] = {}
+        counts: list[int] = []
+        of_pair = np.empty(len(i), dtype=np.int64)
+        for start in range(0, len(i), chunk):
+            part = cls.of(
+                gamma_matrix(table, names, i[start : start + chunk], j[start : start + chunk])
+            )
+            remap = np.empty(len(part.gammas), dtype=np.int64)
+            for k, (gamma, count) in enumerate(zip(part.gammas, part.counts, strict=True)):
+                at = index.setdefault(gamma, len(index))
+                if at == len(counts):
+                    counts.append(0)
+                counts[at] += count
+                remap[k] = at
+            of_pair[start : start + len(part.of_pair)] = remap[part.of_pair]
+        return cls(list(index), counts, of_pair)

@@ -383,6 +383,17 @@ def test_a_record_without_a_birthday_meets_its_whole_name_sound_block():
         blocking.rule_pairs(table, rule, 10)
 
 
+def test_patterns_built_chunk_by_chunk_are_those_of_the_whole_matrix(table):
+    model = pipeline.fit(table)
+    i, j = blocking.dedupe_pairs(table)
+    whole = Patterns.of(gamma_matrix(table, model.comparisons, i, j))
+    chunked = Patterns.of_pairs(table, model.comparisons, i, j, 37)
+    assert len(i) > 37 * 10
+    assert chunked.gammas == whole.gammas  # in order of first occurrence, as one matrix
+    assert chunked.counts == whole.counts
+    assert np.array_equal(chunked.of_pair, whole.of_pair)
+
+
 def test_scores_do_not_depend_on_the_number_of_scoring_processes(table, monkeypatch):
     model = pipeline.fit(table)
     i, j = blocking.dedupe_pairs(table)
