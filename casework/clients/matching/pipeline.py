@@ -6,16 +6,13 @@ Runs work on a :class:`~table.FeatureTable` (whole columns at once); lists of
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from multiprocessing.connection import Connection
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
-from tqdm import tqdm
 
 from casework.clients.matching import blocking, estimate
 from casework.clients.matching.compare import ALL_COMPARISONS, Gamma
@@ -29,6 +26,9 @@ from casework.clients.matching.table import (
     cyclic_gc_paused,
     gamma_matrix,
 )
+
+if TYPE_CHECKING:  # multiprocessing is imported where a run forks: most never do
+    from multiprocessing.connection import Connection
 
 # Reported pairs are those the model finds more likely than not to be one person (the
 # Bayes decision at equal costs); on the development seed it was within 0.01 of the best
@@ -55,17 +55,19 @@ class ScoredPair(NamedTuple):
     score: float
 
 
-class _Progress(tqdm):
-    """tqdm without its monitor thread, which would keep scoring from forking (see below)."""
-
-    monitor_interval = 0
-
-
 def to_features(people: Iterable[Person], progress: TextIO | None = None) -> list[Features]:
     items = list(people)
-    show = progress is not None and len(items) >= PROGRESS_MIN_RECORDS
-    iterable = _Progress(items, desc="normalizing", file=progress, disable=not show, unit="rec")
-    return [features(person) for person in iterable]
+    if progress is None or len(items) < PROGRESS_MIN_RECORDS:
+        return [features(person) for person in items]
+    from tqdm import tqdm  # here: 18 ms of start-up that a file run mostly does not need
+
+    class Progress(tqdm):
+        """tqdm without its monitor thread, which would keep scoring from forking."""
+
+        monitor_interval = 0
+
+    bar = Progress(items, desc="normalizing", file=progress, unit="rec")
+    return [features(person) for person in bar]
 
 
 Records = Sequence[Features] | FeatureTable
@@ -166,6 +168,8 @@ def _scores(
         return scores
     # Forked children share the table read by this process; each takes every workers-th
     # chunk, this process the first share, and the children send their scores back.
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     table.name_info, table.dob_digits, table.street_strings  # noqa: B018  # once, before forking
     table.name_frequency("first"), table.name_frequency("last")
@@ -206,6 +210,8 @@ def scoring_workers(pairs: int) -> int:
     """
     if pairs < PARALLEL_MIN_PAIRS or threading.active_count() > 1:
         return 1
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
