@@ -116,11 +116,15 @@ def _concatenated(*parts: Keys) -> Keys:
     return np.concatenate([rows for rows, _ in parts]), np.concatenate([keys for _, keys in parts])
 
 
-def _street_place(table: FeatureTable) -> Keys:
+def _street_place_keys(table: FeatureTable) -> tuple[NDArray[np.bool_], Codes]:
     # The street line with the postcode, or with the city where the postcode is missing.
     place = np.where(table.postcode > 0, table.postcode, table.city)
     key = table.street * (int(place.max(initial=0)) + 1) + place
-    return _rows(table, (table.street > 0) & (place > 0), key)
+    return (table.street > 0) & (place > 0), key
+
+
+def _street_place(table: FeatureTable) -> Keys:
+    return _rows(table, *_street_place_keys(table))
 
 
 def _street_two_of_three(table: FeatureTable) -> Keys:
@@ -142,12 +146,11 @@ def _last_street(table: FeatureTable) -> Keys:
     # big for the street rules (a dormitory, a prison), the residents who share a family
     # name. There a person whose first name was replaced ("Boy") and whose other record
     # lacks a birth date meets no other rule.
-    place = np.where(table.postcode > 0, table.postcode, table.city)
+    present, street_place = _street_place_keys(table)
     # Numbered from 0 first: street x place x name could pass 2**63 past a million records.
-    street_place = table.street * (int(place.max(initial=0)) + 1) + place
     street = np.unique(street_place, return_inverse=True)[1].reshape(-1)
     key = street * len(table.names.codes) + table.last
-    return _rows(table, (table.street > 0) & (place > 0) & (table.last > 0), key)
+    return _rows(table, present & (table.last > 0), key)
 
 
 def _names_exact(table: FeatureTable) -> Keys:

@@ -101,14 +101,14 @@ def present_in_table(
     comparison needs values on both sides: a field one list never has compares nothing (W-2
     forms carry no birth date or sex, a census does).
     """
-    if split is None:
-        return tuple(name for name in names if bool((_CODES[name](table) > 0).any()))
-    return tuple(
-        name
-        for name in names
-        if bool((_CODES[name](table)[:split] > 0).any())
-        and bool((_CODES[name](table)[split:] > 0).any())
-    )
+
+    def present(name: str) -> bool:
+        has = _CODES[name](table) > 0
+        if split is None:
+            return bool(has.any())
+        return bool(has[:split].any()) and bool(has[split:].any())
+
+    return tuple(name for name in names if present(name))
 
 
 def _sides(table: FeatureTable, split: int | None) -> tuple[range, range]:
